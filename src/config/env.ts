@@ -1,0 +1,59 @@
+// Environment configuration, parsed once at boot (CONTRACT §2). A bad value stops the process with one
+// line naming the variable; the parsed result is frozen so nothing mutates it later.
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+export const envSchema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  NATS_URL: optionalString,
+  LEADLINE_PARTITIONS: z.coerce.number().int().min(1).max(1024).default(16),
+  LEADLINE_CONFIG: optionalString,
+  ADMIN_API_KEY: optionalString,
+  WHATSAPP_APP_SECRET: optionalString,
+  WHATSAPP_VERIFY_TOKEN: optionalString,
+  WHATSAPP_ACCESS_TOKEN: optionalString,
+  WHATSAPP_API_BASE_URL: z.url().default('https://graph.facebook.com/v21.0'),
+  STRIPE_SECRET_KEY: optionalString,
+  STRIPE_WEBHOOK_SECRET: optionalString,
+  STRIPE_API_BASE_URL: optionalString.pipe(z.url().optional()),
+  ACTION_LINK_SECRET: optionalString,
+  PUBLIC_BASE_URL: optionalString.pipe(z.url().optional()),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LEADLINE_INSPECT: optionalString.pipe(
+    z
+      .string()
+      .regex(/^ws(:\d{1,5})?$/, 'expected "ws" or "ws:PORT"')
+      .optional(),
+  ),
+  /** Where embedded PostgreSQL and filesystem media live when not configured otherwise. */
+  LEADLINE_HOME: z.string().min(1).default('./.leadline'),
+  /** Comma-separated retry delays for a failing message, e.g. "1m,2m,4m,8m,16m". */
+  LEADLINE_RETRY_DELAYS: z.string().default('1m,2m,4m,8m,16m'),
+  LEADLINE_ALERT_WEBHOOK_URL: optionalString.pipe(z.url().optional()),
+  LEADLINE_WORKER_ID: optionalString,
+});
+
+export type Env = Readonly<z.infer<typeof envSchema>>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment; throws a ConfigError whose message is one line naming the variable. */
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const name = issue?.path.join('.') ?? 'environment';
+    throw new ConfigError(`Invalid ${name}: ${issue?.message ?? 'invalid value'}`);
+  }
+  return Object.freeze(result.data);
+}

@@ -1,0 +1,104 @@
+// Effects are data. Machines emit them (`emit(...)`); the actor host turns them into rows in the same
+// transaction that saves the snapshot:
+//   effect.timer.schedule / effect.timer.cancel → timers table (durable time, invariant 5)
+//   effect.system_event                          → system_events table
+//   every other effect.*                          → outbox table, executed by the relay (invariant 4)
+// Any effect may carry `transcript`: the host appends it to the lead's transcript as an outbound entry.
+import { z } from 'zod';
+import { transcriptEntrySchema } from './transcript.ts';
+import { timerKeySchema } from './lead-events.ts';
+
+const outboundTranscript = transcriptEntrySchema.omit({ direction: true }).optional();
+
+export const outboundMessageSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('text'), text: z.string().min(1).max(4096) }),
+  z.object({
+    kind: z.literal('template'),
+    name: z.string(),
+    language: z.string().default('en'),
+    /** Body parameters, in order. */
+    params: z.array(z.string()).default([]),
+  }),
+  z.object({
+    kind: z.literal('interactive'),
+    body: z.string().min(1).max(1024),
+    /** ≤ 3 become reply buttons, more become a list. */
+    options: z
+      .array(z.object({ id: z.string().max(200), title: z.string().max(24) }))
+      .min(1)
+      .max(10),
+  }),
+]);
+export type OutboundMessage = z.infer<typeof outboundMessageSchema>;
+
+export const timerScheduleEffectSchema = z.object({
+  type: z.literal('effect.timer.schedule'),
+  /** One live timer per (lead, key): scheduling again replaces it (the old one never fires). */
+  key: timerKeySchema.or(z.string().min(1)),
+  dueAt: z.iso.datetime({ offset: true }),
+});
+export const timerCancelEffectSchema = z.object({
+  type: z.literal('effect.timer.cancel'),
+  key: timerKeySchema.or(z.string().min(1)),
+});
+export const systemEventEffectSchema = z.object({
+  type: z.literal('effect.system_event'),
+  level: z.enum(['debug', 'info', 'warn', 'error']),
+  /** e.g. `slot.unavailable_after_selection`, `stripe.session_id_mismatch`. */
+  eventType: z.string(),
+  payload: z.record(z.string(), z.unknown()).default({}),
+});
+
+export const whatsappSendEffectSchema = z.object({
+  type: z.literal('effect.whatsapp.send'),
+  studioId: z.string(),
+  /** E.164 recipient. */
+  to: z.string(),
+  message: outboundMessageSchema,
+  transcript: outboundTranscript,
+});
+export const artistNotifyEffectSchema = z.object({
+  type: z.literal('effect.artist.notify'),
+  studioId: z.string(),
+  artistId: z.string(),
+  /** Why: a lead to approve (with action links), a handover, a repair failure. */
+  reason: z.enum(['approval', 'handover', 'needs_human', 'booked', 'info']),
+  text: z.string(),
+  /** When true the relay appends signed approve/reject links (it holds ACTION_LINK_SECRET; machines don't). */
+  withActionLinks: z.boolean().default(false),
+  transcript: outboundTranscript,
+});
+export const depositCheckoutEffectSchema = z.object({
+  type: z.literal('effect.deposit.create_checkout'),
+  studioId: z.string(),
+  amount: z.number().int().positive(),
+  currency: z.string().length(3),
+  expiresAt: z.iso.datetime({ offset: true }),
+  description: z.string(),
+});
+export const mediaStoreEffectSchema = z.object({
+  type: z.literal('effect.media.store'),
+  studioId: z.string(),
+  /** Provider message id the media arrived in. */
+  messageId: z.string(),
+  mediaId: z.string(),
+  mimeType: z.string().optional(),
+  sha256: z.string().optional(),
+  /** Whether the machine accepted it as a reference image or kept it as an out-of-step attachment. */
+  purpose: z.enum(['reference', 'attachment']),
+});
+
+export const effectSchema = z.discriminatedUnion('type', [
+  timerScheduleEffectSchema,
+  timerCancelEffectSchema,
+  systemEventEffectSchema,
+  whatsappSendEffectSchema,
+  artistNotifyEffectSchema,
+  depositCheckoutEffectSchema,
+  mediaStoreEffectSchema,
+]);
+export type Effect = z.infer<typeof effectSchema>;
+export type OutboxEffect = Exclude<
+  Effect,
+  { type: `effect.timer.${string}` } | { type: 'effect.system_event' }
+>;

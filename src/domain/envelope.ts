@@ -1,0 +1,34 @@
+// The one message shape that travels on the bus (NATS subject leadline.inbox.<partition>.<leadId>, or the
+// single-node inbox table). Producers: the gateway (webhooks, admin), the scheduler (due timers), the outbox
+// relay (effect results) and dead-letter replay. Consumer: the actor host.
+import { z } from 'zod';
+import { leadEventSchema } from './lead-events.ts';
+import { transcriptEntrySchema } from './transcript.ts';
+
+export const actorTypeSchema = z.enum(['lead', 'probe', 'test']);
+export type ActorType = z.infer<typeof actorTypeSchema>;
+
+export const envelopeSchema = z.object({
+  /**
+   * Dedupe key, applied at most once per lead: `<source>:<provider id>`, e.g. `whatsapp:wamid.HBg…`,
+   * `stripe:evt_1…`, `admin:<uuid>`, `timer:<timer id>`, `effect:<outbox id>`. Also the `Nats-Msg-Id`.
+   */
+  id: z.string().min(1).max(512),
+  leadId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
+  actorType: actorTypeSchema.default('lead'),
+  studioId: z.string().min(1),
+  /** ISO time at which the envelope was accepted (the machine's clock for this event). */
+  acceptedAt: z.iso.datetime({ offset: true }),
+  traceId: z.string().optional(),
+  /** What the machine receives. Every event carries `at` (ISO) so machines never read a clock. */
+  event: z.looseObject({ type: z.string().min(1), at: z.iso.datetime({ offset: true }) }),
+  /** Inbound transcript entry, written by the host in the same transaction that applies the event. */
+  transcript: transcriptEntrySchema.optional(),
+  /** Set by dead-letter replay: the dead letter this envelope replays. */
+  replayOf: z.string().optional(),
+});
+
+export type Envelope = z.infer<typeof envelopeSchema>;
+
+/** Narrower helper type for lead envelopes once validated. */
+export type LeadEnvelope = Envelope & { actorType: 'lead'; event: z.infer<typeof leadEventSchema> };

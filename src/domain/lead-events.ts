@@ -1,0 +1,145 @@
+// The lead actor's event catalogue: everything that can arrive on a lead's ordered stream. The gateway,
+// the scheduler and the outbox relay produce these; src/machines/lead consumes them. Validated with zod at
+// the edge (gateway, bus decode) and typed inside.
+import { z } from 'zod';
+
+const at = z.iso.datetime({ offset: true });
+const base = { at };
+
+/** One inbound WhatsApp message, provider-neutral enough for SMS/web later. */
+export const inboundContentSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('text'), text: z.string() }),
+  z.object({
+    kind: z.enum(['image', 'audio', 'video', 'document', 'sticker']),
+    mediaId: z.string(),
+    mimeType: z.string().optional(),
+    sha256: z.string().optional(),
+    caption: z.string().optional(),
+    filename: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal('location'),
+    latitude: z.number(),
+    longitude: z.number(),
+    name: z.string().optional(),
+    address: z.string().optional(),
+  }),
+  z.object({ kind: z.literal('contacts'), names: z.array(z.string()) }),
+  /** Interactive button/list reply, or a template quick-reply button: `id` is our payload. */
+  z.object({ kind: z.enum(['interactive', 'button']), id: z.string(), title: z.string() }),
+  z.object({ kind: z.literal('reaction'), emoji: z.string(), messageId: z.string() }),
+  z.object({ kind: z.literal('unsupported'), rawType: z.string() }),
+]);
+export type InboundContent = z.infer<typeof inboundContentSchema>;
+
+export const whatsappMessageEventSchema = z.object({
+  type: z.literal('whatsapp.message'),
+  ...base,
+  messageId: z.string(),
+  /** E.164 phone number of the lead (with leading +). */
+  from: z.string(),
+  profileName: z.string().optional(),
+  /** The provider's own message timestamp (ISO): the 24-hour window is measured from it. */
+  sentAt: at,
+  content: inboundContentSchema,
+});
+
+export const whatsappStatusEventSchema = z.object({
+  type: z.literal('whatsapp.status'),
+  ...base,
+  /** wamid of our outbound message. */
+  messageId: z.string(),
+  status: z.enum(['sent', 'delivered', 'read', 'failed']),
+  sentAt: at,
+  errors: z.array(z.object({ code: z.number(), title: z.string().optional() })).optional(),
+});
+
+export const stripeCheckoutCompletedSchema = z.object({
+  type: z.literal('stripe.checkout.completed'),
+  ...base,
+  eventId: z.string(),
+  sessionId: z.string(),
+  paymentStatus: z.string(),
+  amountTotal: z.number().int().nullable(),
+  currency: z.string().nullable(),
+});
+
+export const stripeCheckoutExpiredSchema = z.object({
+  type: z.literal('stripe.checkout.expired'),
+  ...base,
+  eventId: z.string(),
+  sessionId: z.string(),
+});
+
+/** Control events (CONTRACT §5), from the admin API, NATS admin service or artist action links. */
+export const controlEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('handover.start'), ...base }),
+  z.object({ type: z.literal('handover.end'), ...base }),
+  z.object({ type: z.literal('artist.approve'), ...base }),
+  z.object({ type: z.literal('artist.reject'), ...base, reason: z.string().max(2000).optional() }),
+  z.object({ type: z.literal('lead.reset'), ...base }),
+  z.object({ type: z.literal('message.send'), ...base, text: z.string().min(1).max(4096) }),
+  z.object({ type: z.literal('deposit.mark_paid'), ...base }),
+]);
+export const controlEventTypes = [
+  'handover.start',
+  'handover.end',
+  'artist.approve',
+  'artist.reject',
+  'lead.reset',
+  'message.send',
+  'deposit.mark_paid',
+] as const;
+
+/** Keys of the durable timers the lead machine schedules. */
+export const timerKeySchema = z.enum(['reminder', 'stale', 'handover_cooldown', 'deposit_expiry']);
+export type TimerKey = z.infer<typeof timerKeySchema>;
+
+/** A due timer, delivered by the scheduler. `timerId` is the row id; a cancelled/replaced one never arrives. */
+export const timerFiredSchema = z.object({
+  type: z.literal('timer.fired'),
+  ...base,
+  key: timerKeySchema,
+  timerId: z.string(),
+});
+
+/** Effect outcomes fed back by the outbox relay (ARCHITECTURE invariant 4). */
+export const effectResultSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('deposit.checkout_created'),
+    ...base,
+    outboxId: z.string(),
+    sessionId: z.string(),
+    url: z.string(),
+    expiresAt: at,
+  }),
+  z.object({
+    type: z.literal('whatsapp.send_failed'),
+    ...base,
+    outboxId: z.string(),
+    code: z.number().int().nullable(),
+    reason: z.string(),
+    /** Error 131047: the 24-hour customer-service window is closed; send a template instead. */
+    outsideWindow: z.boolean(),
+  }),
+  z.object({
+    type: z.literal('effect.failed'),
+    ...base,
+    outboxId: z.string(),
+    effectType: z.string(),
+    reason: z.string(),
+  }),
+]);
+
+export const leadEventSchema = z.union([
+  whatsappMessageEventSchema,
+  whatsappStatusEventSchema,
+  stripeCheckoutCompletedSchema,
+  stripeCheckoutExpiredSchema,
+  controlEventSchema,
+  timerFiredSchema,
+  effectResultSchema,
+]);
+export type LeadEvent = z.infer<typeof leadEventSchema>;
+export type ControlEvent = z.infer<typeof controlEventSchema>;
+export type WhatsappMessageEvent = z.infer<typeof whatsappMessageEventSchema>;

@@ -1,0 +1,146 @@
+// Kysely table interfaces. Rows are mapped to domain types at the repository edge.
+import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+/** bigint columns come back from pg as strings; we write numbers. */
+type BigIntColumn = ColumnType<string, number | string | bigint, number | string | bigint>;
+type Json = JSONColumnType<Record<string, unknown>, Record<string, unknown>, Record<string, unknown>>;
+type JsonUnknown = ColumnType<unknown, string, string>;
+
+export interface LeadsTable {
+  id: string;
+  actor_type: ColumnType<string, string | undefined, string>;
+  studio_id: string;
+  phone: string | null;
+  name: string | null;
+  status: string;
+  step: string | null;
+  answers: Json;
+  snapshot: JsonUnknown;
+  machine_id: string;
+  machine_version: number;
+  version: BigIntColumn;
+  last_inbound_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface ProcessedMessagesTable {
+  lead_id: string;
+  message_id: string;
+  lead_version: BigIntColumn;
+  processed_at: CreatedAt;
+}
+
+export interface TranscriptTable {
+  id: Generated<string>;
+  lead_id: string;
+  direction: 'in' | 'out';
+  kind: string;
+  text: string | null;
+  data: JSONColumnType<
+    Record<string, unknown> | null,
+    Record<string, unknown> | null,
+    Record<string, unknown> | null
+  >;
+  provider_message_id: string | null;
+  outbox_id: string | null;
+  delivery_status: string | null;
+  at: Timestamp;
+}
+
+export interface OutboxTable {
+  id: string;
+  seq: Generated<string>;
+  lead_id: string;
+  kind: string;
+  payload: Json;
+  status: ColumnType<
+    'pending' | 'running' | 'done' | 'failed',
+    'pending' | 'running' | 'done' | 'failed' | undefined
+  >;
+  attempts: Generated<number>;
+  last_error: string | null;
+  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  locked_until: Timestamp | null;
+  result: JSONColumnType<
+    Record<string, unknown> | null,
+    Record<string, unknown> | null,
+    Record<string, unknown> | null
+  >;
+  trace_id: string | null;
+  created_at: CreatedAt;
+  completed_at: Timestamp | null;
+}
+
+export interface TimersTable {
+  id: string;
+  lead_id: string;
+  actor_type: ColumnType<string, string | undefined, string>;
+  studio_id: string;
+  key: string;
+  due_at: Timestamp;
+  fired_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface SystemEventsTable {
+  id: Generated<string>;
+  at: ColumnType<Date, Date | string | undefined, never>;
+  level: 'debug' | 'info' | 'warn' | 'error';
+  type: string;
+  lead_id: string | null;
+  payload: Json;
+}
+
+export interface LeadRetriesTable {
+  seq: Generated<string>;
+  lead_id: string;
+  message_id: string;
+  envelope: JsonUnknown;
+  attempts: Generated<number>;
+  last_error: string | null;
+  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  created_at: CreatedAt;
+}
+
+export interface DeadLettersTable {
+  id: string;
+  lead_id: string;
+  message_id: string;
+  envelope: JsonUnknown;
+  error: string;
+  attempts: number;
+  failed_at: CreatedAt;
+  replayed_at: Timestamp | null;
+  replay_count: Generated<number>;
+}
+
+export interface InboxTable {
+  seq: Generated<string>;
+  message_id: string;
+  lead_id: string;
+  partition: number;
+  envelope: JsonUnknown;
+  accepted_at: CreatedAt;
+  delivered_at: Timestamp | null;
+}
+
+export interface Database {
+  leads: LeadsTable;
+  processed_messages: ProcessedMessagesTable;
+  transcript: TranscriptTable;
+  outbox: OutboxTable;
+  timers: TimersTable;
+  system_events: SystemEventsTable;
+  lead_retries: LeadRetriesTable;
+  dead_letters: DeadLettersTable;
+  inbox: InboxTable;
+}
+
+export type LeadRow = Selectable<LeadsTable>;
+export type NewLeadRow = Insertable<LeadsTable>;
+export type OutboxRow = Selectable<OutboxTable>;
+export type SystemEventRow = Selectable<SystemEventsTable>;
+export type DeadLetterRow = Selectable<DeadLettersTable>;

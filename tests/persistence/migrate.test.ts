@@ -1,0 +1,38 @@
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { migrateToLatest } from '../../src/persistence/migrate.ts';
+import { createTestDatabase } from '../helpers/database.ts';
+
+describe('migrations', () => {
+  it('install on a fresh database, then re-run as a no-op', async () => {
+    const t = await createTestDatabase({ migrate: false });
+    try {
+      const first = await migrateToLatest(t.db);
+      expect(first.applied).toContain('0001_initial');
+      const second = await migrateToLatest(t.db);
+      expect(second.applied).toEqual([]);
+      const tables = await sql<{ table_name: string }>`
+        select table_name from information_schema.tables where table_schema = 'public'`.execute(t.db);
+      expect(tables.rows.map((r) => r.table_name)).toEqual(
+        expect.arrayContaining(['leads', 'outbox', 'timers', 'system_events', 'dead_letters', 'inbox']),
+      );
+    } finally {
+      await t.drop();
+    }
+  });
+
+  it('concurrent starts migrate exactly once', async () => {
+    const t = await createTestDatabase({ migrate: false });
+    try {
+      const outcomes = await Promise.all([
+        migrateToLatest(t.db),
+        migrateToLatest(t.db),
+        migrateToLatest(t.db),
+      ]);
+      const appliedCounts = outcomes.map((o) => o.applied.length).sort();
+      expect(appliedCounts.filter((n) => n > 0)).toHaveLength(1);
+    } finally {
+      await t.drop();
+    }
+  });
+});
