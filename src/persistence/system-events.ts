@@ -1,0 +1,28 @@
+// System events: the durable, queryable record of everything an operator should be able to see
+// (signature failures, dead letters, session mismatches, alerts…). Written inside the caller's transaction
+// when there is one, so the event and the state change it describes commit together.
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.ts';
+
+export type SystemEventLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface SystemEventInput {
+  level: SystemEventLevel;
+  type: string;
+  leadId?: string | null;
+  payload?: Record<string, unknown>;
+  at?: Date;
+}
+
+export async function recordSystemEvent(db: Kysely<Database>, event: SystemEventInput): Promise<void> {
+  await db
+    .insertInto('system_events')
+    .values({
+      level: event.level,
+      type: event.type,
+      lead_id: event.leadId ?? null,
+      payload: event.payload ?? {},
+      ...(event.at ? { at: event.at } : {}),
+    })
+    .execute();
+}
