@@ -2,6 +2,7 @@
 // transaction that saves the snapshot:
 //   effect.timer.schedule / effect.timer.cancel → timers table (durable time, invariant 5)
 //   effect.system_event                          → system_events table
+//   effect.transcript.delivery                   → monotonic delivery_status update on the transcript
 //   every other effect.*                          → outbox table, executed by the relay (invariant 4)
 // Any effect may carry `transcript`: the host appends it to the lead's transcript as an outbound entry.
 import { z } from 'zod';
@@ -88,6 +89,23 @@ export const mediaStoreEffectSchema = z.object({
   purpose: z.enum(['reference', 'attachment']),
 });
 
+/** Reserve a slot for the lead (relay: insert into bookings, unique per studio+slot start). */
+export const bookingReserveEffectSchema = z.object({
+  type: z.literal('effect.booking.reserve'),
+  studioId: z.string(),
+  slotStart: z.iso.datetime({ offset: true }),
+  slotEnd: z.iso.datetime({ offset: true }),
+});
+/**
+ * Runtime-handled: move an outbound transcript entry's delivery status forward (sent → delivered → read;
+ * failed from anywhere). A late `delivered` never overwrites `read`.
+ */
+export const transcriptDeliveryEffectSchema = z.object({
+  type: z.literal('effect.transcript.delivery'),
+  providerMessageId: z.string(),
+  status: z.enum(['sent', 'delivered', 'read', 'failed']),
+});
+
 export const effectSchema = z.discriminatedUnion('type', [
   timerScheduleEffectSchema,
   timerCancelEffectSchema,
@@ -96,6 +114,8 @@ export const effectSchema = z.discriminatedUnion('type', [
   artistNotifyEffectSchema,
   depositCheckoutEffectSchema,
   mediaStoreEffectSchema,
+  bookingReserveEffectSchema,
+  transcriptDeliveryEffectSchema,
 ]);
 export type Effect = z.infer<typeof effectSchema>;
 export type OutboxEffect = Exclude<

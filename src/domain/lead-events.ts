@@ -123,6 +123,21 @@ export const effectResultSchema = z.discriminatedUnion('type', [
     outsideWindow: z.boolean(),
   }),
   z.object({
+    type: z.literal('booking.reserved'),
+    ...base,
+    outboxId: z.string(),
+    slotStart: at,
+    slotEnd: at,
+  }),
+  /** The chosen slot was taken meanwhile by another lead; `takenSlots` are the studio's booked slot starts. */
+  z.object({
+    type: z.literal('booking.slot_unavailable'),
+    ...base,
+    outboxId: z.string(),
+    slotStart: at,
+    takenSlots: z.array(at),
+  }),
+  z.object({
     type: z.literal('effect.failed'),
     ...base,
     outboxId: z.string(),
