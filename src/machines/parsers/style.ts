@@ -1,0 +1,59 @@
+// Matches a free-text answer against the studio's styles: case, punctuation and hyphens are ignored
+// ("neo traditional" → "neo-traditional", "fine-line" → "fine line"), small typos are forgiven
+// ("realisim" → "realism"), and a style named inside a sentence counts ("I like blackwork").
+import { editDistance } from './edit-distance.ts';
+import { toWords } from './text.ts';
+
+/** Only the first words of a long message are searched: style answers are short. */
+const MAX_WORDS = 60;
+
+/** Typos forgiven for a style of this many letters: none for short words, where one edit is a new word. */
+function allowedTypos(length: number): number {
+  if (length < 5) return 0;
+  return length < 9 ? 1 : 2;
+}
+
+interface Scored {
+  style: string;
+  distance: number;
+  length: number;
+}
+
+function better(a: Scored | null, b: Scored): Scored {
+  if (a === null || b.distance < a.distance) return b;
+  if (b.distance === a.distance && b.length > a.length) return b;
+  return a;
+}
+
+/** The best distance between the style and any window of the same number of words in the text. */
+function scoreStyle(words: readonly string[], style: string): Scored | null {
+  const styleWords = toWords(style)
+    .split(' ')
+    .filter((w) => w !== '');
+  const target = styleWords.join('');
+  if (target === '') return null;
+  const limit = allowedTypos(target.length);
+  let best: Scored | null = null;
+  // Windows one word longer or shorter than the style catch "fine-line"/"fineline" and "water colour".
+  for (let size = Math.max(1, styleWords.length - 1); size <= styleWords.length + 1; size++) {
+    for (let start = 0; start + size <= words.length; start++) {
+      const candidate = words.slice(start, start + size).join('');
+      const distance = editDistance(candidate, target, limit);
+      if (distance <= limit) best = better(best, { style, distance, length: target.length });
+    }
+  }
+  return best;
+}
+
+export function matchStyle(text: string, styles: readonly string[]): string | null {
+  const words = toWords(text)
+    .split(' ')
+    .filter((w) => w !== '')
+    .slice(0, MAX_WORDS);
+  let best: Scored | null = null;
+  for (const style of styles) {
+    const scored = scoreStyle(words, style);
+    if (scored !== null) best = better(best, scored);
+  }
+  return best?.style ?? null;
+}
