@@ -1,0 +1,148 @@
+// The Bus on NATS JetStream: publish = JetStream publish with Nats-Msg-Id (resolves on the PubAck, so
+// accepted means durable); consume = one durable pull consumer per partition, for the partitions whose
+// lease this worker holds (partition-leases.ts).
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { Kvm, type KV } from '@nats-io/kv';
+import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
+import type { Envelope } from '../../domain/envelope.ts';
+import { partitionOf } from '../../domain/ids.ts';
+import type { Bus, BusStatus, DeliveryHandler, PublishResult } from '../bus.ts';
+import { ensureInboxStream, resetPartitionConsumer } from './inbox-stream.ts';
+import {
+  inboxSubject,
+  resolveNatsBusConfig,
+  type NatsBusConfig,
+  type NatsBusOptions,
+} from './nats-bus-config.ts';
+import { PartitionConsumer } from './partition-consumer.ts';
+import { PartitionLeases } from './partition-leases.ts';
+import { checkPartitionCount } from './partition-count.ts';
+
+export const TRACE_HEADER = 'Leadline-Trace-Id';
+
+export class NatsBus implements Bus {
+  readonly mode = 'nats' as const;
+  readonly partitions: number;
+  readonly workerId: string;
+  readonly #config: NatsBusConfig;
+  readonly #nc: NatsConnection;
+  readonly #js: JetStreamClient;
+  readonly #jsm: JetStreamManager;
+  readonly #consumers = new Map<number, PartitionConsumer>();
+  readonly #listeners = new Set<(owned: readonly number[]) => void>();
+  #leases: PartitionLeases | undefined;
+  #connected = true;
+
+  private constructor(config: NatsBusConfig, nc: NatsConnection, jsm: JetStreamManager) {
+    this.#config = config;
+    this.partitions = config.partitions;
+    this.workerId = config.workerId;
+    this.#nc = nc;
+    this.#jsm = jsm;
+    this.#js = jetstream(nc);
+    void this.#watchConnection();
+  }
+
+  /** Connects and makes sure the inbox stream exists (gateways publish before any worker starts). */
+  static async connect(options: NatsBusOptions): Promise<NatsBus> {
+    const config = resolveNatsBusConfig(options);
+    const nc = await connect({ servers: config.servers, name: config.workerId, maxReconnectAttempts: -1 });
+    try {
+      const jsm = await jetstreamManager(nc);
+      await ensureInboxStream(jsm, config);
+      return new NatsBus(config, nc, jsm);
+    } catch (error) {
+      await nc.close();
+      throw error;
+    }
+  }
+
+  async publish(envelope: Envelope): Promise<PublishResult> {
+    const partition = partitionOf(envelope.leadId, this.partitions);
+    const hdrs = headers();
+    if (envelope.traceId) hdrs.set(TRACE_HEADER, envelope.traceId);
+    const ack = await this.#js.publish(
+      inboxSubject(this.#config, partition, envelope.leadId),
+      JSON.stringify(envelope),
+      {
+        msgID: envelope.id,
+        headers: hdrs,
+      },
+    );
+    return { duplicate: ack.duplicate, seq: ack.seq };
+  }
+
+  async startConsuming(handler: DeliveryHandler): Promise<void> {
+    if (this.#leases) throw new Error('NATS bus: already consuming');
+    const kv = await this.#openLeaseBucket();
+    await checkPartitionCount(kv, this.partitions);
+    const leases = new PartitionLeases(kv, this.#config, {
+      acquired: (partition) => this.#startPartition(partition, handler),
+      lost: (partition) => this.#stopPartition(partition),
+      changed: (owned) => {
+        for (const listener of this.#listeners) listener(owned);
+      },
+    });
+    this.#leases = leases;
+    leases.start();
+  }
+
+  async stopConsuming(): Promise<void> {
+    const leases = this.#leases;
+    if (!leases) return;
+    await leases.stop();
+    this.#leases = undefined;
+    // Anything acked by the host has reached the server before we report the hand-off done.
+    await this.#nc.flush().catch(() => undefined);
+  }
+
+  async ping(): Promise<void> {
+    await this.#nc.flush();
+    await this.#jsm.getAccountInfo();
+  }
+
+  status(): BusStatus {
+    return {
+      mode: 'nats',
+      connected: this.#connected && !this.#nc.isClosed(),
+      ownedPartitions: this.#leases?.owned() ?? [],
+      partitions: this.partitions,
+    };
+  }
+
+  onPartitionsChanged(listener: (owned: readonly number[]) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    await this.stopConsuming();
+    if (!this.#nc.isClosed()) await this.#nc.drain();
+  }
+
+  async #openLeaseBucket(): Promise<KV> {
+    return new Kvm(this.#nc).create(this.#config.leaseBucket, { history: 1 });
+  }
+
+  async #startPartition(partition: number, handler: DeliveryHandler): Promise<void> {
+    await resetPartitionConsumer(this.#jsm, this.#config, partition);
+    const consumer = new PartitionConsumer(this.#js, this.#config, partition, handler);
+    await consumer.start();
+    this.#consumers.set(partition, consumer);
+    // The lease may have been given up while the consumer was starting (a very slow start).
+    if (!this.#leases?.owned().includes(partition)) await this.#stopPartition(partition);
+  }
+
+  async #stopPartition(partition: number): Promise<void> {
+    const consumer = this.#consumers.get(partition);
+    this.#consumers.delete(partition);
+    await consumer?.stop();
+  }
+
+  async #watchConnection(): Promise<void> {
+    for await (const status of this.#nc.status()) {
+      if (status.type === 'disconnect') this.#connected = false;
+      if (status.type === 'reconnect') this.#connected = true;
+    }
+  }
+}

@@ -1,0 +1,67 @@
+// A JetStream message as the host sees it. Bytes become an Envelope here, at the edge: a message that does
+// not parse can never succeed, so it is acked (removed) and recorded as a system event instead of blocking
+// its partition.
+import type { JsMsg } from '@nats-io/jetstream';
+import { envelopeSchema, type Envelope } from '../../domain/envelope.ts';
+import { recordSystemEvent } from '../../persistence/system-events.ts';
+import type { Delivery } from '../bus.ts';
+import type { NatsBusConfig } from './nats-bus-config.ts';
+
+export async function toDelivery(
+  msg: JsMsg,
+  partition: number,
+  config: NatsBusConfig,
+): Promise<Delivery | null> {
+  const parsed = parseEnvelope(msg);
+  if (typeof parsed === 'string') {
+    await rejectMalformed(msg, config, parsed);
+    return null;
+  }
+  let settled = false;
+  return {
+    envelope: parsed,
+    partition,
+    seq: msg.seq,
+    deliveryCount: msg.info.deliveryCount,
+    ack: () => {
+      settled = true;
+      msg.ack();
+      return Promise.resolve();
+    },
+    nak: (delayMs?: number) => {
+      settled = true;
+      msg.nak(delayMs);
+      return Promise.resolve();
+    },
+    working: () => {
+      if (!settled) msg.working();
+    },
+  };
+}
+
+/** The envelope, or why the message is not one. */
+function parseEnvelope(msg: JsMsg): Envelope | string {
+  let json: unknown;
+  try {
+    json = msg.json();
+  } catch {
+    return 'not JSON';
+  }
+  const result = envelopeSchema.safeParse(json);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  return issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid envelope';
+}
+
+async function rejectMalformed(msg: JsMsg, config: NatsBusConfig, reason: string): Promise<void> {
+  const details = { subject: msg.subject, seq: msg.seq, reason };
+  config.logger.error(details, 'malformed bus message removed');
+  if (config.db) {
+    await recordSystemEvent(config.db, {
+      level: 'error',
+      type: 'bus.malformed_message',
+      payload: details,
+    }).catch((error: unknown) => config.logger.error({ err: error }, 'could not record malformed message'));
+  }
+  msg.ack();
+}

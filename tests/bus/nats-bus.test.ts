@@ -1,0 +1,133 @@
+// The NATS bus against a real nats-server: order per partition, Nats-Msg-Id dedupe, ack semantics.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Delivery } from '../../src/bus/bus.ts';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { TRACE_HEADER, type NatsBus } from '../../src/bus/nats/nats-bus.ts';
+import { partitionOf } from '../../src/domain/ids.ts';
+import { natsUrl } from '../helpers/nats.ts';
+import { connectBus, isolatedNames, testEnvelope, waitFor } from './nats-test-bus.ts';
+
+const url = natsUrl();
+const stepOf = (d: Delivery): number => Number(d.envelope.event.n);
+
+describe.skipIf(!url)('NATS bus', () => {
+  const opened: NatsBus[] = [];
+  const open = async (...args: Parameters<typeof connectBus> extends [unknown, ...infer R] ? R : never) => {
+    const bus = await connectBus(url ?? '', ...args);
+    opened.push(bus);
+    return bus;
+  };
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((b) => b.close()));
+  });
+
+  it('delivers every lead in publish order, partition by partition, one batch at a time', async () => {
+    const names = isolatedNames();
+    const bus = await open(names);
+    const leads = Array.from({ length: 12 }, (_, i) => `lead_${i}`);
+    for (let n = 0; n < 25; n++) {
+      await Promise.all(leads.map((lead) => bus.publish(testEnvelope(lead, n))));
+    }
+    const seen: Delivery[] = [];
+    const busy = new Set<number>();
+    let overlapped = false;
+    await bus.startConsuming(async (batch) => {
+      const partition = batch[0]?.partition ?? -1;
+      if (busy.has(partition)) overlapped = true;
+      busy.add(partition);
+      await new Promise((resolve) => setImmediate(resolve));
+      for (const d of batch) {
+        seen.push(d);
+        await d.ack();
+      }
+      busy.delete(partition);
+    });
+    await waitFor('300 deliveries', () => seen.length >= 300);
+    expect(overlapped).toBe(false);
+    for (const lead of leads) {
+      const steps = seen.filter((d) => d.envelope.leadId === lead).map(stepOf);
+      expect(steps).toEqual(Array.from({ length: 25 }, (_, n) => n));
+    }
+    for (const d of seen) expect(d.partition).toBe(partitionOf(d.envelope.leadId, 4));
+    for (let p = 0; p < 4; p++) {
+      const seqs = seen.filter((d) => d.partition === p).map((d) => d.seq);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    }
+    expect(seen[0]?.deliveryCount).toBe(1);
+    expect(bus.status()).toMatchObject({ mode: 'nats', connected: true, partitions: 4 });
+    expect(bus.status().ownedPartitions).toEqual([0, 1, 2, 3]);
+  });
+
+  it('reports a repeated Nats-Msg-Id as a duplicate and stores it once', async () => {
+    const bus = await open(isolatedNames());
+    const envelope = testEnvelope('lead_dup', 1, 'whatsapp:wamid.same');
+    const first = await bus.publish(envelope);
+    const second = await bus.publish({ ...envelope, acceptedAt: new Date().toISOString() });
+    expect(first.duplicate).toBe(false);
+    expect(second).toEqual({ duplicate: true, seq: first.seq });
+    await bus.ping();
+  });
+
+  it('redelivers what was not acked and never what was', async () => {
+    const names = isolatedNames();
+    const first = await open(names);
+    for (let n = 0; n < 3; n++) await first.publish(testEnvelope('lead_a', n));
+    const acked: number[] = [];
+    const naked: number[] = [];
+    await first.startConsuming(async (batch) => {
+      for (const d of batch) {
+        // Step 1 is refused once (nak): it must come back, with deliveryCount 2.
+        if (stepOf(d) === 1 && d.deliveryCount === 1) {
+          naked.push(stepOf(d));
+          await d.nak();
+        } else if (stepOf(d) === 2) {
+          naked.push(stepOf(d)); // step 2 is left un-settled: the next owner must get it
+        } else {
+          acked.push(stepOf(d));
+          await d.ack();
+        }
+      }
+    });
+    await waitFor('step 1 redelivered and acked', () => acked.includes(1));
+    expect(acked).toEqual([0, 1]);
+    await first.close();
+
+    // A new worker takes over: the un-acked step 2 comes back, the acked ones do not.
+    const second = await open(names);
+    await second.publish(testEnvelope('lead_a', 3));
+    const later: Delivery[] = [];
+    await second.startConsuming(async (batch) => {
+      for (const d of batch) {
+        later.push(d);
+        await d.ack();
+      }
+    });
+    await waitFor('the marker message', () => later.some((d) => stepOf(d) === 3));
+    expect(later.map(stepOf)).toEqual([2, 3]);
+  });
+
+  it('stores the trace id and Nats-Msg-Id as headers on the lead subject', async () => {
+    const names = isolatedNames();
+    const bus = await open(names);
+    const envelope = testEnvelope('lead_trace', 7, 'stripe:evt_123');
+    const { seq } = await bus.publish(envelope);
+    const nc = await connect({ servers: url ?? '' });
+    try {
+      const stored = await (await jetstreamManager(nc)).streams.getMessage(names.streamName ?? '', { seq });
+      expect(stored?.subject).toBe(`${names.subjectPrefix ?? ''}.${partitionOf('lead_trace', 4)}.lead_trace`);
+      expect(stored?.header.get(TRACE_HEADER)).toBe('trace-7');
+      expect(stored?.header.get('Nats-Msg-Id')).toBe('stripe:evt_123');
+    } finally {
+      await nc.close();
+    }
+  });
+
+  it('refuses to consume with a partition count other than the stream was started with', async () => {
+    const names = isolatedNames();
+    const bus = await open(names);
+    await bus.startConsuming(() => Promise.resolve());
+    const other = await open(names, { partitions: 8 });
+    await expect(other.startConsuming(() => Promise.resolve())).rejects.toThrow(/LEADLINE_PARTITIONS=8/);
+  });
+});
