@@ -16,7 +16,7 @@ const MARKER = String.raw`(£|\$|€|¥|[a-z]{3}\b|pounds?|quid|dollars?|bucks|e
 const AMOUNT = String.raw`(\d{1,3}(?:[,.]\d{3})+(?:[.,]\d{1,2})?|\d{1,9}(?:[.,]\d{1,2})?)\s*(k\b)?`;
 const RANGE = String.raw`(?:\s*(?:-|to|and)\s*(?:${MARKER}\s*)?${AMOUNT})?`;
 const PATTERN = new RegExp(
-  String.raw`(?:${MARKER}\s*)?(?<![\d.,]|(?:\d|(?<![a-z])x|×|\*|\bby)\s*)${AMOUNT}${RANGE}(?:\s*${MARKER})?(?!\s*(?:x(?![a-z])|×|\*|by\b|cm|mm|in\b|inch|"|%|am\b|pm\b|:|\d))`,
+  String.raw`(?:${MARKER}\s*)?(?<![\d.,:]|(?:(?<![a-z])x|×|\*|\bby)\s*)${AMOUNT}${RANGE}(?:\s*${MARKER})?(?!\s*(?:x(?![a-z])|×|\*|by\b|cm|mm|in\b|inch|"|%|am\b|pm\b|:)|\d)`,
   'g',
 );
 

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { isNoneAnswer, parseSlotChoice } from '../../src/machines/parsers/index.ts';
+
+describe('isNoneAnswer', () => {
+  it.each([
+    'none',
+    'None.',
+    'no',
+    'No!',
+    'nope',
+    'nah',
+    'no references',
+    'No reference images',
+    'nothing',
+    'n/a',
+    'N/A',
+    'na',
+    'none yet',
+    'no thanks',
+    "I don't have any",
+    'not really',
+  ])('%j is none', (text) => {
+    expect(isNoneAnswer(text)).toBe(true);
+  });
+
+  it.each(['', 'a rose', 'no idea, a rose maybe', 'nothing too big', 'nonetheless a dragon', 'know', 'noon'])(
+    '%j is not none',
+    (text) => {
+      expect(isNoneAnswer(text)).toBe(false);
+    },
+  );
+});
+
+describe('parseSlotChoice', () => {
+  it.each([
+    ['2', 2],
+    ['option 2', 2],
+    ['Option 2 please', 2],
+    ['the second', 2],
+    ['the second one', 2],
+    ['second one', 2],
+    ['#2', 2],
+    ['2nd', 2],
+    ['2.', 2],
+    ['two', 2],
+    ['option one', 1],
+    ['1', 1],
+    ['the first one please', 1],
+    ["I'll take 3", 3],
+    ['third', 3],
+  ])('%j → %s of 3', (text, choice) => {
+    expect(parseSlotChoice(text, 3)).toBe(choice);
+  });
+
+  it.each([
+    '4',
+    '0',
+    'fourth',
+    'option 5',
+    '2pm',
+    '1 or 2',
+    'none of them',
+    'can I do Friday instead',
+    '',
+    'maybe 2 next week',
+  ])('no choice of 3 in %j', (text) => {
+    expect(parseSlotChoice(text, 3)).toBeNull();
+  });
+
+  it('needs at least one offer', () => {
+    expect(parseSlotChoice('1', 0)).toBeNull();
+    expect(parseSlotChoice('1', Number.NaN)).toBeNull();
+    expect(parseSlotChoice('1', 1)).toBe(1);
+  });
+});
