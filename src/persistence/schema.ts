@@ -127,8 +127,37 @@ export interface InboxTable {
   delivered_at: Timestamp | null;
 }
 
+/** One run of a periodic job (src/ops/scheduler.ts): the primary key makes a period run once. */
+export interface JobRunsTable {
+  job: string;
+  period_start: Timestamp;
+  worker_id: string;
+  started_at: CreatedAt;
+  finished_at: Timestamp | null;
+  outcome: 'ok' | 'failed' | null;
+  error: string | null;
+  result: JSONColumnType<
+    Record<string, unknown> | null,
+    Record<string, unknown> | null,
+    Record<string, unknown> | null
+  >;
+}
+
+/** Synthetic health probes (src/ops/probe.ts): ok is null while in flight. */
+export interface ProbeResultsTable {
+  id: string;
+  sent_at: Timestamp;
+  completed_at: Timestamp | null;
+  latency_ms: number | null;
+  ok: boolean | null;
+  error: string | null;
+  worker_id: string;
+}
+
 export interface Database {
   leads: LeadsTable;
+  job_runs: JobRunsTable;
+  probe_results: ProbeResultsTable;
   processed_messages: ProcessedMessagesTable;
   transcript: TranscriptTable;
   outbox: OutboxTable;

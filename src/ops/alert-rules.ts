@@ -1,0 +1,76 @@
+// The alert decision, a pure function: given what happened over the window and when each alert last fired,
+// which alerts fire now. Thresholds are strict ("more than"), so exactly 20% or exactly 10 dead letters do
+// not fire. A fired alert stays quiet for its cool-down so a persistent fault pages once, not every minute.
+
+export type AlertKind = 'failure_rate' | 'dead_letters';
+
+export interface AlertThresholds {
+  /** Fire when failures / attempts is strictly greater than this (default 0.2). */
+  maxFailureRate: number;
+  /** Ignore the rate below this many attempts, so 1 failure out of 2 is not an incident (default 10). */
+  minAttempts: number;
+  /** Fire when strictly more dead letters than this appeared in the window (default 10). */
+  maxNewDeadLetters: number;
+  cooldownMs: number;
+}
+
+export const defaultAlertThresholds: AlertThresholds = {
+  maxFailureRate: 0.2,
+  minAttempts: 10,
+  maxNewDeadLetters: 10,
+  cooldownMs: 30 * 60_000,
+};
+
+export interface AlertObservation {
+  windowMs: number;
+  /** Processing attempts in the window: successful applies plus failed attempts. */
+  attempts: number;
+  failures: number;
+  newDeadLetters: number;
+}
+
+export interface Alert {
+  kind: AlertKind;
+  /** System event type: `alert.failure_rate` / `alert.dead_letters`. */
+  eventType: `alert.${AlertKind}`;
+  message: string;
+  observation: AlertObservation;
+}
+
+export function decideAlerts(
+  observation: AlertObservation,
+  lastFired: Readonly<Partial<Record<AlertKind, Date>>>,
+  now: Date,
+  thresholds: AlertThresholds = defaultAlertThresholds,
+): Alert[] {
+  const coolingDown = (kind: AlertKind) => {
+    const last = lastFired[kind];
+    return last !== undefined && now.getTime() - last.getTime() < thresholds.cooldownMs;
+  };
+  const minutes = Math.round(observation.windowMs / 60_000);
+  const alerts: Alert[] = [];
+
+  const { attempts, failures } = observation;
+  const rate = attempts > 0 ? failures / attempts : 0;
+  if (
+    attempts >= thresholds.minAttempts &&
+    rate > thresholds.maxFailureRate &&
+    !coolingDown('failure_rate')
+  ) {
+    alerts.push({
+      kind: 'failure_rate',
+      eventType: 'alert.failure_rate',
+      message: `${(rate * 100).toFixed(1)}% of ${attempts} processing attempts failed in the last ${minutes} min`,
+      observation,
+    });
+  }
+  if (observation.newDeadLetters > thresholds.maxNewDeadLetters && !coolingDown('dead_letters')) {
+    alerts.push({
+      kind: 'dead_letters',
+      eventType: 'alert.dead_letters',
+      message: `${observation.newDeadLetters} new dead letters in the last ${minutes} min`,
+      observation,
+    });
+  }
+  return alerts;
+}
