@@ -1,17 +1,10 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { looksLikeBundle } from '../../src/machines/parsers/index.ts';
+import { demoStudioInput } from '../../src/studio/demo-studio.ts';
 
-const styles = [
-  'realism',
-  'blackwork',
-  'traditional',
-  'neo-traditional',
-  'japanese',
-  'fine line',
-  'watercolour',
-  'geometric',
-];
+// The demo studio's styles, the list a real lead is matched against.
+const styles = demoStudioInput.studios[0].styles;
 const context = { styles };
 
 // Generators of single answers, one per question kind, in the notations leads use.

@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { matchStyle } from '../../src/machines/parsers/index.ts';
+import { demoStudioInput } from '../../src/studio/demo-studio.ts';
 
-const styles = [
-  'realism',
-  'blackwork',
-  'traditional',
-  'neo-traditional',
-  'japanese',
-  'fine line',
-  'watercolour',
-  'geometric',
-];
+// The demo studio's styles, the list a real lead is matched against.
+const styles = demoStudioInput.studios[0].styles;
 
 describe('matchStyle', () => {
   it.each([
