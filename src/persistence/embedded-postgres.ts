@@ -3,13 +3,13 @@
 // PostgreSQL may already own 5432 and the next run must find the same cluster again.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from '../observability/logger.ts';
-import { clearStalePostmaster } from './postmaster-pid.ts';
+import { clearStalePostmaster, ownerFile } from './postmaster-pid.ts';
 
 export interface EmbeddedPostgresHandle {
   /** postgres://… of the `leadline` database. */
@@ -123,7 +123,14 @@ export async function startEmbeddedPostgres(options: {
   const password = remembered?.password ?? randomBytes(18).toString('base64url');
 
   // A previous run killed with SIGKILL leaves postgres running (or a stale pid file): settle that first.
-  await clearStalePostmaster(dataDir, options.logger);
+  // A cluster owned by a live Leadline process (the CLI next to `npm start`) is shared, not restarted.
+  const stale = await clearStalePostmaster(dataDir, options.logger);
+  if (stale === 'in-use' && remembered) {
+    const url = `postgres://${USER}:${encodeURIComponent(remembered.password)}@127.0.0.1:${remembered.port}`;
+    await (await connectWithRetry(`${url}/postgres`)).end();
+    options.logger.info({ port: remembered.port }, 'using the embedded PostgreSQL of the running Leadline');
+    return { url: `${url}/${DATABASE}`, stop: () => Promise.resolve() };
+  }
 
   let port = remembered?.port ?? (await freePort());
   if (!(await portIsFree(port))) port = await freePort();
@@ -164,6 +171,13 @@ export async function startEmbeddedPostgres(options: {
   } finally {
     await admin.end();
   }
+  await writeFile(ownerFile(dataDir), String(process.pid));
   options.logger.info({ port, dataDir }, 'embedded PostgreSQL ready');
-  return { url: `${base}/${DATABASE}`, stop: () => server.stop() };
+  return {
+    url: `${base}/${DATABASE}`,
+    stop: async () => {
+      await server.stop();
+      await rm(ownerFile(dataDir), { force: true });
+    },
+  };
 }

@@ -6,7 +6,26 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../observability/logger.ts';
 
-export type StalePostmasterOutcome = 'none' | 'removed-stale-pid-file' | 'stopped-running-postmaster';
+export type StalePostmasterOutcome =
+  | 'none'
+  | 'removed-stale-pid-file'
+  | 'stopped-running-postmaster'
+  /** The postmaster belongs to a live Leadline process (e.g. `npm start` while the CLI migrates): use it. */
+  | 'in-use';
+
+/** The Leadline process that started the cluster writes its pid here (next to the data directory). */
+export function ownerFile(dataDir: string): string {
+  return `${dataDir}.owner`;
+}
+
+async function ownerAlive(dataDir: string): Promise<boolean> {
+  try {
+    const pid = Number.parseInt(await readFile(ownerFile(dataDir), 'utf8'), 10);
+    return Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid);
+  } catch {
+    return false;
+  }
+}
 
 function isAlive(pid: number): boolean {
   try {
@@ -46,6 +65,7 @@ export async function clearStalePostmaster(dataDir: string, logger: Logger): Pro
   }
   const pid = Number.parseInt(text.split('\n')[0] ?? '', 10);
   if (Number.isInteger(pid) && pid > 0 && isAlive(pid) && (await isPostgres(pid))) {
+    if (await ownerAlive(dataDir)) return 'in-use';
     logger.warn({ pid, dataDir }, 'a previous embedded PostgreSQL is still running: stopping it');
     process.kill(pid, 'SIGINT'); // fast shutdown: aborts sessions, checkpoints, removes the pid file
     if (!(await waitForExit(pid, 15_000))) {

@@ -62,6 +62,12 @@ describe('embedded PostgreSQL', () => {
       });
       child.once('exit', (code) => reject(new Error(`child exited ${String(code)}`)));
     });
+    // While its owner lives, another process (the CLI next to `npm start`) shares the cluster.
+    const shared = await startEmbeddedPostgres({ home, logger: silentLogger });
+    expect(shared.url).toBe(url);
+    await shared.stop(); // not ours: a no-op
+    expect(await selectOne(url)).toBe(1);
+
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGKILL');
     await exited;
