@@ -1,6 +1,7 @@
 // Environment configuration, parsed once at boot (CONTRACT §2). A bad value stops the process with one
 // line naming the variable; the parsed result is frozen so nothing mutates it later.
 import { z } from 'zod';
+import { parseDuration } from '../domain/durations.ts';
 
 const optionalString = z
   .string()
@@ -8,6 +9,16 @@ const optionalString = z
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
 
 const port = z.coerce.number().int().min(0).max(65535);
+
+/** A duration string ("90s", "5m", "90d", or "0") as milliseconds. */
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine((v) => v.trim() === '0' || parseDuration(v) !== undefined, {
+      message: 'expected a duration such as "90s", "5m" or "90d"',
+    })
+    .transform((v) => (v.trim() === '0' ? 0 : (parseDuration(v) ?? 0)));
 
 export const envSchema = z.object({
   PORT: port.default(3000),
@@ -39,6 +50,12 @@ export const envSchema = z.object({
   LEADLINE_RETRY_DELAYS: z.string().default('1m,2m,4m,8m,16m'),
   LEADLINE_ALERT_WEBHOOK_URL: optionalString.pipe(z.url().optional()),
   LEADLINE_WORKER_ID: optionalString,
+  /** Synthetic health probe period (src/ops/probe.ts); "0" disables it. */
+  LEADLINE_PROBE_INTERVAL: duration('5m'),
+  /** System events older than this are deleted by the retention job. */
+  LEADLINE_SYSTEM_EVENT_RETENTION: duration('90d'),
+  /** After an alert fires, the same alert stays quiet this long. */
+  LEADLINE_ALERT_COOLDOWN: duration('30m'),
 });
 
 export type Env = Readonly<z.infer<typeof envSchema>>;
