@@ -1,0 +1,32 @@
+// Response shapes of the admin API, for the OpenAPI document (CONTRACT §3).
+import { z } from 'zod';
+
+export const leadSchema = z.object({
+  id: z.string(),
+  studioId: z.string(),
+  phone: z.string().nullable().meta({ description: 'E.164' }),
+  name: z.string().nullable(),
+  status: z.string().meta({
+    description:
+      'NEW, QUALIFYING, NEEDS_HUMAN, PENDING_APPROVAL, REJECTED, AWAITING_DEPOSIT, DEPOSIT_EXPIRED, BOOKING, BOOKED, OPTED_OUT or STALE',
+  }),
+  step: z.string().nullable(),
+  answers: z.record(z.string(), z.unknown()),
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const leadIdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/) });
+
+export const messageSchema = z.object({
+  direction: z.enum(['in', 'out']),
+  kind: z.string(),
+  text: z.string().nullable(),
+  at: z.string(),
+  providerMessageId: z.string().nullable(),
+  deliveryStatus: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()).nullable(),
+});
+
+export const limitParam = (max: number) => z.coerce.number().int().min(1).max(max).optional();

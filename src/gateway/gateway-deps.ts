@@ -1,0 +1,41 @@
+// What the gateway needs from the composition root (src/system.ts builds these and calls buildApp).
+import type { FastifyPluginAsync } from 'fastify';
+import type { Bus } from '../bus/bus.ts';
+import type { Env } from '../config/env.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import type { Db } from '../persistence/database.ts';
+import type { StudioRegistry } from '../studio/studio-registry.ts';
+
+export type CheckStatus = 'ok' | 'degraded' | 'unavailable';
+/**
+ * One readiness check. Resolving with a CheckStatus or `{ status, detail }` reports that; resolving with
+ * anything else is `ok`; throwing (or a 2 s timeout) is `unavailable`.
+ */
+export type ReadinessCheck = () => Promise<unknown>;
+
+export interface GatewayDeps {
+  env: Env;
+  db: Db;
+  bus: Bus;
+  studios: StudioRegistry;
+  logger: Logger;
+  metrics: Metrics;
+  /** Extra named readiness checks, e.g. `probe` from the health probe. */
+  readinessChecks?: Readonly<Record<string, ReadinessCheck>>;
+  /** Live actor information from the host on this node (GET /admin/status). */
+  hostStatus?: () => unknown;
+  /** Extra route plugins registered at the root, e.g. the artist action links (GET /a/:token). */
+  extraPlugins?: readonly FastifyPluginAsync[];
+  /** Tuning, mostly for tests. */
+  options?: GatewayOptions;
+}
+
+export interface GatewayOptions {
+  /** Maximum body size in bytes (default 1 MiB). */
+  bodyLimit?: number;
+  /** Admin requests per client per window (default 300 per minute). */
+  adminRateLimit?: { max: number; timeWindowMs: number };
+  /** Start the NATS admin service when NATS_URL is set (default true). */
+  natsAdmin?: boolean;
+}

@@ -1,0 +1,32 @@
+// The OpenAPI document is generated from the route schemas (zod → JSON Schema); /docs serves the UI and
+// /docs/json the document. Registered before the routes so @fastify/swagger sees every route.
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import { errorCatalogue, errorEnvelopeSchema } from '../errors.ts';
+import { toJsonSchema, zodSwaggerTransform } from '../zod-schemas.ts';
+
+export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Leadline gateway',
+        version: '0.1.0',
+        description:
+          'Signed WhatsApp and Stripe webhooks, the admin API, health and metrics. Every error uses the ' +
+          'ErrorEnvelope; error codes are listed in x-error-catalogue and docs/errors.md.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+        schemas: { ErrorEnvelope: toJsonSchema(errorEnvelopeSchema, 'output') },
+      },
+      'x-error-catalogue': errorCatalogue,
+    } as Record<string, unknown>,
+    transform: zodSwaggerTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+}

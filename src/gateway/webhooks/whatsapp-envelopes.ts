@@ -1,0 +1,140 @@
+// A verified WhatsApp webhook payload → the envelopes to publish and the system events to record. Pure:
+// the clock, the trace id and the studios are passed in. Routing needs no database: the studio comes from
+// metadata.phone_number_id and the lead id is derived from the studio and the sender's number.
+import type { Envelope } from '../../domain/envelope.ts';
+import { leadIdFor } from '../../domain/ids.ts';
+import type { SystemEventInput } from '../../persistence/system-events.ts';
+import type { Studio } from '../../studio/studio-schema.ts';
+import type { StudioRegistry } from '../../studio/studio-registry.ts';
+import { maskPhone } from '../../observability/logger.ts';
+import { mapMessage } from './whatsapp-content.ts';
+import {
+  changeValueSchema,
+  messageBaseSchema,
+  statusSchema,
+  type ChangeValue,
+  type WebhookPayload,
+} from './whatsapp-payload.ts';
+
+export interface TranslateContext {
+  studios: StudioRegistry;
+  now: Date;
+  traceId?: string;
+}
+
+export interface Translation {
+  envelopes: Envelope[];
+  events: SystemEventInput[];
+  /** Rejection reasons for the metrics (one per item not published). */
+  rejected: string[];
+}
+
+const iso = (unixSeconds: string) => new Date(Number(unixSeconds) * 1000).toISOString();
+
+function envelopeBase(studio: Studio, phone: string, ctx: TranslateContext) {
+  return {
+    leadId: leadIdFor(studio.id, phone),
+    actorType: 'lead' as const,
+    studioId: studio.id,
+    acceptedAt: ctx.now.toISOString(),
+    ...(ctx.traceId === undefined ? {} : { traceId: ctx.traceId }),
+  };
+}
+
+function translateValue(studio: Studio, value: ChangeValue, ctx: TranslateContext, out: Translation): void {
+  const at = ctx.now.toISOString();
+  const names = new Map((value.contacts ?? []).map((c) => [c.wa_id, c.profile?.name]));
+  for (const raw of value.messages ?? []) {
+    const parsed = messageBaseSchema.safeParse(raw);
+    if (!parsed.success) {
+      out.rejected.push('invalid_message');
+      out.events.push({
+        level: 'warn',
+        type: 'whatsapp.invalid_message',
+        payload: { studioId: studio.id, issues: parsed.error.issues.slice(0, 5).map((i) => i.message) },
+      });
+      continue;
+    }
+    const message = parsed.data;
+    const phone = `+${message.from}`;
+    if (studio.pilot && !studio.pilot.allowlist.includes(phone)) {
+      out.rejected.push('pilot');
+      out.events.push({
+        level: 'info',
+        type: 'pilot_mode.blocked',
+        payload: { studioId: studio.id, phone: maskPhone(phone), messageId: message.id },
+      });
+      continue;
+    }
+    const { content, transcript } = mapMessage(message);
+    const profileName = names.get(message.from);
+    out.envelopes.push({
+      id: `whatsapp:${message.id}`,
+      ...envelopeBase(studio, phone, ctx),
+      event: {
+        type: 'whatsapp.message',
+        at,
+        messageId: message.id,
+        from: phone,
+        ...(profileName === undefined ? {} : { profileName }),
+        sentAt: iso(message.timestamp),
+        content,
+      },
+      transcript,
+    });
+  }
+  const artists = new Set(studio.artists.map((a) => a.whatsapp));
+  for (const raw of value.statuses ?? []) {
+    const parsed = statusSchema.safeParse(raw);
+    if (!parsed.success) {
+      out.rejected.push('invalid_status');
+      continue;
+    }
+    const status = parsed.data;
+    const phone = `+${status.recipient_id}`;
+    // Statuses of artist notifications: the artist is not a lead (and must not become one).
+    if (artists.has(phone)) continue;
+    out.envelopes.push({
+      id: `whatsapp-status:${status.id}:${status.status}`,
+      ...envelopeBase(studio, phone, ctx),
+      event: {
+        type: 'whatsapp.status',
+        at,
+        messageId: status.id,
+        status: status.status,
+        sentAt: iso(status.timestamp),
+        ...(status.errors === undefined
+          ? {}
+          : { errors: status.errors.map((e) => ({ code: e.code, ...(e.title ? { title: e.title } : {}) })) }),
+      },
+    });
+  }
+}
+
+export function translateWhatsappPayload(payload: WebhookPayload, ctx: TranslateContext): Translation {
+  const out: Translation = { envelopes: [], events: [], rejected: [] };
+  for (const entry of payload.entry) {
+    for (const change of entry.changes) {
+      if (change.field !== 'messages') continue;
+      const value = changeValueSchema.safeParse(change.value);
+      if (!value.success) {
+        out.rejected.push('invalid_change');
+        out.events.push({ level: 'warn', type: 'whatsapp.invalid_change', payload: { field: change.field } });
+        continue;
+      }
+      const phoneNumberId = value.data.metadata.phone_number_id;
+      const studio = ctx.studios.byPhoneNumberId(phoneNumberId);
+      if (!studio) {
+        out.rejected.push('unknown_studio');
+        out.events.push({
+          level: 'warn',
+          type: 'whatsapp.unknown_phone_number_id',
+          payload: { phoneNumberId },
+        });
+        continue;
+      }
+      translateValue(studio, value.data, ctx, out);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,101 @@
+// Zod schemas for Meta's WhatsApp Cloud API webhook (Meta's own SDK types are wrong). The envelope of the
+// payload is checked as a whole; each message and status is checked on its own, so one odd item never
+// blocks the others, and message types we don't know are kept as `unsupported`.
+import { z } from 'zod';
+
+const waId = z.string().regex(/^\d{5,20}$/);
+const wamid = z.string().min(1).max(256);
+/** Unix seconds as a string. */
+const unixSeconds = z.string().regex(/^\d{1,12}$/);
+const shortText = z.string().max(65_536);
+
+export const messageBaseSchema = z.looseObject({
+  from: waId,
+  id: wamid,
+  timestamp: unixSeconds,
+  type: z.string().min(1).max(64),
+});
+
+const media = z.looseObject({
+  id: z.string().min(1).max(256),
+  mime_type: z.string().max(256).optional(),
+  sha256: z.string().max(256).optional(),
+  caption: shortText.optional(),
+  filename: z.string().max(1024).optional(),
+});
+const reply = z.looseObject({ id: z.string().max(256), title: z.string().max(1024) });
+
+/** The content of each known message type, keyed by `type`. */
+export const messageBodies = {
+  text: z.looseObject({ text: z.looseObject({ body: shortText }) }),
+  image: z.looseObject({ image: media }),
+  audio: z.looseObject({ audio: media }),
+  video: z.looseObject({ video: media }),
+  document: z.looseObject({ document: media }),
+  sticker: z.looseObject({ sticker: media }),
+  location: z.looseObject({
+    location: z.looseObject({
+      latitude: z.number(),
+      longitude: z.number(),
+      name: shortText.optional(),
+      address: shortText.optional(),
+    }),
+  }),
+  contacts: z.looseObject({
+    contacts: z
+      .array(z.looseObject({ name: z.looseObject({ formatted_name: shortText }).optional() }))
+      .max(100),
+  }),
+  interactive: z.looseObject({
+    interactive: z.union([
+      z.looseObject({ type: z.literal('button_reply'), button_reply: reply }),
+      z.looseObject({ type: z.literal('list_reply'), list_reply: reply }),
+    ]),
+  }),
+  button: z.looseObject({ button: z.looseObject({ payload: z.string().max(1024), text: shortText }) }),
+  reaction: z.looseObject({
+    // `emoji` is absent when the user removes a reaction.
+    reaction: z.looseObject({ message_id: wamid, emoji: z.string().max(64).optional() }),
+  }),
+  system: z.looseObject({
+    system: z.looseObject({ body: shortText.optional(), type: z.string().max(64).optional() }),
+  }),
+} as const;
+
+export const statusSchema = z.looseObject({
+  id: wamid,
+  status: z.enum(['sent', 'delivered', 'read', 'failed']),
+  timestamp: unixSeconds,
+  recipient_id: waId,
+  errors: z
+    .array(z.looseObject({ code: z.number().int(), title: z.string().max(1024).optional() }))
+    .max(20)
+    .optional(),
+});
+
+export const changeValueSchema = z.looseObject({
+  messaging_product: z.string().optional(),
+  metadata: z.looseObject({ phone_number_id: z.string().min(1).max(64) }),
+  contacts: z
+    .array(z.looseObject({ wa_id: z.string(), profile: z.looseObject({ name: z.string() }).optional() }))
+    .optional(),
+  messages: z.array(z.unknown()).optional(),
+  statuses: z.array(z.unknown()).optional(),
+});
+
+export const webhookPayloadSchema = z.looseObject({
+  object: z.string(),
+  entry: z
+    .array(
+      z.looseObject({
+        id: z.string().optional(),
+        changes: z.array(z.looseObject({ field: z.string(), value: z.unknown() })),
+      }),
+    )
+    .max(1000),
+});
+export type WebhookPayload = z.infer<typeof webhookPayloadSchema>;
+export type ChangeValue = z.infer<typeof changeValueSchema>;
+export type MessageBase = z.infer<typeof messageBaseSchema>;
+export type MediaBody = z.infer<typeof media>;
+export type StatusItem = z.infer<typeof statusSchema>;
