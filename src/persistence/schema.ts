@@ -72,6 +72,16 @@ export interface OutboxTable {
   trace_id: string | null;
   created_at: CreatedAt;
   completed_at: Timestamp | null;
+  /** Every attempt, in order (migration 0003; written by src/effects/outbox-record.ts). */
+  attempt_log: ColumnType<OutboxAttempt[], string | undefined, string>;
+}
+
+export interface OutboxAttempt {
+  attempt: number;
+  at: string;
+  outcome: 'done' | 'retry' | 'failed';
+  error?: string;
+  nextAttemptAt?: string;
 }
 
 export interface TimersTable {
@@ -127,6 +137,46 @@ export interface InboxTable {
   delivered_at: Timestamp | null;
 }
 
+/** Media received from leads (src/effects/media): PENDING → UPLOADED | FAILED. */
+export interface AttachmentsTable {
+  id: string;
+  lead_id: string;
+  studio_id: string;
+  message_id: string;
+  media_id: string;
+  outbox_id: string | null;
+  purpose: ColumnType<string, string | undefined, string>;
+  status: ColumnType<'PENDING' | 'UPLOADED' | 'FAILED', 'PENDING' | 'UPLOADED' | 'FAILED' | undefined>;
+  attempts: Generated<number>;
+  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  locked_until: Timestamp | null;
+  reason: string | null;
+  mime_type: string | null;
+  size: ColumnType<string | null, number | null | undefined, number | null>;
+  sha256: string | null;
+  storage_key: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** Reserved slots: (studio_id, slot_start) is unique, so a slot belongs to one lead. */
+export interface BookingsTable {
+  studio_id: string;
+  slot_start: Timestamp;
+  slot_end: Timestamp;
+  lead_id: string;
+  outbox_id: string | null;
+  created_at: CreatedAt;
+}
+
+/** Used artist action-link nonces (single use). */
+export interface ActionTokensTable {
+  nonce: string;
+  lead_id: string;
+  action: string;
+  used_at: CreatedAt;
+}
+
 /** One run of a periodic job (src/ops/scheduler.ts): the primary key makes a period run once. */
 export interface JobRunsTable {
   job: string;
@@ -166,6 +216,9 @@ export interface Database {
   lead_retries: LeadRetriesTable;
   dead_letters: DeadLettersTable;
   inbox: InboxTable;
+  attachments: AttachmentsTable;
+  bookings: BookingsTable;
+  action_tokens: ActionTokensTable;
 }
 
 export type LeadRow = Selectable<LeadsTable>;

@@ -1,0 +1,52 @@
+// Every provider failure is classified before it reaches the relay: retryable (timeouts, 5xx, 429,
+// connection resets, provider rate limits) or permanent (bad request, window closed, expired media). The
+// relay never has to guess from a message string.
+
+export interface EffectErrorDetails {
+  /** Provider error code when there is one (Graph `error.code`, Stripe `code`). */
+  code?: number | string | null;
+  /** Provider asked us to wait at least this long (HTTP Retry-After). */
+  retryAfterMs?: number;
+  /** A machine-readable reason, e.g. `outside_window`, `too_large`, `media_expired`. */
+  reason?: string;
+}
+
+export class EffectError extends Error {
+  override name = 'EffectError';
+  readonly retryable: boolean;
+  readonly code: number | string | null;
+  readonly retryAfterMs: number | undefined;
+  readonly reason: string;
+
+  constructor(retryable: boolean, message: string, details: EffectErrorDetails = {}, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.retryable = retryable;
+    this.code = details.code ?? null;
+    this.retryAfterMs = details.retryAfterMs;
+    this.reason = details.reason ?? (retryable ? 'retryable' : 'permanent');
+  }
+}
+
+export function retryable(message: string, details?: EffectErrorDetails, cause?: unknown): EffectError {
+  return new EffectError(true, message, details, cause);
+}
+
+export function permanent(message: string, details?: EffectErrorDetails, cause?: unknown): EffectError {
+  return new EffectError(false, message, details, cause);
+}
+
+/** Anything that is not already classified is treated as retryable: a bug in our code retries, then fails. */
+export function classify(error: unknown): EffectError {
+  if (error instanceof EffectError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return retryable(message, { reason: 'unexpected' }, error);
+}
+
+/** Parses `Retry-After` (seconds or an HTTP date) into milliseconds. */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}

@@ -1,0 +1,59 @@
+// What the relay needs from each kind of effect: which provider it calls (for the circuit breaker and the
+// rate limiter), how to execute it, and what the lead should hear when it fails for good.
+import type { z } from 'zod';
+import type { OutboxEffect } from '../domain/effects.ts';
+import type { effectResultSchema } from '../domain/lead-events.ts';
+import type { SystemEventInput } from '../persistence/system-events.ts';
+import type { Studio } from '../studio/studio-schema.ts';
+import type { EffectError } from './effect-errors.ts';
+
+type EffectResultEvent = z.infer<typeof effectResultSchema>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** An effect-result event as a handler produces it; the relay adds `at` and `outboxId`. */
+export type EffectFeedback = DistributiveOmit<EffectResultEvent, 'at' | 'outboxId'>;
+
+export type Provider = 'whatsapp' | 'stripe' | 'media' | 'database';
+
+export interface EffectContext<E extends OutboxEffect = OutboxEffect> {
+  outboxId: string;
+  leadId: string;
+  effect: E;
+  studio: Studio;
+  /** 1 on the first attempt. */
+  attempt: number;
+  now: Date;
+}
+
+export interface EffectSuccess {
+  /** Stored on the outbox row's `result`. */
+  result: Record<string, unknown>;
+  /** Fed back to the lead's actor as `effect:<outbox id>`. */
+  feedback?: EffectFeedback;
+}
+
+export interface EffectFailure {
+  /** Defaults to `effect.failed`. `null`: tell the lead nothing. */
+  feedback?: EffectFeedback | null;
+  /** Defaults to an `effect.failed` system event at level error. */
+  systemEvent?: Omit<SystemEventInput, 'leadId'>;
+}
+
+export interface EffectHandler<E extends OutboxEffect = OutboxEffect> {
+  provider: Provider;
+  /** Overrides the relay's default attempt budget (media: 5). */
+  maxAttempts?: number;
+  /** Rate-limit bucket for this effect (WhatsApp: the sending phone number id). */
+  rateLimitKey?(ctx: EffectContext<E>): string | undefined;
+  execute(ctx: EffectContext<E>): Promise<EffectSuccess>;
+  /** Called when a retryable failure will be retried at `nextAttemptAt`. */
+  onRetry?(ctx: EffectContext<E>, error: EffectError, nextAttemptAt: Date): Promise<void>;
+  /** Called once when the effect fails for good (permanent error or attempts exhausted). */
+  onFailure?(ctx: EffectContext<E>, error: EffectError, exhausted: boolean): Promise<EffectFailure>;
+}
+
+export type EffectOf<K extends OutboxEffect['type']> = Extract<OutboxEffect, { type: K }>;
+
+export type EffectHandlers = {
+  [K in OutboxEffect['type']]: EffectHandler<EffectOf<K>>;
+};

@@ -1,0 +1,44 @@
+// The handler for each outbox effect kind, wired to the provider clients built from the environment.
+import { permanent } from './effect-errors.ts';
+import type { EffectHandlers } from './effect-handler.ts';
+import { artistNotifyHandler } from './handlers/artist-notify.ts';
+import { bookingReserveHandler } from './handlers/booking-reserve.ts';
+import { depositCheckoutHandler } from './handlers/deposit-checkout.ts';
+import type { HandlerDeps } from './handlers/handler-deps.ts';
+import { mediaStoreHandler } from './handlers/media-store.ts';
+import { whatsappSendHandler } from './handlers/whatsapp-send.ts';
+import { defaultMediaStore } from './media/media-store.ts';
+import { createStripeClient } from './stripe/stripe-client.ts';
+import { createGraphClient } from './whatsapp/graph-client.ts';
+
+export function createEffectHandlers(deps: HandlerDeps): EffectHandlers {
+  const { db, env, options } = deps;
+  const graph = createGraphClient({
+    baseUrl: env.WHATSAPP_API_BASE_URL,
+    accessToken: env.WHATSAPP_ACCESS_TOKEN,
+    timeouts: options.timeouts,
+  });
+  const stripe = env.STRIPE_SECRET_KEY
+    ? createStripeClient(
+        env.STRIPE_SECRET_KEY,
+        env.STRIPE_API_BASE_URL,
+        options.timeouts.connectMs + options.timeouts.responseMs,
+      )
+    : undefined;
+  const store = deps.mediaStore ?? defaultMediaStore(env.LEADLINE_HOME);
+  return {
+    'effect.whatsapp.send': whatsappSendHandler(db, graph),
+    'effect.artist.notify': artistNotifyHandler(db, graph, {
+      publicBaseUrl: env.PUBLIC_BASE_URL,
+      actionLinkSecret: env.ACTION_LINK_SECRET,
+    }),
+    'effect.deposit.create_checkout': depositCheckoutHandler(stripe, env.PUBLIC_BASE_URL),
+    'effect.media.store': mediaStoreHandler(db, graph, store, options.leaseMs),
+    'effect.booking.reserve': bookingReserveHandler(db),
+    // The host applies these itself; a row of this kind in the outbox is a bug, reported as a failure.
+    'effect.transcript.delivery': {
+      provider: 'database',
+      execute: () => Promise.reject(permanent('effect.transcript.delivery is applied by the actor host')),
+    },
+  };
+}

@@ -1,0 +1,52 @@
+// effect.artist.notify → a WhatsApp text to the artist's own number, from the studio's number. For
+// approvals the relay (which holds ACTION_LINK_SECRET; machines don't) appends signed approve/reject links.
+// The outbox id is the links' nonce: a retried notification carries links for the same single decision.
+import type { Db } from '../../persistence/database.ts';
+import { actionLinks } from '../action-links/action-token.ts';
+import { permanent } from '../effect-errors.ts';
+import type { EffectHandler, EffectOf } from '../effect-handler.ts';
+import type { GraphClient } from '../whatsapp/graph-client.ts';
+import { markTranscriptSent } from './whatsapp-send.ts';
+
+export interface ArtistNotifyConfig {
+  publicBaseUrl: string | undefined;
+  actionLinkSecret: string | undefined;
+  actionLinkTtlMs?: number;
+}
+
+export function artistNotifyHandler(
+  db: Db,
+  graph: GraphClient,
+  config: ArtistNotifyConfig,
+): EffectHandler<EffectOf<'effect.artist.notify'>> {
+  return {
+    provider: 'whatsapp',
+    rateLimitKey: (ctx) => `whatsapp:${ctx.studio.whatsapp.phoneNumberId}`,
+    async execute(ctx) {
+      const artist = ctx.studio.artists.find((a) => a.id === ctx.effect.artistId) ?? ctx.studio.artists[0];
+      if (!artist) throw permanent(`studio ${ctx.studio.id} has no artist`, { reason: 'invalid' });
+      let text = ctx.effect.text;
+      if (ctx.effect.withActionLinks) {
+        if (!config.publicBaseUrl || !config.actionLinkSecret)
+          throw permanent('PUBLIC_BASE_URL and ACTION_LINK_SECRET are needed for action links', {
+            reason: 'not_configured',
+          });
+        const links = actionLinks({
+          leadId: ctx.leadId,
+          baseUrl: config.publicBaseUrl,
+          secret: config.actionLinkSecret,
+          now: ctx.now,
+          nonce: ctx.outboxId,
+          ...(config.actionLinkTtlMs === undefined ? {} : { ttlMs: config.actionLinkTtlMs }),
+        });
+        text = `${text}\n\nApprove: ${links.approve}\nReject: ${links.reject}`;
+      }
+      const { wamid } = await graph.sendMessage(ctx.studio.whatsapp.phoneNumberId, artist.whatsapp, {
+        kind: 'text',
+        text: text.slice(0, 4096),
+      });
+      await markTranscriptSent(db, ctx.outboxId, wamid);
+      return { result: { wamid, artistId: artist.id } };
+    },
+  };
+}

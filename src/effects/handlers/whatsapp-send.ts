@@ -1,0 +1,51 @@
+// effect.whatsapp.send → Graph API message from the studio's number. The returned wamid is stored on the
+// outbound transcript row written with this outbox id, so delivery statuses can find it later.
+import type { Db } from '../../persistence/database.ts';
+import type { EffectFeedback, EffectHandler, EffectOf } from '../effect-handler.ts';
+import type { GraphClient } from '../whatsapp/graph-client.ts';
+
+export async function markTranscriptSent(db: Db, outboxId: string, wamid: string): Promise<void> {
+  await db
+    .updateTable('transcript')
+    .set({ provider_message_id: wamid, delivery_status: 'sent' })
+    .where('outbox_id', '=', outboxId)
+    .where('delivery_status', 'is', null)
+    .execute();
+}
+
+export function whatsappSendHandler(
+  db: Db,
+  graph: GraphClient,
+): EffectHandler<EffectOf<'effect.whatsapp.send'>> {
+  return {
+    provider: 'whatsapp',
+    rateLimitKey: (ctx) => `whatsapp:${ctx.studio.whatsapp.phoneNumberId}`,
+    async execute(ctx) {
+      const { wamid } = await graph.sendMessage(
+        ctx.studio.whatsapp.phoneNumberId,
+        ctx.effect.to,
+        ctx.effect.message,
+      );
+      await markTranscriptSent(db, ctx.outboxId, wamid);
+      return { result: { wamid } };
+    },
+    async onFailure(ctx, error) {
+      await db
+        .updateTable('transcript')
+        .set({ delivery_status: 'failed' })
+        .where('outbox_id', '=', ctx.outboxId)
+        .execute();
+      const outsideWindow = error.reason === 'outside_window';
+      const feedback: EffectFeedback = {
+        type: 'whatsapp.send_failed',
+        code: typeof error.code === 'number' ? error.code : null,
+        reason: error.message,
+        outsideWindow,
+      };
+      // A closed window is an expected business outcome (the machine falls back to a template), not an outage.
+      return outsideWindow
+        ? { feedback, systemEvent: { level: 'warn', type: 'whatsapp.outside_window', payload: {} } }
+        : { feedback };
+    },
+  };
+}

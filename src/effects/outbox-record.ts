@@ -1,0 +1,80 @@
+// Recording each attempt on its outbox row: attempts, last_error, next_attempt_at, status, result. Every
+// update is fenced on the lease the relay claimed with, so a relay whose lease expired (and whose row was
+// re-claimed elsewhere) cannot overwrite the newer attempt's record.
+import { sql } from 'kysely';
+import type { Db } from '../persistence/database.ts';
+import type { OutboxAttempt } from '../persistence/schema.ts';
+import type { ClaimedRow } from './outbox-claim.ts';
+
+type Outcome =
+  | { status: 'done'; result: Record<string, unknown> }
+  | { status: 'retry'; error: string; nextAttemptAt: Date }
+  | { status: 'failed'; error: string; result?: Record<string, unknown> }
+  /** Put back untouched (circuit open): no attempt spent. */
+  | { status: 'released'; nextAttemptAt: Date };
+
+/** Returns false when the lease was lost (another relay owns the row now). */
+export async function recordAttempt(
+  db: Db,
+  claimed: ClaimedRow,
+  outcome: Outcome,
+  now: Date,
+): Promise<boolean> {
+  const base = db
+    .updateTable('outbox')
+    .where('id', '=', claimed.row.id)
+    .where('status', '=', 'running')
+    .where('locked_until', '=', claimed.lease);
+  const attempts = claimed.row.attempts + 1;
+  const entry: OutboxAttempt | undefined =
+    outcome.status === 'released'
+      ? undefined
+      : {
+          attempt: attempts,
+          at: now.toISOString(),
+          outcome: outcome.status,
+          ...(outcome.status === 'done' ? {} : { error: outcome.error }),
+          ...(outcome.status === 'retry' ? { nextAttemptAt: outcome.nextAttemptAt.toISOString() } : {}),
+        };
+  const log = sql<string>`attempt_log || ${JSON.stringify(entry ? [entry] : [])}::jsonb`;
+  let query;
+  switch (outcome.status) {
+    case 'done':
+      query = base.set({
+        status: 'done',
+        attempts,
+        attempt_log: log,
+        result: outcome.result,
+        last_error: null,
+        locked_until: null,
+        completed_at: now,
+      });
+      break;
+    case 'retry':
+      query = base.set({
+        status: 'pending',
+        attempts,
+        attempt_log: log,
+        last_error: outcome.error,
+        next_attempt_at: outcome.nextAttemptAt,
+        locked_until: null,
+      });
+      break;
+    case 'failed':
+      query = base.set({
+        status: 'failed',
+        attempts,
+        attempt_log: log,
+        last_error: outcome.error,
+        result: outcome.result ?? null,
+        locked_until: null,
+        completed_at: now,
+      });
+      break;
+    case 'released':
+      query = base.set({ status: 'pending', next_attempt_at: outcome.nextAttemptAt, locked_until: null });
+      break;
+  }
+  const result = await query.executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

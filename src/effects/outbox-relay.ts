@@ -1,0 +1,245 @@
+// The outbox relay: claims due effects (oldest unfinished row per lead only), executes them through the
+// provider clients with a rate limit and a circuit breaker per provider, records every attempt on the row,
+// retries retryable failures with backoff + jitter, and feeds outcomes back to the lead's actor as
+// `effect:<outbox id>` envelopes. Several relays may run against one database.
+import type { Bus } from '../bus/bus.ts';
+import type { Env } from '../config/env.ts';
+import { effectSchema, type OutboxEffect } from '../domain/effects.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import type { Db } from '../persistence/database.ts';
+import { recordSystemEvent } from '../persistence/system-events.ts';
+import type { StudioRegistry } from '../studio/studio-registry.ts';
+import { retryDelay } from './backoff.ts';
+import { CircuitBreaker } from './circuit-breaker.ts';
+import { classify, permanent, type EffectError } from './effect-errors.ts';
+import { effectFailedFeedback, feedbackEnvelope } from './effect-feedback.ts';
+import type { EffectContext, EffectFeedback, EffectHandler, Provider } from './effect-handler.ts';
+import { createEffectHandlers } from './effect-handlers.ts';
+import type { MediaStore } from './media/media-store.ts';
+import { claimDueRows, outboxBacklog, type ClaimedRow } from './outbox-claim.ts';
+import { recordAttempt } from './outbox-record.ts';
+import { RateLimiter } from './rate-limiter.ts';
+import { resolveRelayOptions, type RelayOptions } from './relay-options.ts';
+
+export interface OutboxRelayDeps {
+  db: Db;
+  bus: Bus;
+  env: Env;
+  studios: StudioRegistry;
+  logger: Logger;
+  metrics: Metrics;
+  mediaStore?: MediaStore;
+  clock?: () => Date;
+  options?: Partial<RelayOptions>;
+}
+
+export interface OutboxRelay {
+  start(): void;
+  stop(): Promise<void>;
+  /** Claims and executes one batch of due rows; resolves with how many rows it handled. */
+  runOnce(): Promise<number>;
+  /** Poll now instead of waiting for the next interval (e.g. right after the host committed effects). */
+  wake(): void;
+}
+
+export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
+  const options = resolveRelayOptions(deps.options);
+  const clock = deps.clock ?? (() => new Date());
+  const log = deps.logger.child({ component: 'outbox-relay' });
+  const handlers = createEffectHandlers({ ...deps, clock, options });
+  const limiter = new RateLimiter(() => clock().getTime());
+  const breakers = new Map<Provider, CircuitBreaker>();
+  const breakerFor = (provider: Provider) => {
+    let breaker = breakers.get(provider);
+    if (!breaker) {
+      breaker = new CircuitBreaker(options.breaker, () => clock().getTime());
+      breakers.set(provider, breaker);
+    }
+    return breaker;
+  };
+
+  async function publishFeedback(claimed: ClaimedRow, studioId: string, feedback: EffectFeedback) {
+    const envelope = feedbackEnvelope({
+      outboxId: claimed.row.id,
+      leadId: claimed.row.lead_id,
+      studioId,
+      traceId: claimed.row.trace_id,
+      feedback,
+      now: clock(),
+    });
+    await deps.bus.publish(envelope);
+  }
+
+  async function fail(
+    claimed: ClaimedRow,
+    ctx: EffectContext | undefined,
+    handler: EffectHandler | undefined,
+    error: EffectError,
+    exhausted: boolean,
+  ) {
+    const { row } = claimed;
+    const failure = ctx && handler?.onFailure ? await handler.onFailure(ctx, error, exhausted) : {};
+    const feedback =
+      failure.feedback === undefined ? effectFailedFeedback(row.kind, error.message) : failure.feedback;
+    // Publish before recording: if we die in between, the row is re-run and the envelope id dedupes.
+    if (feedback && ctx) await publishFeedback(claimed, ctx.studio.id, feedback);
+    const event = failure.systemEvent ?? {
+      level: 'error' as const,
+      type: 'effect.failed',
+      payload: {},
+    };
+    await recordSystemEvent(deps.db, {
+      ...event,
+      leadId: row.lead_id,
+      payload: {
+        outboxId: row.id,
+        effectType: row.kind,
+        attempts: row.attempts + 1,
+        code: error.code,
+        reason: error.reason,
+        error: error.message,
+        ...event.payload,
+      },
+    });
+    const recorded = await recordAttempt(
+      deps.db,
+      claimed,
+      { status: 'failed', error: error.message },
+      clock(),
+    );
+    deps.metrics.effectsExecuted.inc({ kind: row.kind, outcome: 'failed' });
+    log.error({ outboxId: row.id, kind: row.kind, code: error.code, err: error, recorded }, 'effect failed');
+  }
+
+  async function execute(claimed: ClaimedRow): Promise<void> {
+    const { row } = claimed;
+    const parsed = effectSchema.safeParse(row.payload);
+    const effect = parsed.success ? (parsed.data as OutboxEffect) : undefined;
+    const studio = effect && 'studioId' in effect ? deps.studios.byId(effect.studioId) : undefined;
+    const handler = effect ? (handlers[effect.type] as EffectHandler | undefined) : undefined;
+    if (!effect || !studio || !handler) {
+      const why = !effect
+        ? 'malformed effect payload'
+        : !studio
+          ? 'unknown studio'
+          : `no handler for ${row.kind}`;
+      await fail(claimed, undefined, undefined, permanent(why, { reason: 'invalid' }), false);
+      return;
+    }
+    const ctx: EffectContext = {
+      outboxId: row.id,
+      leadId: row.lead_id,
+      effect,
+      studio,
+      attempt: row.attempts + 1,
+      now: clock(),
+    };
+    const breaker = breakerFor(handler.provider);
+    const blockedUntil = breaker.blockedUntil();
+    if (blockedUntil !== null) {
+      await recordAttempt(
+        deps.db,
+        claimed,
+        { status: 'released', nextAttemptAt: new Date(blockedUntil) },
+        clock(),
+      );
+      deps.metrics.effectsExecuted.inc({ kind: row.kind, outcome: 'circuit_open' });
+      return;
+    }
+    const rateKey = handler.rateLimitKey?.(ctx);
+    if (rateKey) await limiter.acquire(rateKey, { perSecond: options.whatsappPerSecond });
+
+    let outcome;
+    try {
+      outcome = await handler.execute(ctx);
+    } catch (caught) {
+      const error = classify(caught);
+      if (error.retryable) breaker.failure();
+      else breaker.success(); // the provider answered: it is up
+      const maxAttempts = handler.maxAttempts ?? options.maxAttempts;
+      if (!error.retryable || ctx.attempt >= maxAttempts) {
+        await fail(claimed, ctx, handler, error, error.retryable);
+        return;
+      }
+      const delay = retryDelay(ctx.attempt, options.backoff, error.retryAfterMs, options.random);
+      const nextAttemptAt = new Date(clock().getTime() + delay);
+      await handler.onRetry?.(ctx, error, nextAttemptAt);
+      await recordAttempt(
+        deps.db,
+        claimed,
+        { status: 'retry', error: error.message, nextAttemptAt },
+        clock(),
+      );
+      deps.metrics.effectsExecuted.inc({ kind: row.kind, outcome: 'retry' });
+      log.warn(
+        { outboxId: row.id, kind: row.kind, attempt: ctx.attempt, delay, err: error },
+        'effect will retry',
+      );
+      return;
+    }
+    breaker.success();
+    if (outcome.feedback) await publishFeedback(claimed, studio.id, outcome.feedback);
+    const recorded = await recordAttempt(
+      deps.db,
+      claimed,
+      { status: 'done', result: outcome.result },
+      clock(),
+    );
+    if (!recorded) log.warn({ outboxId: row.id }, 'lease lost before completion: another relay re-ran it');
+    deps.metrics.effectsExecuted.inc({ kind: row.kind, outcome: 'done' });
+  }
+
+  async function runOnce(): Promise<number> {
+    const claimed = await claimDueRows(deps.db, clock(), options.concurrency, options.leaseMs);
+    await Promise.all(
+      claimed.map((c) =>
+        execute(c).catch((error: unknown) => {
+          // Recording itself failed (database down): the lease expires and the row is retried.
+          log.error({ outboxId: c.row.id, err: error }, 'could not record effect outcome');
+        }),
+      ),
+    );
+    deps.metrics.outboxBacklog.set(await outboxBacklog(deps.db));
+    return claimed.length;
+  }
+
+  const state = { running: false };
+  // A function, not the field: the flag changes under the loop's feet when stop() is called.
+  const stopped = () => !state.running;
+  let loop: Promise<void> | undefined;
+  let wakeUp: (() => void) | undefined;
+  const idle = () =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, options.pollIntervalMs);
+      wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  return {
+    runOnce,
+    wake: () => wakeUp?.(),
+    start() {
+      if (state.running) return;
+      state.running = true;
+      loop = (async () => {
+        while (state.running) {
+          let handled = 0;
+          try {
+            handled = await runOnce();
+          } catch (error) {
+            log.error({ err: error }, 'outbox poll failed');
+          }
+          if (handled === 0 && !stopped()) await idle();
+        }
+      })();
+    },
+    async stop() {
+      state.running = false;
+      wakeUp?.();
+      await loop;
+    },
+  };
+}
