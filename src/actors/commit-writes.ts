@@ -1,0 +1,216 @@
+// One transaction for the writes of many leads (invariant 3), with a handful of multi-row statements
+// (unnest) instead of per-message round trips. Fenced (invariant 1): every lead update carries the version
+// it was computed from; if any lead's row moved on (or a "new" lead already exists) the whole transaction
+// throws FencingConflict and rolls back, and the host falls back to per-lead commits.
+import { sql } from 'kysely';
+import type { Tx } from '../persistence/database.ts';
+import type { LeadWrites } from './lead-writes.ts';
+
+export class FencingConflict extends Error {
+  override name = 'FencingConflict';
+  readonly leadIds: readonly string[];
+  constructor(leadIds: readonly string[]) {
+    super(`lost the fencing race for ${leadIds.join(', ')}`);
+    this.leadIds = leadIds;
+  }
+}
+
+const json = (value: unknown): string => JSON.stringify(value);
+
+async function writeLeads(tx: Tx, all: readonly LeadWrites[]): Promise<void> {
+  const updates = all.filter((w) => w.lead !== null && w.lead.expectedVersion !== null);
+  const inserts = all.filter((w) => w.lead !== null && w.lead.expectedVersion === null);
+  const won = new Set<string>();
+  const columns = (ws: LeadWrites[]) => {
+    const pick = <T>(f: (w: LeadWrites & { lead: NonNullable<LeadWrites['lead']> }) => T): T[] =>
+      ws.map((w) => f(w as LeadWrites & { lead: NonNullable<LeadWrites['lead']> }));
+    return {
+      id: pick((w) => w.leadId),
+      actorType: pick((w) => w.actorType),
+      studioId: pick((w) => w.studioId),
+      expected: pick((w) => String(w.lead.expectedVersion ?? 0)),
+      version: pick((w) => String(w.lead.newVersion)),
+      snapshot: pick((w) => json(w.lead.persisted)),
+      machineId: pick((w) => w.lead.machineId),
+      machineVersion: pick((w) => w.lead.machineVersion),
+      status: pick((w) => w.lead.projection.status),
+      step: pick((w) => w.lead.projection.step),
+      answers: pick((w) => json(w.lead.projection.answers)),
+      phone: pick((w) => w.lead.projection.phone),
+      name: pick((w) => w.lead.projection.name),
+      lastInbound: pick((w) => w.lead.projection.lastInboundAt),
+    };
+  };
+  if (updates.length > 0) {
+    const c = columns(updates);
+    const result = await sql<{ id: string }>`
+      update leads as l set
+        version = v.version, snapshot = v.snapshot, machine_id = v.machine_id,
+        machine_version = v.machine_version, status = v.status, step = v.step, answers = v.answers,
+        phone = coalesce(v.phone, l.phone), name = coalesce(v.name, l.name),
+        last_inbound_at = coalesce(v.last_inbound_at, l.last_inbound_at), updated_at = now()
+      from unnest(${c.id}::text[], ${c.expected}::bigint[], ${c.version}::bigint[], ${c.snapshot}::jsonb[],
+        ${c.machineId}::text[], ${c.machineVersion}::int[], ${c.status}::text[], ${c.step}::text[],
+        ${c.answers}::jsonb[], ${c.phone}::text[], ${c.name}::text[], ${c.lastInbound}::timestamptz[])
+        as v(id, expected, version, snapshot, machine_id, machine_version, status, step, answers, phone, name,
+          last_inbound_at)
+      where l.id = v.id and l.version = v.expected
+      returning l.id`.execute(tx);
+    for (const row of result.rows) won.add(row.id);
+  }
+  if (inserts.length > 0) {
+    const c = columns(inserts);
+    const result = await sql<{ id: string }>`
+      insert into leads (id, actor_type, studio_id, version, snapshot, machine_id, machine_version, status,
+        step, answers, phone, name, last_inbound_at)
+      select * from unnest(${c.id}::text[], ${c.actorType}::text[], ${c.studioId}::text[],
+        ${c.version}::bigint[], ${c.snapshot}::jsonb[], ${c.machineId}::text[], ${c.machineVersion}::int[],
+        ${c.status}::text[], ${c.step}::text[], ${c.answers}::jsonb[], ${c.phone}::text[], ${c.name}::text[],
+        ${c.lastInbound}::timestamptz[])
+      on conflict (id) do nothing
+      returning id`.execute(tx);
+    for (const row of result.rows) won.add(row.id);
+  }
+  const lost = [...updates, ...inserts].filter((w) => !won.has(w.leadId)).map((w) => w.leadId);
+  if (lost.length > 0) throw new FencingConflict(lost);
+}
+
+async function writeProcessed(tx: Tx, all: readonly LeadWrites[]): Promise<void> {
+  const rows = all.flatMap((w) => w.processed.map((p) => ({ leadId: w.leadId, ...p })));
+  if (rows.length === 0) return;
+  await sql`
+    insert into processed_messages (lead_id, message_id, lead_version)
+    select * from unnest(${rows.map((r) => r.leadId)}::text[], ${rows.map((r) => r.messageId)}::text[],
+      ${rows.map((r) => String(r.version))}::bigint[])`.execute(tx);
+}
+
+async function writeTranscript(tx: Tx, all: readonly LeadWrites[]): Promise<void> {
+  const rows = all.flatMap((w) => w.transcript.map((t) => ({ leadId: w.leadId, ...t })));
+  if (rows.length === 0) return;
+  await sql`
+    insert into transcript (lead_id, direction, kind, text, data, provider_message_id, outbox_id, at)
+    select lead_id, direction, kind, text, data, provider_message_id, outbox_id, at
+    from unnest(${rows.map((r) => r.leadId)}::text[], ${rows.map((r) => r.direction)}::text[],
+      ${rows.map((r) => r.kind)}::text[], ${rows.map((r) => r.text)}::text[],
+      ${rows.map((r) => (r.data === null ? null : json(r.data)))}::jsonb[],
+      ${rows.map((r) => r.providerMessageId)}::text[], ${rows.map((r) => r.outboxId)}::uuid[],
+      ${rows.map((r) => r.at)}::timestamptz[])
+      with ordinality as t(lead_id, direction, kind, text, data, provider_message_id, outbox_id, at, n)
+    order by n`.execute(tx);
+}
+
+async function writeOutbox(tx: Tx, all: readonly LeadWrites[]): Promise<void> {
+  const rows = all.flatMap((w) => w.outbox.map((o) => ({ leadId: w.leadId, ...o })));
+  if (rows.length === 0) return;
+  // `seq` (bigserial) orders a lead's effects for the relay: insert in emission order.
+  await sql`
+    insert into outbox (id, lead_id, kind, payload, trace_id)
+    select id, lead_id, kind, payload, trace_id
+    from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.leadId)}::text[],
+      ${rows.map((r) => r.kind)}::text[], ${rows.map((r) => json(r.payload))}::jsonb[],
+      ${rows.map((r) => r.traceId)}::text[]) with ordinality as o(id, lead_id, kind, payload, trace_id, n)
+    order by n`.execute(tx);
+}
+
+async function writeTimers(tx: Tx, all: readonly LeadWrites[]): Promise<void> {
+  const consumed = all.flatMap((w) => w.consumedTimerIds);
+  if (consumed.length > 0) await sql`delete from timers where id = any(${consumed}::uuid[])`.execute(tx);
+  const ops = all.flatMap((w) => [...w.timers].map(([key, timer]) => ({ w, key, timer })));
+  const cancels = ops.filter((o) => o.timer === null);
+  if (cancels.length > 0) {
+    await sql`
+      delete from timers t using unnest(${cancels.map((o) => o.w.leadId)}::text[],
+        ${cancels.map((o) => o.key)}::text[]) as c(lead_id, key)
+      where t.lead_id = c.lead_id and t.key = c.key`.execute(tx);
+  }
+  const upserts = ops.flatMap((o) => (o.timer ? [{ ...o, timer: o.timer }] : []));
+  if (upserts.length > 0) {
+    // Replacing a timer gives it a new id: a `timer:<old id>` envelope already on the bus is then ignored.
+    await sql`
+      insert into timers (id, lead_id, actor_type, studio_id, key, due_at)
+      select * from unnest(${upserts.map((o) => o.timer.id)}::uuid[], ${upserts.map((o) => o.w.leadId)}::text[],
+        ${upserts.map((o) => o.w.actorType)}::text[], ${upserts.map((o) => o.w.studioId)}::text[],
+        ${upserts.map((o) => o.key)}::text[], ${upserts.map((o) => o.timer.dueAt)}::timestamptz[])
+      on conflict (lead_id, key) do update
+        set id = excluded.id, due_at = excluded.due_at, fired_at = null, created_at = now()`.execute(tx);
+  }
+}
+
+async function writeSystemEvents(tx: Tx, all: readonly LeadWrites[]): Promise<void> {
+  const rows = all.flatMap((w) => w.systemEvents);
+  if (rows.length === 0) return;
+  await sql`
+    insert into system_events (level, type, lead_id, payload, at)
+    select level, type, lead_id, payload, coalesce(at, now())
+    from unnest(${rows.map((r) => r.level)}::text[], ${rows.map((r) => r.type)}::text[],
+      ${rows.map((r) => r.leadId ?? null)}::text[], ${rows.map((r) => json(r.payload ?? {}))}::jsonb[],
+      ${rows.map((r) => r.at?.toISOString() ?? null)}::timestamptz[])
+      with ordinality as e(level, type, lead_id, payload, at, n)
+    order by n`.execute(tx);
+}
+
+async function writeDeliveries(tx: Tx, all: readonly LeadWrites[]): Promise<void> {
+  const rows = all.flatMap((w) =>
+    [...w.deliveries].map(([id, status]) => ({ leadId: w.leadId, id, status })),
+  );
+  if (rows.length === 0) return;
+  // Monotonic in SQL too: sent(1) < delivered(2) < read(3); failed(4) overrides and is final.
+  await sql`
+    update transcript t set delivery_status = d.status
+    from unnest(${rows.map((r) => r.leadId)}::text[], ${rows.map((r) => r.id)}::text[],
+      ${rows.map((r) => r.status)}::text[]) as d(lead_id, provider_message_id, status)
+    where t.lead_id = d.lead_id and t.provider_message_id = d.provider_message_id and t.direction = 'out'
+      and coalesce(t.delivery_status, '') <> 'failed'
+      and array_position(array['sent','delivered','read','failed'], d.status)
+        > coalesce(array_position(array['sent','delivered','read','failed'], t.delivery_status), 0)`.execute(
+    tx,
+  );
+}
+
+async function writeRetries(tx: Tx, all: readonly LeadWrites[]): Promise<void> {
+  const park = all.flatMap((w) => w.park.map((p) => ({ leadId: w.leadId, ...p })));
+  if (park.length > 0) {
+    await sql`
+      insert into lead_retries (lead_id, message_id, envelope, attempts, last_error, next_attempt_at)
+      select lead_id, message_id, envelope, attempts, last_error, next_attempt_at
+      from unnest(${park.map((p) => p.leadId)}::text[], ${park.map((p) => p.messageId)}::text[],
+        ${park.map((p) => json(p.envelope))}::jsonb[], ${park.map((p) => p.attempts)}::int[],
+        ${park.map((p) => p.lastError)}::text[], ${park.map((p) => p.nextAttemptAt.toISOString())}::timestamptz[])
+        with ordinality as r(lead_id, message_id, envelope, attempts, last_error, next_attempt_at, n)
+      order by n`.execute(tx);
+  }
+  const done = all.flatMap((w) => w.retriesDone);
+  if (done.length > 0) await sql`delete from lead_retries where seq = any(${done}::bigint[])`.execute(tx);
+  for (const w of all) {
+    if (!w.retryHead) continue;
+    await tx
+      .updateTable('lead_retries')
+      .set({
+        attempts: w.retryHead.attempts,
+        last_error: w.retryHead.lastError,
+        next_attempt_at: w.retryHead.nextAttemptAt,
+      })
+      .where('seq', '=', w.retryHead.seq)
+      .execute();
+  }
+  const dead = all.flatMap((w) => w.deadLetters.map((d) => ({ leadId: w.leadId, ...d })));
+  if (dead.length > 0) {
+    await sql`
+      insert into dead_letters (id, lead_id, message_id, envelope, error, attempts)
+      select * from unnest(${dead.map((d) => d.id)}::uuid[], ${dead.map((d) => d.leadId)}::text[],
+        ${dead.map((d) => d.messageId)}::text[], ${dead.map((d) => json(d.envelope))}::jsonb[],
+        ${dead.map((d) => d.error)}::text[], ${dead.map((d) => d.attempts)}::int[])`.execute(tx);
+  }
+}
+
+/** Writes every lead's changes inside `tx`; throws FencingConflict (roll back!) when a lead lost its race. */
+export async function commitWrites(tx: Tx, all: readonly LeadWrites[]): Promise<void> {
+  await writeLeads(tx, all);
+  await writeProcessed(tx, all);
+  await writeTranscript(tx, all);
+  await writeOutbox(tx, all);
+  await writeTimers(tx, all);
+  await writeSystemEvents(tx, all);
+  await writeDeliveries(tx, all);
+  await writeRetries(tx, all);
+}

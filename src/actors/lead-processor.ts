@@ -1,0 +1,159 @@
+// The processing loop, written once (STYLE "Runtime"): load → hydrate/migrate → pure transitions →
+// one fenced transaction for all leads of a batch → (caller acks). On a fencing conflict the losing leads
+// are reloaded and committed alone, so one bad lead never fails the others.
+import type { Logger } from 'pino';
+import type { Db } from '../persistence/database.ts';
+import type { ActorDefinition } from './actor-definition.ts';
+import { ActorCache } from './actor-cache.ts';
+import { commitWrites, FencingConflict } from './commit-writes.ts';
+import type { HostHooks } from './host-hooks.ts';
+import { runLead, type LeadRunResult, type Outcome, type RunMessage } from './lead-run.ts';
+import type { LeadWrites } from './lead-writes.ts';
+import { loadBatchState, loadReplayOriginals } from './load-batch.ts';
+
+export interface LeadBatchItem {
+  leadId: string;
+  messages: RunMessage[];
+}
+
+/** Per lead: the outcome of each message, or null when nothing could be committed (nak and retry later). */
+export type LeadResults = Map<string, Outcome[] | null>;
+
+export interface LeadProcessorOptions {
+  db: Db;
+  definitions: ReadonlyMap<string, ActorDefinition>;
+  cache: ActorCache;
+  retryDelaysMs: readonly number[];
+  hooks: HostHooks;
+  logger: Logger;
+  onConflict: () => void;
+}
+
+const MAX_ALONE_ATTEMPTS = 5;
+
+function hasWrites(w: LeadWrites): boolean {
+  return (
+    w.lead !== null ||
+    w.park.length > 0 ||
+    w.deadLetters.length > 0 ||
+    w.retriesDone.length > 0 ||
+    w.retryHead !== null ||
+    w.systemEvents.length > 0
+  );
+}
+
+export class LeadProcessor {
+  readonly #o: LeadProcessorOptions;
+
+  constructor(options: LeadProcessorOptions) {
+    this.#o = options;
+  }
+
+  async #run(items: readonly LeadBatchItem[], mode: 'bus' | 'retry', now: Date): Promise<LeadRunResult[]> {
+    const { db, cache, definitions } = this.#o;
+    const replayIds = items.flatMap((i) => i.messages.flatMap((m) => m.envelope.replayOf ?? []));
+    const replayOriginals = await loadReplayOriginals(db, replayIds);
+    const messages = items.flatMap((i) =>
+      i.messages.flatMap((m) => {
+        const original =
+          m.envelope.replayOf === undefined ? undefined : replayOriginals.get(m.envelope.replayOf);
+        const ids = original === undefined ? [m.envelope.id] : [m.envelope.id, original];
+        return ids.map((messageId) => ({ leadId: i.leadId, messageId }));
+      }),
+    );
+    const timers = items.flatMap((i) =>
+      i.messages.flatMap((m) => {
+        const event = m.envelope.event as { type: string; timerId?: unknown };
+        return event.type === 'timer.fired' ? [{ leadId: i.leadId, timerId: String(event.timerId) }] : [];
+      }),
+    );
+    const state = await loadBatchState(db, {
+      leadIds: items.map((i) => i.leadId),
+      loadRows: items.filter((i) => cache.get(i.leadId) === undefined).map((i) => i.leadId),
+      messages,
+      timers,
+    });
+    return items.map((item) => {
+      const first = item.messages[0]?.envelope;
+      return runLead(
+        {
+          leadId: item.leadId,
+          definition: first ? definitions.get(first.actorType) : undefined,
+          cached: cache.get(item.leadId),
+          row: state.rows.get(item.leadId),
+          state,
+          replayOriginals,
+          mode,
+          now,
+          retryDelaysMs: this.#o.retryDelaysMs,
+          hooks: this.#o.hooks,
+        },
+        item.messages,
+      );
+    });
+  }
+
+  async #commit(runs: readonly LeadRunResult[]): Promise<void> {
+    const writes = runs.map((r) => r.writes).filter(hasWrites);
+    if (writes.length > 0) await this.#o.db.transaction().execute((tx) => commitWrites(tx, writes));
+    const now = Date.now();
+    for (const run of runs) {
+      const { leadId, actorType, studioId } = run.writes;
+      const cached = this.#o.cache.get(leadId);
+      if (run.writes.lead && run.next) {
+        this.#o.cache.put({ leadId, actorType, studioId, ...run.next, lastUsedAt: now }, now);
+      } else if (cached) this.#o.cache.put(cached, now);
+    }
+  }
+
+  /** Processes many leads' runs with one transaction; conflicting or failing leads fall back to alone. */
+  async processBatch(
+    items: readonly LeadBatchItem[],
+    mode: 'bus' | 'retry',
+    now: Date,
+  ): Promise<LeadResults> {
+    const results: LeadResults = new Map();
+    let runs = await this.#run(items, mode, now);
+    const alone: LeadBatchItem[] = [];
+    for (let attempt = 0; runs.length > 0; attempt++) {
+      try {
+        await this.#commit(runs);
+        for (const run of runs) results.set(run.writes.leadId, run.outcomes);
+        break;
+      } catch (error) {
+        if (!(error instanceof FencingConflict) || attempt >= 2) {
+          this.#o.logger.warn({ err: error }, 'batch commit failed; committing leads one by one');
+          alone.push(...items.filter((i) => runs.some((r) => r.writes.leadId === i.leadId)));
+          break;
+        }
+        this.#o.onConflict();
+        const lost = new Set(error.leadIds);
+        for (const leadId of lost) this.#o.cache.delete(leadId);
+        alone.push(...items.filter((i) => lost.has(i.leadId)));
+        runs = runs.filter((r) => !lost.has(r.writes.leadId));
+      }
+    }
+    for (const item of alone) results.set(item.leadId, await this.processAlone(item, mode, now));
+    return results;
+  }
+
+  /** One lead in its own transaction, reloading after each lost race; null when it could not commit. */
+  async processAlone(item: LeadBatchItem, mode: 'bus' | 'retry', now: Date): Promise<Outcome[] | null> {
+    for (let attempt = 1; attempt <= MAX_ALONE_ATTEMPTS; attempt++) {
+      try {
+        const runs = await this.#run([item], mode, now);
+        await this.#commit(runs);
+        return runs[0]?.outcomes ?? [];
+      } catch (error) {
+        this.#o.cache.delete(item.leadId);
+        if (error instanceof FencingConflict) {
+          this.#o.onConflict();
+          continue;
+        }
+        this.#o.logger.error({ err: error, leadId: item.leadId, attempt }, 'lead commit failed');
+        if (attempt >= 2) return null;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,243 @@
+// Applies a lead's run of messages in order, in memory, with the pure `transition()`: duplicates are
+// skipped, cancelled/replaced timers ignored, a failure parks the lead (or dead-letters the message) and
+// everything the applied messages produce is gathered into LeadWrites for one commit.
+import { randomUUID } from 'node:crypto';
+import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
+import type { Envelope } from '../domain/envelope.ts';
+import type { ActorDefinition, ActorProjection } from './actor-definition.ts';
+import type { HostHooks } from './host-hooks.ts';
+import { hydrate } from './hydrate.ts';
+import { emptyWrites, transcriptWrite, type LeadWrites } from './lead-writes.ts';
+import { pairKey, type BatchState, type LeadRowState } from './load-batch.ts';
+import { errorText, isTerminal, nextRetryDelay, TerminalError } from './retry-policy.ts';
+import { routeEffect } from './route-effects.ts';
+
+export type Outcome =
+  'applied' | 'duplicate' | 'ignored' | 'parked' | 'dead_lettered' | 'retry_scheduled' | 'waiting';
+
+export interface RunMessage {
+  envelope: Envelope;
+  /** The envelope as received, kept verbatim in lead_retries / dead_letters. */
+  raw: unknown;
+  /** Why the envelope is unusable (failed schema): dead-lettered at once. */
+  invalid?: string;
+  /** Set when the message comes from lead_retries. */
+  retrySeq?: string;
+  retryAttempts?: number;
+}
+
+export interface LeadRunInput {
+  leadId: string;
+  definition: ActorDefinition | undefined;
+  /** Cached live state, or undefined to hydrate from `row` (or start fresh). */
+  cached: { snapshot: AnyMachineSnapshot; version: number } | undefined;
+  row: LeadRowState | undefined;
+  state: BatchState;
+  replayOriginals: ReadonlyMap<string, string>;
+  mode: 'bus' | 'retry';
+  now: Date;
+  retryDelaysMs: readonly number[];
+  hooks: HostHooks;
+}
+
+export interface LeadRunResult {
+  writes: LeadWrites;
+  outcomes: Outcome[];
+  /** The live state after the run (commit it to cache only after the transaction commits). */
+  next: { snapshot: AnyMachineSnapshot; version: number } | undefined;
+}
+
+interface Working {
+  snapshot: AnyMachineSnapshot;
+  version: number;
+  projection: ActorProjection | undefined;
+}
+
+function effectsOf(actions: readonly { type: string; params?: unknown }[]): unknown[] {
+  const effects: unknown[] = [];
+  for (const action of actions) {
+    if (action.type !== 'xstate.emit') continue;
+    const params = action.params as { event?: unknown } | undefined;
+    effects.push(params?.event);
+  }
+  return effects;
+}
+
+function mergeWrites(into: LeadWrites, from: LeadWrites): void {
+  into.processed.push(...from.processed);
+  into.transcript.push(...from.transcript);
+  into.outbox.push(...from.outbox);
+  into.consumedTimerIds.push(...from.consumedTimerIds);
+  for (const [key, timer] of from.timers) into.timers.set(key, timer);
+  into.systemEvents.push(...from.systemEvents);
+  for (const [id, status] of from.deliveries) into.deliveries.set(id, status);
+}
+
+export function runLead(input: LeadRunInput, messages: readonly RunMessage[]): LeadRunResult {
+  const { leadId, definition, state, hooks } = input;
+  const first = messages[0]?.envelope;
+  const writes = emptyWrites(leadId, first?.actorType ?? 'lead', first?.studioId ?? '');
+  const startVersion = input.cached?.version ?? input.row?.version ?? 0;
+  let working: Working | undefined = input.cached ? { ...input.cached, projection: undefined } : undefined;
+  // Effects of the initial transition and hydration records join the first message that applies.
+  let pending: LeadWrites | undefined;
+  let parking = input.mode === 'bus' && state.parked.has(leadId);
+  const alreadyParked = state.parked.get(leadId);
+  const seen = new Set<string>();
+  const touchedTimerKeys = new Set<string>();
+  const outcomes: Outcome[] = [];
+  let stopped = false;
+
+  const ensureWorking = (envelope: Envelope, def: ActorDefinition): Working => {
+    if (working) return working;
+    pending = emptyWrites(leadId, writes.actorType, writes.studioId);
+    if (input.row) {
+      const hydrated = hydrate(def, leadId, input.row, envelope);
+      pending.systemEvents.push(...hydrated.events);
+      working = { snapshot: hydrated.snapshot, version: input.row.version, projection: undefined };
+    } else {
+      const [snapshot, actions] = initialTransition(def.machine, def.inputFor(envelope));
+      const context = { at: envelope.event.at, traceId: envelope.traceId ?? null };
+      for (const effect of effectsOf(actions)) routeEffect(pending, effect, context);
+      working = { snapshot, version: 0, projection: undefined };
+    }
+    return working;
+  };
+
+  const apply = (message: RunMessage, originalId: string | undefined): void => {
+    const { envelope } = message;
+    if (message.invalid !== undefined) throw new TerminalError(`invalid envelope: ${message.invalid}`);
+    if (!definition) throw new TerminalError(`unknown actorType "${envelope.actorType}"`);
+    const current = ensureWorking(envelope, definition);
+    hooks.beforeApply?.(envelope);
+    const [next, actions] = transition(definition.machine, current.snapshot, definition.eventFor(envelope));
+    if (next.status === 'error') throw next.error;
+    const projection = definition.project(next);
+    const scratch = emptyWrites(leadId, writes.actorType, writes.studioId);
+    const context = { at: envelope.event.at, traceId: envelope.traceId ?? null };
+    for (const effect of effectsOf(actions)) routeEffect(scratch, effect, context);
+    const version = current.version + 1;
+    scratch.processed.push({ messageId: envelope.id, version });
+    if (originalId !== undefined) scratch.processed.push({ messageId: originalId, version });
+    if (envelope.transcript) {
+      scratch.transcript.unshift(transcriptWrite(envelope.transcript, 'in', null, envelope.event.at));
+    }
+    if (pending) {
+      mergeWrites(writes, pending);
+      pending = undefined;
+    }
+    mergeWrites(writes, scratch);
+    working = { snapshot: next, version, projection };
+  };
+
+  for (const message of messages) {
+    const { envelope } = message;
+    const markDone = () => {
+      if (message.retrySeq !== undefined) writes.retriesDone.push(message.retrySeq);
+    };
+    if (stopped) {
+      outcomes.push('waiting');
+      continue;
+    }
+    const originalId =
+      envelope.replayOf === undefined ? undefined : input.replayOriginals.get(envelope.replayOf);
+    const ids = originalId === undefined ? [envelope.id] : [envelope.id, originalId];
+    if (ids.some((id) => seen.has(id) || state.processed.has(pairKey(leadId, id)))) {
+      outcomes.push('duplicate');
+      markDone();
+      continue;
+    }
+    if (input.mode === 'bus' && alreadyParked?.has(envelope.id)) {
+      outcomes.push('duplicate');
+      continue;
+    }
+    if (parking) {
+      writes.park.push({
+        messageId: envelope.id,
+        envelope: message.raw,
+        attempts: 0,
+        lastError: null,
+        nextAttemptAt: input.now,
+      });
+      outcomes.push('parked');
+      continue;
+    }
+    const event = envelope.event as { type: string; key?: unknown; timerId?: unknown };
+    if (event.type === 'timer.fired') {
+      const key = String(event.key);
+      const live = state.liveTimers.has(pairKey(leadId, String(event.timerId)));
+      if (!live || touchedTimerKeys.has(key)) {
+        outcomes.push('ignored');
+        markDone();
+        continue;
+      }
+      touchedTimerKeys.add(key);
+    }
+    try {
+      apply(message, originalId);
+      for (const id of ids) seen.add(id);
+      if (event.type === 'timer.fired') writes.consumedTimerIds.push(String(event.timerId));
+      for (const key of writes.timers.keys()) touchedTimerKeys.add(key);
+      outcomes.push('applied');
+      markDone();
+    } catch (error) {
+      const attempts = (message.retryAttempts ?? 0) + 1;
+      const delay = isTerminal(error) ? undefined : nextRetryDelay(input.retryDelaysMs, attempts);
+      const lastError = errorText(error);
+      if (delay === undefined) {
+        const id = randomUUID();
+        writes.deadLetters.push({
+          id,
+          messageId: envelope.id,
+          envelope: message.raw,
+          error: lastError,
+          attempts,
+        });
+        writes.systemEvents.push({
+          level: 'error',
+          type: 'runtime.dead_letter',
+          leadId,
+          payload: {
+            deadLetterId: id,
+            messageId: envelope.id,
+            error: lastError,
+            attempts,
+            terminal: isTerminal(error),
+          },
+        });
+        outcomes.push('dead_lettered');
+        markDone();
+        continue;
+      }
+      const nextAttemptAt = new Date(input.now.getTime() + delay);
+      if (message.retrySeq !== undefined) {
+        writes.retryHead = { seq: message.retrySeq, attempts, lastError, nextAttemptAt };
+        outcomes.push('retry_scheduled');
+        stopped = true;
+      } else {
+        writes.park.push({
+          messageId: envelope.id,
+          envelope: message.raw,
+          attempts,
+          lastError,
+          nextAttemptAt,
+        });
+        outcomes.push('parked');
+        parking = true;
+      }
+    }
+  }
+
+  const final = working;
+  if (final && definition && final.version > startVersion) {
+    writes.lead = {
+      expectedVersion: startVersion === 0 ? null : startVersion,
+      newVersion: final.version,
+      persisted: definition.machine.getPersistedSnapshot(final.snapshot),
+      machineId: definition.machine.id,
+      machineVersion: definition.machineVersion,
+      projection: final.projection ?? definition.project(final.snapshot),
+    };
+  }
+  return { writes, outcomes, next: final ? { snapshot: final.snapshot, version: final.version } : undefined };
+}

@@ -1,0 +1,77 @@
+// Routes a machine's emitted effects into the commit (docs/internals.md "Effects"): timers and system
+// events and delivery statuses are handled by the runtime, everything else becomes an outbox row (plus an
+// outbound transcript row when the effect carries `transcript`). Runtime-handled effects are validated
+// here, so a malformed one fails the message (and is retried / dead-lettered) instead of the commit.
+import { randomUUID } from 'node:crypto';
+import {
+  systemEventEffectSchema,
+  timerCancelEffectSchema,
+  timerScheduleEffectSchema,
+  transcriptDeliveryEffectSchema,
+} from '../domain/effects.ts';
+import { transcriptEntrySchema } from '../domain/transcript.ts';
+import { laterDeliveryStatus } from './delivery-status.ts';
+import { transcriptWrite, type LeadWrites } from './lead-writes.ts';
+import { TerminalError } from './retry-policy.ts';
+
+const outboundTranscriptSchema = transcriptEntrySchema.omit({ direction: true });
+
+export interface EffectContext {
+  at: string;
+  traceId: string | null;
+}
+
+export function routeEffect(writes: LeadWrites, effect: unknown, context: EffectContext): void {
+  if (typeof effect !== 'object' || effect === null || !('type' in effect)) {
+    throw new Error(`emitted effect has no type: ${JSON.stringify(effect)}`);
+  }
+  const { type } = effect;
+  switch (type) {
+    case 'effect.timer.schedule': {
+      const timer = timerScheduleEffectSchema.parse(effect);
+      writes.timers.set(timer.key, { id: randomUUID(), dueAt: timer.dueAt });
+      return;
+    }
+    case 'effect.timer.cancel':
+      writes.timers.set(timerCancelEffectSchema.parse(effect).key, null);
+      return;
+    case 'effect.system_event': {
+      const event = systemEventEffectSchema.parse(effect);
+      writes.systemEvents.push({
+        level: event.level,
+        type: event.eventType,
+        leadId: writes.leadId,
+        payload: event.payload,
+        at: new Date(context.at),
+      });
+      return;
+    }
+    case 'effect.transcript.delivery': {
+      const { providerMessageId, status } = transcriptDeliveryEffectSchema.parse(effect);
+      writes.deliveries.set(
+        providerMessageId,
+        laterDeliveryStatus(writes.deliveries.get(providerMessageId), status),
+      );
+      return;
+    }
+    default:
+      if (typeof type !== 'string' || !type.startsWith('effect.')) {
+        throw new Error(`emitted event "${String(type)}" is not an effect.*`);
+      }
+      routeOutboxEffect(writes, type, effect, context);
+  }
+}
+
+function routeOutboxEffect(
+  writes: LeadWrites,
+  kind: string,
+  effect: Record<string, unknown>,
+  context: EffectContext,
+): void {
+  const id = randomUUID();
+  writes.outbox.push({ id, kind, payload: effect, traceId: context.traceId });
+  if (effect.transcript === undefined) return;
+  const parsed = outboundTranscriptSchema.safeParse(effect.transcript);
+  if (!parsed.success) throw new TerminalError(`effect ${kind} has a malformed transcript`);
+  writes.transcript.push(transcriptWrite(parsed.data, 'out', id, context.at));
+}
