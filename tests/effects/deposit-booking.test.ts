@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { leadIdFor } from '../../src/domain/ids.ts';
+import type { EffectOf } from '../../src/effects/effect-handler.ts';
+import { checkoutExpiresAt } from '../../src/effects/handlers/deposit-checkout.ts';
+import { stripeErrorBody } from '../fakes/stripe-api.ts';
+import {
+  LEAD,
+  PUBLIC_BASE_URL,
+  startEffectsHarness,
+  studio,
+  type EffectsHarness,
+} from './effects-harness.ts';
+
+const HOUR = 3_600_000;
+const checkout = (expiresInMs = 24 * HOUR): EffectOf<'effect.deposit.create_checkout'> => ({
+  type: 'effect.deposit.create_checkout',
+  studioId: studio.id,
+  amount: 5000,
+  currency: 'GBP',
+  expiresAt: new Date(Date.now() + expiresInMs).toISOString(),
+  description: 'Tattoo deposit',
+});
+const reserve = (slotStart: string): EffectOf<'effect.booking.reserve'> => ({
+  type: 'effect.booking.reserve',
+  studioId: studio.id,
+  slotStart,
+  slotEnd: new Date(Date.parse(slotStart) + HOUR).toISOString(),
+});
+
+let h: EffectsHarness;
+beforeAll(async () => {
+  h = await startEffectsHarness();
+});
+afterAll(async () => {
+  await h.close();
+});
+beforeEach(async () => {
+  h.stripe.requests.length = 0;
+  h.stripe.sessions.length = 0;
+  await h.db.deleteFrom('outbox').execute();
+  await h.db.deleteFrom('inbox').execute();
+});
+
+describe('effect.deposit.create_checkout (real stripe client, fake Stripe server)', () => {
+  it('creates a payment Checkout Session keyed by the outbox id and feeds back deposit.checkout_created', async () => {
+    const id = await h.enqueue(checkout());
+    await h.drain(h.relay());
+
+    expect(h.stripe.requests).toHaveLength(1);
+    const [request] = h.stripe.requests;
+    expect(request?.idempotencyKey).toBe(id);
+    expect(request?.authorization).toBe('Bearer sk_test_fake');
+    const p = request!.params;
+    expect(p.get('mode')).toBe('payment');
+    expect(p.get('line_items[0][quantity]')).toBe('1');
+    expect(p.get('line_items[0][price_data][unit_amount]')).toBe('5000');
+    expect(p.get('line_items[0][price_data][currency]')).toBe('gbp');
+    expect(p.get('metadata[lead_id]')).toBe(LEAD);
+    expect(p.get('metadata[studio_id]')).toBe(studio.id);
+    expect(p.get('client_reference_id')).toBe(LEAD);
+    expect(p.get('success_url')).toContain(`${PUBLIC_BASE_URL}/`);
+    expect(p.get('cancel_url')).toContain(`${PUBLIC_BASE_URL}/`);
+
+    const session = h.stripe.sessions[0] as { id: string; url: string; expires_at: number };
+    const [envelope] = await h.published();
+    expect(envelope).toMatchObject({
+      id: `effect:${id}`,
+      event: {
+        type: 'deposit.checkout_created',
+        outboxId: id,
+        sessionId: session.id,
+        url: session.url,
+        expiresAt: new Date(session.expires_at * 1000).toISOString(),
+      },
+    });
+    expect(await h.outboxRow(id)).toMatchObject({ status: 'done', result: { sessionId: session.id } });
+  });
+
+  it('clamps expires_at into [now + 30 min, now + 24 h]', () => {
+    const now = new Date('2026-01-01T00:00:00Z');
+    const at = (ms: number) => new Date(now.getTime() + ms).toISOString();
+    const seconds = (ms: number) => (now.getTime() + ms) / 1000;
+    expect(checkoutExpiresAt(at(3 * 24 * HOUR), now)).toBeLessThanOrEqual(seconds(24 * HOUR));
+    expect(checkoutExpiresAt(at(3 * 24 * HOUR), now)).toBeGreaterThan(seconds(23 * HOUR));
+    expect(checkoutExpiresAt(at(60_000), now)).toBeGreaterThanOrEqual(seconds(HOUR / 2));
+    expect(checkoutExpiresAt(at(60_000), now)).toBeLessThan(seconds(HOUR));
+    expect(checkoutExpiresAt(at(6 * HOUR), now)).toBe(seconds(6 * HOUR));
+  });
+
+  it('retries 5xx, 429 and connection resets with the same Idempotency-Key, creating one session', async () => {
+    h.stripe.failNext(
+      { kind: 'status', status: 500, body: stripeErrorBody('api_error', 'boom') },
+      { kind: 'status', status: 429, body: stripeErrorBody('rate_limit_error', 'slow') },
+      { kind: 'reset' },
+    );
+    const id = await h.enqueue(checkout(3 * 24 * HOUR));
+    await h.drain(h.relay());
+
+    expect(h.stripe.requests.map((r) => r.idempotencyKey)).toEqual([id, id, id, id]);
+    expect(h.stripe.sessions).toHaveLength(1);
+    const row = await h.outboxRow(id);
+    // stripe-node itself retries a connection closed mid-request once (same key) even with
+    // maxNetworkRetries 0, so the reset costs no relay attempt: 4 requests, 3 recorded attempts.
+    expect(row).toMatchObject({ status: 'done', attempts: 3 });
+    expect(row.attempt_log.map((a) => a.outcome)).toEqual(['retry', 'retry', 'done']);
+    expect(row.attempt_log[1]?.error).toContain('429');
+    const [envelope] = await h.published();
+    expect(envelope?.event.type).toBe('deposit.checkout_created');
+  });
+
+  it('a rejected request fails at once with effect.failed fed back', async () => {
+    h.stripe.failNext({
+      kind: 'status',
+      status: 400,
+      body: stripeErrorBody('invalid_request_error', 'Invalid currency', 'parameter_invalid'),
+    });
+    const id = await h.enqueue(checkout());
+    await h.drain(h.relay());
+    expect(await h.outboxRow(id)).toMatchObject({ status: 'failed', attempts: 1 });
+    const [envelope] = await h.published();
+    expect(envelope?.event).toMatchObject({
+      type: 'effect.failed',
+      outboxId: id,
+      effectType: 'effect.deposit.create_checkout',
+    });
+    const events = await h.db
+      .selectFrom('system_events')
+      .selectAll()
+      .where('type', '=', 'effect.failed')
+      .execute();
+    expect(events.some((e) => e.level === 'error' && e.payload.outboxId === id)).toBe(true);
+  });
+});
+
+describe('effect.booking.reserve', () => {
+  it('reserves a free slot, keeps it for the same lead, and refuses it to another lead with the taken slots', async () => {
+    const slot = new Date(Date.now() + 48 * HOUR).toISOString();
+    const first = await h.enqueue(reserve(slot));
+    const again = await h.enqueue(reserve(slot));
+    const rival = leadIdFor(studio.id, '+447700900555');
+    const lost = await h.enqueue(reserve(slot), { leadId: rival });
+    await h.drain(h.relay());
+
+    const mine = await h.published();
+    expect(mine.map((e) => e.event)).toEqual([
+      expect.objectContaining({ type: 'booking.reserved', outboxId: first, slotStart: slot }),
+      expect.objectContaining({ type: 'booking.reserved', outboxId: again, slotStart: slot }),
+    ]);
+    const [theirs] = await h.published(rival);
+    expect(theirs?.event).toMatchObject({
+      type: 'booking.slot_unavailable',
+      outboxId: lost,
+      slotStart: slot,
+      takenSlots: [slot],
+    });
+    const bookings = await h.db.selectFrom('bookings').selectAll().execute();
+    expect(bookings).toHaveLength(1);
+    expect(bookings[0]?.lead_id).toBe(LEAD);
+  });
+});
