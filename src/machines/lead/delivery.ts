@@ -1,0 +1,59 @@
+// Provider feedback and admin messages: delivery statuses, sends refused because the 24-hour window had
+// closed (error 131047: send the template, keep the content for the lead's reply), failed effects.
+import type { LeadEvent } from '../../domain/lead-events.ts';
+import type { Turn } from './turn.ts';
+
+/** WhatsApp error: the customer-service window is closed. */
+export const OUTSIDE_WINDOW_CODE = 131047;
+
+function windowClosedByProvider(turn: Turn): void {
+  turn.update({ windowClosed: true });
+  if (turn.context.pending.length === 0) turn.holdBack(turn.context.lastSent);
+}
+
+export function recordDelivery(turn: Turn, event: LeadEvent): void {
+  if (event.type !== 'whatsapp.status') return;
+  turn.emit({ type: 'effect.transcript.delivery', providerMessageId: event.messageId, status: event.status });
+  if (event.status === 'failed' && event.errors?.some((e) => e.code === OUTSIDE_WINDOW_CODE)) {
+    windowClosedByProvider(turn);
+  }
+}
+
+export function sendFailed(turn: Turn, event: LeadEvent): void {
+  if (event.type !== 'whatsapp.send_failed') return;
+  if (event.outsideWindow) {
+    windowClosedByProvider(turn);
+    return;
+  }
+  turn.systemEvent('warn', 'whatsapp.send_failed', {
+    outboxId: event.outboxId,
+    code: event.code,
+    reason: event.reason,
+  });
+}
+
+/** An admin's free-form message (control event message.send), subject to the window like any other. */
+export function adminMessage(turn: Turn, event: LeadEvent): void {
+  if (event.type !== 'message.send') return;
+  turn.sayText(event.text);
+}
+
+export function suppressedMessage(turn: Turn, event: LeadEvent): void {
+  turn.systemEvent('warn', 'message.suppressed_opted_out', { eventType: event.type });
+}
+
+export function effectFailed(turn: Turn, event: LeadEvent): void {
+  if (event.type !== 'effect.failed') return;
+  turn.systemEvent('warn', 'lead.effect_failed', {
+    outboxId: event.outboxId,
+    effectType: event.effectType,
+    reason: event.reason,
+  });
+  if (event.effectType === 'effect.booking.reserve') {
+    turn.update({ slots: { ...turn.context.slots, chosen: null } });
+  }
+}
+
+export function controlIgnored(turn: Turn, event: LeadEvent): void {
+  turn.systemEvent('info', 'lead.control_ignored', { eventType: event.type });
+}

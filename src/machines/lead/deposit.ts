@@ -1,0 +1,93 @@
+// Deposit (CONTRACT §5 rule 11): approval creates a Stripe Checkout session through the outbox; only a
+// completion for the lead's CURRENT session pays; the link expires after deposit.expiresAfter.
+import type { OutboundMessage } from '../../domain/effects.ts';
+import type { LeadEvent } from '../../domain/lead-events.ts';
+import type { LeadContext } from './lead-context.ts';
+import { formatAmount } from './summary.ts';
+import { addMs, text, type Turn } from './turn.ts';
+
+/** Stripe Checkout accepts an expires_at between 30 minutes and 24 hours ahead. */
+const MIN_EXPIRY_MS = 30 * 60_000;
+const MAX_EXPIRY_MS = 24 * 3_600_000;
+
+export function checkoutExpiresAt(at: string, expiresAfterMs: number): string {
+  return addMs(at, Math.min(MAX_EXPIRY_MS, Math.max(MIN_EXPIRY_MS, expiresAfterMs)));
+}
+
+/** The stripe event is about the lead's current checkout session. */
+export function isCurrentSession(context: LeadContext, event: LeadEvent): boolean {
+  if (event.type !== 'stripe.checkout.completed' && event.type !== 'stripe.checkout.expired') return false;
+  return context.deposit.sessionId !== null && event.sessionId === context.deposit.sessionId;
+}
+
+export function isCurrentPaidSession(context: LeadContext, event: LeadEvent): boolean {
+  return (
+    isCurrentSession(context, event) &&
+    event.type === 'stripe.checkout.completed' &&
+    (event.paymentStatus === 'paid' || event.paymentStatus === 'no_payment_required')
+  );
+}
+
+export function isOtherSession(context: LeadContext, event: LeadEvent): boolean {
+  if (event.type !== 'stripe.checkout.completed' && event.type !== 'stripe.checkout.expired') return false;
+  return event.sessionId !== context.deposit.sessionId;
+}
+
+export function requestDeposit(turn: Turn): void {
+  const { studio } = turn;
+  const expiresAt = checkoutExpiresAt(turn.at, studio.deposit.expiresAfter);
+  turn.update({ deposit: { sessionId: null, url: null, expiresAt } });
+  turn.emit({
+    type: 'effect.deposit.create_checkout',
+    studioId: studio.id,
+    amount: studio.deposit.amount,
+    currency: studio.currency,
+    expiresAt,
+    description: `Tattoo deposit, ${studio.name}`,
+  });
+}
+
+export function depositMessages(turn: Turn): OutboundMessage[] {
+  const { url } = turn.context.deposit;
+  if (url === null) return [];
+  const amount = formatAmount(turn.studio.deposit.amount, turn.studio.currency);
+  return [
+    text(
+      `Great news: ${turn.studio.name} would love to do your tattoo! To secure your booking, please pay the ${amount} deposit here: ${url}`,
+    ),
+  ];
+}
+
+export function checkoutCreated(turn: Turn, event: LeadEvent): void {
+  if (event.type !== 'deposit.checkout_created') return;
+  turn.update({ deposit: { sessionId: event.sessionId, url: event.url, expiresAt: event.expiresAt } });
+  turn.say(depositMessages(turn), 'deposit');
+  turn.schedule('deposit_expiry', event.expiresAt);
+}
+
+export const EXPIRED_TEXT = "Your deposit link has expired. Reply here if you'd like a new one.";
+
+export function depositExpired(turn: Turn): void {
+  turn.fired('deposit_expiry');
+  turn.update({ deposit: { ...turn.context.deposit, url: null } });
+  turn.say([text(EXPIRED_TEXT)], 'deposit');
+}
+
+export function sessionMismatch(turn: Turn, event: LeadEvent): void {
+  if (event.type !== 'stripe.checkout.completed' && event.type !== 'stripe.checkout.expired') return;
+  turn.systemEvent('warn', 'stripe.session_id_mismatch', {
+    eventType: event.type,
+    eventId: event.eventId,
+    sessionId: event.sessionId,
+    currentSessionId: turn.context.deposit.sessionId,
+  });
+}
+
+export function unpaidCompletion(turn: Turn, event: LeadEvent): void {
+  if (event.type !== 'stripe.checkout.completed') return;
+  turn.systemEvent('info', 'stripe.checkout_completed_unpaid', {
+    eventId: event.eventId,
+    sessionId: event.sessionId,
+    paymentStatus: event.paymentStatus,
+  });
+}

@@ -1,0 +1,111 @@
+// Conversation-level events that override the current question: opt-out / opt-in (rule 9), handover and
+// the repair give-up (rules 2, 3), restart and admin reset (rule 8).
+import type { LeadEvent } from '../../domain/lead-events.ts';
+import { detectIntent, type Intent } from '../parsers/index.ts';
+import type { LeadContext } from './lead-context.ts';
+import { askQuestion } from './qualifying.ts';
+import { currentQuestion, inboundText } from './questions.ts';
+import { promptForStatus } from './status-prompts.ts';
+import { addMs, type Turn } from './turn.ts';
+
+export function intentOf(event: LeadEvent): Intent | null {
+  if (event.type !== 'whatsapp.message') return null;
+  const c = event.content;
+  if (c.kind !== 'text' && c.kind !== 'button' && c.kind !== 'interactive') return null;
+  const words = inboundText(c);
+  return words === null ? null : detectIntent(words);
+}
+
+export function isResuming(context: LeadContext): boolean {
+  return context.resume || context.pending.length > 0;
+}
+
+function who(turn: Turn): string {
+  return `${turn.context.name ?? 'A lead'} (${turn.context.phone ?? 'unknown number'})`;
+}
+
+export function recordInbound(turn: Turn, event: LeadEvent): void {
+  if (event.type !== 'whatsapp.message') return;
+  const last = turn.context.lastInboundAt;
+  const newer = last === null || Date.parse(event.sentAt) > Date.parse(last);
+  turn.update({
+    lastInboundAt: newer ? event.sentAt : last,
+    windowClosed: false,
+    phone: turn.context.phone ?? event.from,
+    name: event.profileName ?? turn.context.name,
+  });
+}
+
+export function greet(turn: Turn): void {
+  const hello = turn.context.name === null ? 'Hi!' : `Hi ${turn.context.name}!`;
+  askQuestion(
+    turn,
+    `${hello} Thanks for getting in touch with ${turn.studio.name}. I'll ask you a few quick questions.\n\n`,
+  );
+}
+
+export function optOut(turn: Turn): void {
+  turn.update({ pending: [], resume: false });
+  turn.sayText(
+    "You've been unsubscribed and won't get any more messages from us. Reply START to resubscribe.",
+  );
+}
+
+export function optIn(turn: Turn): void {
+  turn.update({ pending: [], resume: false });
+  promptForStatus(turn, turn.context.resumeTo, "Welcome back, you're subscribed again.\n\n");
+}
+
+function holdForHuman(turn: Turn): void {
+  turn.update({ resume: true, repairs: 0 });
+  turn.schedule('handover_cooldown', addMs(turn.at, turn.studio.timings.handoverCooldown));
+}
+
+/** The lead asked for a person: one acknowledgement, the artist told, then silence for the cooldown. */
+export function requestHuman(turn: Turn): void {
+  turn.sayText("Sure, I've let the artist know. They'll reply to you here personally.");
+  turn.notifyArtist('handover', `${who(turn)} asked to talk to a person.`);
+  holdForHuman(turn);
+}
+
+/** An admin took over (handover.start): no message, just the bot's silence. */
+export function adminHandover(turn: Turn): void {
+  holdForHuman(turn);
+}
+
+/** The second unparseable answer at one step (rule 2). */
+export function giveUp(turn: Turn, event: LeadEvent): void {
+  const question = currentQuestion(turn.studio, turn.context);
+  const said = event.type === 'whatsapp.message' ? inboundText(event.content) : null;
+  turn.sayText("Sorry, I'm having trouble with that one. I've asked the artist to help you personally.");
+  turn.notifyArtist(
+    'needs_human',
+    `${who(turn)} could not answer "${question?.prompt ?? 'the question'}"${said === null ? '' : `; last message: "${said}"`}.`,
+  );
+  holdForHuman(turn);
+}
+
+/** Cooldown over or handover.end: the bot resumes at the current question on the next inbound. */
+export function handBack(turn: Turn, event: LeadEvent): void {
+  if (event.type === 'timer.fired') turn.fired(event.key);
+  turn.cancel('handover_cooldown');
+  turn.update({ resume: true });
+}
+
+/** Restart / admin reset: answers cleared, the first question asked (rule 8). */
+export function restart(turn: Turn): void {
+  turn.update({
+    answers: {},
+    step: 0,
+    repairs: 0,
+    pending: [],
+    resume: false,
+    deposit: { sessionId: null, url: null, expiresAt: null },
+    slots: { ...turn.context.slots, offered: [], chosen: null, booked: null },
+  });
+  askQuestion(turn, "No problem, let's start again.\n\n");
+}
+
+export function cancelAllTimers(turn: Turn): void {
+  turn.cancel('reminder', 'stale', 'handover_cooldown', 'deposit_expiry');
+}

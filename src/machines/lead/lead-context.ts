@@ -1,0 +1,83 @@
+// The lead actor's context: small, plain JSON (it is the persisted snapshot). Time and ids only ever come
+// from events, so the same events always give the same context.
+import type { OutboundMessage } from '../../domain/effects.ts';
+import type { TimerKey } from '../../domain/lead-events.ts';
+import type { QuestionId } from '../../studio/studio-schema.ts';
+import type { Dimensions, Money } from '../parsers/index.ts';
+import type { ResumableStatus } from './lead-status.ts';
+
+export type ReferenceImages = 'none' | { mediaIds: string[]; description: string | null };
+
+export interface AnswerValues {
+  idea: string;
+  placement: string;
+  dimensions: Dimensions;
+  style: string;
+  reference_images: ReferenceImages;
+  budget: Money;
+}
+export type Answers = { [K in QuestionId]?: AnswerValues[K] };
+export type AnswerValue = AnswerValues[QuestionId];
+
+export interface Slot {
+  start: string;
+  end: string;
+}
+
+export interface LeadContext {
+  studioId: string;
+  /** E.164, from the first inbound message. */
+  phone: string | null;
+  /** WhatsApp profile name. */
+  name: string | null;
+  answers: Answers;
+  /** Index into the studio's questions; equal to their count once all are answered. */
+  step: number;
+  /** Unparseable answers at the current step (one repair, then a human). */
+  repairs: number;
+  /** Provider timestamp (`sentAt`) of the latest inbound message: the 24-hour window starts here. */
+  lastInboundAt: string | null;
+  /** The provider reported the window closed (error 131047) since the latest inbound message. */
+  windowClosed: boolean;
+  /** Free-form content held back while the window is closed, delivered when the lead replies. */
+  pending: OutboundMessage[];
+  /** The latest batch of free-form messages, re-queued if the provider says the window had closed. */
+  lastSent: OutboundMessage[];
+  /** The next inbound message resumes (re-asks the current prompt) instead of being read as an answer. */
+  resume: boolean;
+  /** Where NEEDS_HUMAN, STALE and OPTED_OUT return to. */
+  resumeTo: ResumableStatus;
+  /** Live timers and their due times; a firing whose key is not here is stale and ignored. */
+  timers: Partial<Record<TimerKey, string>>;
+  /** The one reminder for the current silence has been sent. */
+  reminded: boolean;
+  deposit: { sessionId: string | null; url: string | null; expiresAt: string | null };
+  slots: { offered: Slot[]; taken: string[]; chosen: Slot | null; booked: Slot | null };
+}
+
+export interface LeadInput {
+  studioId: string;
+  phone: string | null;
+  name?: string | null;
+}
+
+export function initialLeadContext(input: LeadInput): LeadContext {
+  return {
+    studioId: input.studioId,
+    phone: input.phone,
+    name: input.name ?? null,
+    answers: {},
+    step: 0,
+    repairs: 0,
+    lastInboundAt: null,
+    windowClosed: false,
+    pending: [],
+    lastSent: [],
+    resume: false,
+    resumeTo: 'QUALIFYING',
+    timers: {},
+    reminded: false,
+    deposit: { sessionId: null, url: null, expiresAt: null },
+    slots: { offered: [], taken: [], chosen: null, booked: null },
+  };
+}

@@ -1,0 +1,83 @@
+// The lead actor type for the runtime host (src/actors/actor-definition.ts).
+import type { SnapshotFrom } from 'xstate';
+import type { ActorDefinition, ActorProjection } from '../../actors/actor-definition.ts';
+import type { Envelope } from '../../domain/envelope.ts';
+import { questionIds, type QuestionId } from '../../studio/studio-schema.ts';
+import type { StudioRegistry } from '../../studio/studio-registry.ts';
+import { initialLeadContext, type Answers, type LeadInput } from './lead-context.ts';
+import { createLeadMachine, type LeadMachine } from './lead-machine.ts';
+import { leadStatuses, resumableStatuses, type LeadStatus } from './lead-status.ts';
+
+export const LEAD_MACHINE_VERSION = 1;
+
+function stringField(value: unknown, key: string): string | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const field = (value as Record<string, unknown>)[key];
+  return typeof field === 'string' && field !== '' ? field : null;
+}
+
+/** The lead's phone: a WhatsApp message's `from`, else a `phone` carried by the event or envelope. */
+export function leadInputFor(envelope: Envelope): LeadInput {
+  const event = envelope.event;
+  const phone = stringField(event, 'from') ?? stringField(event, 'phone') ?? stringField(envelope, 'phone');
+  return { studioId: envelope.studioId, phone, name: stringField(event, 'profileName') };
+}
+
+export function projectLead(
+  snapshot: SnapshotFrom<LeadMachine>,
+  questionOrder: (studioId: string) => readonly QuestionId[],
+): ActorProjection {
+  const { context } = snapshot;
+  return {
+    status: snapshot.value,
+    step: questionOrder(context.studioId)[context.step] ?? null,
+    answers: { ...context.answers },
+    phone: context.phone,
+    name: context.name,
+    lastInboundAt: context.lastInboundAt,
+  };
+}
+
+function isStatus(value: string): value is LeadStatus {
+  return (leadStatuses as readonly string[]).includes(value);
+}
+
+export function createLeadDefinition(studios: StudioRegistry): ActorDefinition<LeadMachine> {
+  const machine = createLeadMachine(studios);
+  const questionOrder = (studioId: string): readonly QuestionId[] =>
+    studios.byId(studioId)?.questions.map((q) => q.id) ?? questionIds;
+  return {
+    actorType: 'lead',
+    machine,
+    machineVersion: LEAD_MACHINE_VERSION,
+    snapshotMigrations: {},
+    inputFor: leadInputFor,
+    eventFor: (envelope) => envelope.event,
+    project: (snapshot) => projectLead(snapshot, questionOrder),
+    /**
+     * An unmigratable snapshot becomes a lead at the same status and step with the same answers; timers,
+     * pending content and the deposit session are lost (the artist can re-approve or reset).
+     */
+    rebuild(row, envelope) {
+      const input = leadInputFor(envelope);
+      const order = questionOrder(envelope.studioId);
+      const answered = order.findIndex((id) => row.answers[id] === undefined);
+      const step =
+        row.step === null
+          ? answered === -1
+            ? order.length
+            : answered
+          : order.indexOf(row.step as QuestionId);
+      const status = isStatus(row.status) ? row.status : 'QUALIFYING';
+      const context = {
+        ...initialLeadContext(input),
+        answers: row.answers as Answers,
+        step: step === -1 ? 0 : step,
+        resumeTo: (resumableStatuses as readonly string[]).includes(status)
+          ? (status as (typeof resumableStatuses)[number])
+          : 'QUALIFYING',
+      };
+      return machine.getPersistedSnapshot(machine.resolveState({ value: status, context }));
+    },
+  };
+}

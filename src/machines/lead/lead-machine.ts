@@ -1,0 +1,345 @@
+// The lead conversation (CONTRACT §5) as an XState v5 machine whose states are the lead statuses
+// (CONTRACT §3). Pure: time comes from `event.at`, ids from events, and every effect is emitted as data
+// (src/domain/effects.ts) for the actor host to commit. Built from the studio registry: guards and actions
+// read the lead's studio (questions, timings, templates, availability) by the id in its context, so one
+// machine value serves every studio of a deployment and `toJSON()` exports the conversation's shape.
+import { assign, enqueueActions, setup, type ParameterizedObject } from 'xstate';
+import type { Effect } from '../../domain/effects.ts';
+import type { LeadEvent, TimerKey } from '../../domain/lead-events.ts';
+import type { Studio } from '../../studio/studio-schema.ts';
+import type { StudioRegistry } from '../../studio/studio-registry.ts';
+import type { Intent } from '../parsers/index.ts';
+import { isCurrentPaidSession, isCurrentSession, isOtherSession } from './deposit.ts';
+import { intentOf, isResuming, recordInbound } from './interruptions.ts';
+import { initialLeadContext, type LeadContext, type LeadInput } from './lead-context.ts';
+import { plans, type Plan } from './lead-plans.ts';
+import { resumableStatuses, type ResumableStatus } from './lead-status.ts';
+import { qualifyingOutcome, type QualifyingOutcome } from './qualifying.ts';
+import { Turn } from './turn.ts';
+
+// The lead's own words override the current question (rules 3, 8, 9); listed first in each status.
+const optOutRequest = {
+  guard: { type: 'intent', params: { intent: 'opt_out' } },
+  target: 'OPTED_OUT',
+  actions: 'optOut',
+} as const;
+const handoverRequest = {
+  guard: { type: 'intent', params: { intent: 'handover' } },
+  target: 'NEEDS_HUMAN',
+  actions: 'requestHuman',
+} as const;
+const restartRequest = {
+  guard: { type: 'intent', params: { intent: 'restart' } },
+  target: 'QUALIFYING',
+  reenter: true,
+  actions: 'restart',
+} as const;
+
+export function createLeadMachine(studios: StudioRegistry) {
+  const studioOf = (context: LeadContext): Studio => {
+    const studio = studios.byId(context.studioId);
+    if (studio === undefined) throw new Error(`lead machine: unknown studio "${context.studioId}"`);
+    return studio;
+  };
+
+  /** Runs a plan over one Turn: context changes are assigned and effects emitted, in order. */
+  function run<TAction extends ParameterizedObject, TGuard extends ParameterizedObject>(plan: Plan) {
+    return enqueueActions<
+      LeadContext,
+      LeadEvent,
+      undefined,
+      LeadEvent,
+      never,
+      TAction,
+      TGuard,
+      never,
+      Effect
+    >(({ context, event, enqueue }) => {
+      const turn = new Turn(studioOf(context), context, event.at);
+      recordInbound(turn, event);
+      plan(turn, event);
+      enqueue.assign(turn.context);
+      for (const effect of turn.effects) enqueue.emit(effect);
+    });
+  }
+
+  return setup({
+    types: {
+      context: {} as LeadContext,
+      events: {} as LeadEvent,
+      input: {} as LeadInput,
+      emitted: {} as Effect,
+    },
+    actions: {
+      recordInbound: run(plans.recordInbound),
+      keepMedia: run(plans.keepMedia),
+      greet: run(plans.greet),
+      optOut: run(plans.optOut),
+      optIn: run(plans.optIn),
+      requestHuman: run(plans.requestHuman),
+      adminHandover: run(plans.adminHandover),
+      giveUp: run(plans.giveUp),
+      handBack: run(plans.handBack),
+      restart: run(plans.restart),
+      cancelAllTimers: run(plans.cancelAllTimers),
+      resume: run(plans.resume),
+      welcomeBack: run(plans.welcomeBack),
+      watchSilence: run(plans.watchSilence),
+      stopWatchingSilence: run(plans.stopWatchingSilence),
+      remindQuestion: run(plans.remindQuestion),
+      remindSlots: run(plans.remindSlots),
+      goStale: run(plans.goStale),
+      qualifyingMessage: run(plans.qualifyingMessage),
+      acceptAnswer: run(plans.acceptAnswer),
+      submitForApproval: run(plans.submitForApproval),
+      reviewing: run(plans.reviewing),
+      requestDeposit: run(plans.requestDeposit),
+      decline: run(plans.decline),
+      checkoutCreated: run(plans.checkoutCreated),
+      depositReminder: run(plans.depositReminder),
+      newLinkRequested: run(plans.newLinkRequested),
+      depositPaid: run(plans.depositPaid),
+      depositExpired: run(plans.depositExpired),
+      sessionMismatch: run(plans.sessionMismatch),
+      unpaidCompletion: run(plans.unpaidCompletion),
+      stopDepositExpiry: run(plans.stopDepositExpiry),
+      stopCooldown: run(plans.stopCooldown),
+      bookingMessage: run(plans.bookingMessage),
+      slotReserved: run(plans.slotReserved),
+      slotUnavailable: run(plans.slotUnavailable),
+      recordDelivery: run(plans.recordDelivery),
+      sendFailed: run(plans.sendFailed),
+      adminMessage: run(plans.adminMessage),
+      suppressedMessage: run(plans.suppressedMessage),
+      effectFailed: run(plans.effectFailed),
+      controlIgnored: run(plans.controlIgnored),
+      /** Entering a resumable status: handovers, staleness and opt-outs come back here. */
+      remember: assign((_, params: { status: ResumableStatus }) => ({ resumeTo: params.status })),
+    },
+    guards: {
+      intent: ({ event }, params: { intent: Intent }) => intentOf(event) === params.intent,
+      outcome: ({ context, event }, params: { outcome: QualifyingOutcome }) =>
+        event.type === 'whatsapp.message' &&
+        qualifyingOutcome(studioOf(context), context, event) === params.outcome,
+      resuming: ({ context, event }) => event.type === 'whatsapp.message' && isResuming(context),
+      resumesTo: ({ context }, params: { status: ResumableStatus }) => context.resumeTo === params.status,
+      cooldownOverTo: ({ context, event }, params: { status: ResumableStatus }) =>
+        event.type === 'timer.fired' &&
+        event.key === 'handover_cooldown' &&
+        context.timers.handover_cooldown !== undefined &&
+        context.resumeTo === params.status,
+      optInTo: ({ context, event }, params: { status: ResumableStatus }) =>
+        intentOf(event) === 'opt_in' && context.resumeTo === params.status,
+      /** A timer this lead still expects (a cancelled or replaced one is ignored). */
+      timer: ({ context, event }, params: { key: TimerKey }) =>
+        event.type === 'timer.fired' && event.key === params.key && context.timers[params.key] !== undefined,
+      currentPaidSession: ({ context, event }) => isCurrentPaidSession(context, event),
+      currentSession: ({ context, event }) => isCurrentSession(context, event),
+      otherSession: ({ context, event }) => isOtherSession(context, event),
+    },
+  }).createMachine({
+    id: 'lead',
+    context: ({ input }) => initialLeadContext(input),
+    initial: 'NEW',
+    on: {
+      'whatsapp.status': { actions: 'recordDelivery' },
+      'whatsapp.send_failed': { actions: 'sendFailed' },
+      'message.send': { actions: 'adminMessage' },
+      'effect.failed': { actions: 'effectFailed' },
+      'lead.reset': { target: '.QUALIFYING', reenter: true, actions: 'restart' },
+      'handover.start': { target: '.NEEDS_HUMAN', actions: 'adminHandover' },
+      'stripe.checkout.completed': { guard: 'otherSession', actions: 'sessionMismatch' },
+      'artist.approve': { actions: 'controlIgnored' },
+      'artist.reject': { actions: 'controlIgnored' },
+      'deposit.mark_paid': { actions: 'controlIgnored' },
+      'handover.end': { actions: 'controlIgnored' },
+    },
+    states: {
+      NEW: {
+        on: {
+          'whatsapp.message': [
+            optOutRequest,
+            handoverRequest,
+            { target: 'QUALIFYING', actions: ['keepMedia', 'greet'] },
+          ],
+        },
+      },
+      QUALIFYING: {
+        entry: [{ type: 'remember', params: { status: 'QUALIFYING' } }, 'watchSilence'],
+        exit: 'stopWatchingSilence',
+        on: {
+          'whatsapp.message': [
+            optOutRequest,
+            handoverRequest,
+            restartRequest,
+            { guard: 'resuming', actions: ['resume', 'watchSilence'] },
+            {
+              guard: { type: 'outcome', params: { outcome: 'last_answer' } },
+              target: 'PENDING_APPROVAL',
+              actions: ['acceptAnswer', 'submitForApproval'],
+            },
+            {
+              guard: { type: 'outcome', params: { outcome: 'give_up' } },
+              target: 'NEEDS_HUMAN',
+              actions: 'giveUp',
+            },
+            { actions: 'qualifyingMessage' },
+          ],
+          'timer.fired': [
+            { guard: { type: 'timer', params: { key: 'reminder' } }, actions: 'remindQuestion' },
+            { guard: { type: 'timer', params: { key: 'stale' } }, target: 'STALE', actions: 'goStale' },
+          ],
+        },
+      },
+      NEEDS_HUMAN: {
+        exit: 'stopCooldown',
+        on: {
+          'whatsapp.message': [
+            optOutRequest,
+            // Kept (the host writes the transcript; media is stored), never answered by the bot.
+            { actions: 'keepMedia' },
+          ],
+          'timer.fired': resumableStatuses.map((status) => ({
+            guard: { type: 'cooldownOverTo' as const, params: { status } },
+            target: status,
+            actions: 'handBack' as const,
+          })),
+          'handover.end': resumableStatuses.map((status) => ({
+            guard: { type: 'resumesTo' as const, params: { status } },
+            target: status,
+            actions: 'handBack' as const,
+          })),
+          'handover.start': { actions: 'adminHandover' },
+        },
+      },
+      PENDING_APPROVAL: {
+        entry: { type: 'remember', params: { status: 'PENDING_APPROVAL' } },
+        on: {
+          'whatsapp.message': [
+            optOutRequest,
+            handoverRequest,
+            restartRequest,
+            { guard: 'resuming', actions: 'resume' },
+            { actions: ['keepMedia', 'reviewing'] },
+          ],
+          'artist.approve': { target: 'AWAITING_DEPOSIT', actions: 'requestDeposit' },
+          'artist.reject': { target: 'REJECTED', actions: 'decline' },
+        },
+      },
+      REJECTED: {
+        entry: { type: 'remember', params: { status: 'REJECTED' } },
+        on: {
+          'whatsapp.message': [optOutRequest, handoverRequest, restartRequest, { actions: 'keepMedia' }],
+        },
+      },
+      AWAITING_DEPOSIT: {
+        entry: { type: 'remember', params: { status: 'AWAITING_DEPOSIT' } },
+        exit: 'stopDepositExpiry',
+        on: {
+          'whatsapp.message': [
+            optOutRequest,
+            handoverRequest,
+            { guard: 'resuming', actions: 'resume' },
+            { actions: ['keepMedia', 'depositReminder'] },
+          ],
+          'deposit.checkout_created': { actions: 'checkoutCreated' },
+          'stripe.checkout.completed': [
+            { guard: 'currentPaidSession', target: 'BOOKING', actions: 'depositPaid' },
+            { guard: 'otherSession', actions: 'sessionMismatch' },
+            { actions: 'unpaidCompletion' },
+          ],
+          'stripe.checkout.expired': {
+            guard: 'currentSession',
+            target: 'DEPOSIT_EXPIRED',
+            actions: 'depositExpired',
+          },
+          'timer.fired': {
+            guard: { type: 'timer', params: { key: 'deposit_expiry' } },
+            target: 'DEPOSIT_EXPIRED',
+            actions: 'depositExpired',
+          },
+          'deposit.mark_paid': { target: 'BOOKING', actions: 'depositPaid' },
+        },
+      },
+      DEPOSIT_EXPIRED: {
+        entry: { type: 'remember', params: { status: 'DEPOSIT_EXPIRED' } },
+        on: {
+          'whatsapp.message': [
+            optOutRequest,
+            handoverRequest,
+            restartRequest,
+            { target: 'AWAITING_DEPOSIT', actions: ['keepMedia', 'newLinkRequested'] },
+          ],
+          'artist.approve': { target: 'AWAITING_DEPOSIT', actions: 'requestDeposit' },
+          'stripe.checkout.completed': [
+            { guard: 'currentPaidSession', target: 'BOOKING', actions: 'depositPaid' },
+            { guard: 'otherSession', actions: 'sessionMismatch' },
+          ],
+          'deposit.mark_paid': { target: 'BOOKING', actions: 'depositPaid' },
+        },
+      },
+      BOOKING: {
+        entry: [{ type: 'remember', params: { status: 'BOOKING' } }, 'watchSilence'],
+        exit: 'stopWatchingSilence',
+        on: {
+          'whatsapp.message': [
+            optOutRequest,
+            handoverRequest,
+            { guard: 'resuming', actions: ['resume', 'watchSilence'] },
+            { actions: ['keepMedia', 'bookingMessage', 'watchSilence'] },
+          ],
+          'booking.reserved': { target: 'BOOKED', actions: 'slotReserved' },
+          'booking.slot_unavailable': { actions: 'slotUnavailable' },
+          'timer.fired': [
+            { guard: { type: 'timer', params: { key: 'reminder' } }, actions: 'remindSlots' },
+            { guard: { type: 'timer', params: { key: 'stale' } }, target: 'STALE', actions: 'goStale' },
+          ],
+        },
+      },
+      BOOKED: {
+        entry: { type: 'remember', params: { status: 'BOOKED' } },
+        on: {
+          'whatsapp.message': [
+            optOutRequest,
+            handoverRequest,
+            { guard: 'resuming', actions: 'resume' },
+            { actions: 'keepMedia' },
+          ],
+        },
+      },
+      OPTED_OUT: {
+        entry: 'cancelAllTimers',
+        on: {
+          'whatsapp.message': [
+            ...resumableStatuses.map((status) => ({
+              guard: { type: 'optInTo' as const, params: { status } },
+              target: status,
+              actions: 'optIn' as const,
+            })),
+            { actions: 'recordInbound' },
+          ],
+          'whatsapp.status': { actions: 'recordDelivery' },
+          'message.send': { actions: 'suppressedMessage' },
+          // Nothing else is ever sent until START (rule 9): every other event is ignored here.
+          '*': {},
+        },
+      },
+      STALE: {
+        on: {
+          'whatsapp.message': [
+            optOutRequest,
+            handoverRequest,
+            restartRequest,
+            ...resumableStatuses.map((status) => ({
+              guard: { type: 'resumesTo' as const, params: { status } },
+              target: status,
+              actions: ['keepMedia', 'welcomeBack'] as const,
+            })),
+          ],
+        },
+      },
+    },
+  });
+}
+
+export type LeadMachine = ReturnType<typeof createLeadMachine>;

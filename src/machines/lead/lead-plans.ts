@@ -1,0 +1,126 @@
+// The named actions of the lead machine, each a plan over one Turn. Plans are plain functions so the
+// machine file reads as the conversation's shape and the behaviour is testable piece by piece.
+import type { LeadEvent } from '../../domain/lead-events.ts';
+import { bookingMessage, offerSlots, slotReserved, slotUnavailable } from './booking.ts';
+import {
+  checkoutCreated,
+  depositExpired,
+  depositMessages,
+  requestDeposit,
+  sessionMismatch,
+  unpaidCompletion,
+} from './deposit.ts';
+import {
+  adminMessage,
+  controlIgnored,
+  effectFailed,
+  recordDelivery,
+  sendFailed,
+  suppressedMessage,
+} from './delivery.ts';
+import {
+  adminHandover,
+  cancelAllTimers,
+  giveUp,
+  greet,
+  handBack,
+  optIn,
+  optOut,
+  requestHuman,
+  restart,
+} from './interruptions.ts';
+import {
+  acceptAnswer,
+  handleQualifyingMessage,
+  isMedia,
+  keepAttachment,
+  questionMessages,
+  submitForApproval,
+  watchSilence,
+} from './qualifying.ts';
+import { REVIEWING_TEXT, resumeStatus } from './status-prompts.ts';
+import { text, type Turn } from './turn.ts';
+
+export type Plan = (turn: Turn, event: LeadEvent) => void;
+
+function whenMessage(
+  plan: (turn: Turn, event: Extract<LeadEvent, { type: 'whatsapp.message' }>) => void,
+): Plan {
+  return (turn, event) => {
+    if (event.type === 'whatsapp.message') plan(turn, event);
+  };
+}
+
+export const plans = {
+  /** Nothing beyond remembering the inbound message's time (every plan does that first). */
+  recordInbound: () => undefined,
+  keepMedia: whenMessage((turn, event) => {
+    if (isMedia(event.content)) keepAttachment(turn, event);
+  }),
+  greet,
+  optOut,
+  optIn,
+  requestHuman,
+  adminHandover,
+  giveUp,
+  handBack,
+  restart,
+  cancelAllTimers,
+  resume: (turn) => resumeStatus(turn, turn.context.resumeTo, 'Thanks! Picking up where we left off.\n\n'),
+  welcomeBack: (turn) => resumeStatus(turn, turn.context.resumeTo, 'Welcome back!\n\n'),
+  watchSilence,
+  stopWatchingSilence: (turn) => turn.cancel('reminder', 'stale'),
+  remindQuestion: (turn) => {
+    turn.fired('reminder');
+    if (turn.context.reminded) return;
+    turn.update({ reminded: true });
+    turn.say(questionMessages(turn, 'Just checking in!\n\n').map(text), 'reminder');
+  },
+  remindSlots: (turn) => {
+    turn.fired('reminder');
+    if (turn.context.reminded) return;
+    turn.update({ reminded: true });
+    offerSlots(turn, 'Just checking in! ');
+  },
+  goStale: (turn) => turn.fired('stale'),
+  qualifyingMessage: whenMessage(handleQualifyingMessage),
+  acceptAnswer: whenMessage(acceptAnswer),
+  submitForApproval,
+  reviewing: (turn) => turn.sayText(REVIEWING_TEXT),
+  requestDeposit,
+  decline: (turn) =>
+    turn.sayText(
+      `Thank you for your enquiry. Unfortunately ${turn.studio.name} can't take this one on, but we wish you the best with your tattoo.`,
+    ),
+  checkoutCreated,
+  depositReminder: (turn) => {
+    const link = depositMessages(turn);
+    if (link.length > 0) turn.say(link, 'deposit');
+    else turn.sayText('Your deposit link is on its way.');
+  },
+  newLinkRequested: (turn) => {
+    turn.update({ pending: [], resume: false });
+    turn.sayText('No problem, a new deposit link is on its way.');
+    requestDeposit(turn);
+  },
+  depositPaid: (turn) => {
+    turn.fired('deposit_expiry');
+    offerSlots(turn, 'Deposit received, thank you!\n');
+  },
+  depositExpired,
+  sessionMismatch,
+  unpaidCompletion,
+  stopDepositExpiry: (turn) => turn.cancel('deposit_expiry'),
+  stopCooldown: (turn) => turn.cancel('handover_cooldown'),
+  bookingMessage,
+  slotReserved,
+  slotUnavailable,
+  recordDelivery,
+  sendFailed,
+  adminMessage,
+  suppressedMessage,
+  effectFailed,
+  controlIgnored,
+} satisfies Record<string, Plan>;
+
+export type PlanName = keyof typeof plans;

@@ -1,0 +1,53 @@
+// Lead statuses (CONTRACT §3) and the only status changes the conversation may make. The machine's states
+// are these statuses, and a property test checks every observed change against this table.
+export const leadStatuses = [
+  'NEW',
+  'QUALIFYING',
+  'NEEDS_HUMAN',
+  'PENDING_APPROVAL',
+  'REJECTED',
+  'AWAITING_DEPOSIT',
+  'DEPOSIT_EXPIRED',
+  'BOOKING',
+  'BOOKED',
+  'OPTED_OUT',
+  'STALE',
+] as const;
+export type LeadStatus = (typeof leadStatuses)[number];
+
+/** Statuses a lead returns to after a handover, going stale or opting out and back in. */
+export const resumableStatuses = [
+  'QUALIFYING',
+  'PENDING_APPROVAL',
+  'REJECTED',
+  'AWAITING_DEPOSIT',
+  'DEPOSIT_EXPIRED',
+  'BOOKING',
+  'BOOKED',
+] as const;
+export type ResumableStatus = (typeof resumableStatuses)[number];
+
+/** Statuses with a question or slot choice outstanding: reminders and staleness apply here. */
+export const quietWatchedStatuses = ['QUALIFYING', 'BOOKING'] as const;
+
+/** Leaving to a human, opting out and an admin reset are possible from (almost) anywhere. */
+const always = ['NEEDS_HUMAN', 'OPTED_OUT', 'QUALIFYING'] as const;
+
+/** from → the statuses it may change to (staying put is always allowed). */
+export const allowedTransitions: Readonly<Record<LeadStatus, readonly LeadStatus[]>> = {
+  NEW: [...always],
+  QUALIFYING: [...always, 'PENDING_APPROVAL', 'STALE'],
+  NEEDS_HUMAN: ['OPTED_OUT', ...resumableStatuses],
+  PENDING_APPROVAL: [...always, 'AWAITING_DEPOSIT', 'REJECTED'],
+  REJECTED: [...always],
+  AWAITING_DEPOSIT: [...always, 'BOOKING', 'DEPOSIT_EXPIRED'],
+  DEPOSIT_EXPIRED: [...always, 'AWAITING_DEPOSIT', 'BOOKING'],
+  BOOKING: [...always, 'BOOKED', 'STALE'],
+  BOOKED: [...always],
+  OPTED_OUT: [...resumableStatuses],
+  STALE: [...always, 'BOOKING'],
+};
+
+export function isAllowedTransition(from: LeadStatus, to: LeadStatus): boolean {
+  return from === to || allowedTransitions[from].includes(to);
+}

@@ -1,0 +1,162 @@
+// QUALIFYING: one question at a time (CONTRACT §5 rules 1, 2, 4, 5). Each inbound message has exactly one
+// outcome; the machine's guards and the plans below read the same outcome, so they cannot disagree.
+import type { InboundContent, WhatsappMessageEvent } from '../../domain/lead-events.ts';
+import type { Studio } from '../../studio/studio-schema.ts';
+import { looksLikeBundle } from '../parsers/index.ts';
+import type { AnswerValue, LeadContext } from './lead-context.ts';
+import { currentQuestion, inboundText, parseAnswer, questionPrompt, repairPrompt } from './questions.ts';
+import { answerLines, leadSummary } from './summary.ts';
+import { addMs, type Turn } from './turn.ts';
+
+export type QualifyingOutcome =
+  | 'resume'
+  | 'ignore'
+  | 'attachment'
+  | 'unreadable'
+  | 'bundle'
+  | 'answer'
+  | 'last_answer'
+  | 'repair'
+  | 'give_up';
+
+type MediaContent = Extract<InboundContent, { mediaId: string }>;
+
+export function isMedia(content: InboundContent): content is MediaContent {
+  return 'mediaId' in content;
+}
+
+/** Free-text questions whose natural answers mention sizes and styles: never treated as bundles. */
+const BUNDLE_EXEMPT = new Set(['idea', 'reference_images']);
+
+export type Reading =
+  | { ok: true; value: AnswerValue }
+  | { ok: false; reason: 'attachment' | 'unreadable' | 'bundle' | 'invalid' };
+
+/** What an inbound message answers at the current question: a value, or why it doesn't. */
+export function readAnswer(studio: Studio, context: LeadContext, content: InboundContent): Reading {
+  const question = currentQuestion(studio, context);
+  if (question === undefined) return { ok: false, reason: 'unreadable' };
+  if (isMedia(content)) {
+    if (question.id !== 'reference_images' || content.kind !== 'image') {
+      return { ok: false, reason: 'attachment' };
+    }
+    const caption = content.caption?.trim() ?? '';
+    return { ok: true, value: { mediaIds: [content.mediaId], description: caption === '' ? null : caption } };
+  }
+  const words = inboundText(content);
+  if (words === null) return { ok: false, reason: 'unreadable' };
+  if (!BUNDLE_EXEMPT.has(question.id) && looksLikeBundle(words, { styles: studio.styles })) {
+    return { ok: false, reason: 'bundle' };
+  }
+  const value = parseAnswer(studio, question, words);
+  return value === null ? { ok: false, reason: 'invalid' } : { ok: true, value };
+}
+
+export function qualifyingOutcome(
+  studio: Studio,
+  context: LeadContext,
+  event: WhatsappMessageEvent,
+): QualifyingOutcome {
+  if (event.content.kind === 'reaction') return 'ignore';
+  if (context.resume || context.pending.length > 0) return 'resume';
+  const reading = readAnswer(studio, context, event.content);
+  if (!reading.ok) {
+    if (reading.reason !== 'invalid') return reading.reason;
+    return context.repairs === 0 ? 'repair' : 'give_up';
+  }
+  return context.step + 1 >= studio.questions.length ? 'last_answer' : 'answer';
+}
+
+/** The current question as a message (empty once every question is answered). */
+export function questionMessages(turn: Turn, lead = ''): string[] {
+  const question = currentQuestion(turn.studio, turn.context);
+  return question === undefined ? [] : [`${lead}${questionPrompt(turn.studio, question)}`];
+}
+
+export function askQuestion(turn: Turn, lead = ''): void {
+  turn.sayText(...questionMessages(turn, lead));
+}
+
+/** Restarts silence tracking: one reminder after reminderAfter, STALE after staleAfter (rule 7). */
+export function watchSilence(turn: Turn): void {
+  turn.update({ reminded: false });
+  turn.schedule('reminder', addMs(turn.at, turn.studio.timings.reminderAfter));
+  turn.schedule('stale', addMs(turn.at, turn.studio.timings.staleAfter));
+}
+
+function storeMedia(turn: Turn, event: WhatsappMessageEvent, purpose: 'reference' | 'attachment'): void {
+  const content = event.content;
+  if (!isMedia(content)) return;
+  turn.emit({
+    type: 'effect.media.store',
+    studioId: turn.studio.id,
+    messageId: event.messageId,
+    mediaId: content.mediaId,
+    ...(content.mimeType === undefined ? {} : { mimeType: content.mimeType }),
+    ...(content.sha256 === undefined ? {} : { sha256: content.sha256 }),
+    purpose,
+  });
+}
+
+/** Keeps media that arrived where no media was asked for (rule 4). */
+export function keepAttachment(turn: Turn, event: WhatsappMessageEvent): void {
+  storeMedia(turn, event, 'attachment');
+}
+
+/** Records the answer to the current question and moves to the next one (never more than one). */
+export function acceptAnswer(turn: Turn, event: WhatsappMessageEvent): void {
+  const question = currentQuestion(turn.studio, turn.context);
+  const reading = readAnswer(turn.studio, turn.context, event.content);
+  if (question === undefined || !reading.ok) return;
+  if (isMedia(event.content)) storeMedia(turn, event, 'reference');
+  turn.update({
+    answers: { ...turn.context.answers, [question.id]: reading.value },
+    step: turn.context.step + 1,
+    repairs: 0,
+  });
+}
+
+/** Any message in QUALIFYING that neither interrupts, completes the questions nor gives up. */
+export function handleQualifyingMessage(turn: Turn, event: WhatsappMessageEvent): void {
+  const outcome = qualifyingOutcome(turn.studio, turn.context, event);
+  if (outcome !== 'ignore') watchSilence(turn);
+  switch (outcome) {
+    case 'attachment':
+      keepAttachment(turn, event);
+      askQuestion(turn, "Thanks, we've kept that with your enquiry.\n\n");
+      return;
+    case 'unreadable':
+      askQuestion(turn, 'Sorry, I can only read text and photos here.\n\n');
+      return;
+    case 'bundle':
+      askQuestion(turn, "Thanks! Let's take it one question at a time, please.\n\n");
+      return;
+    case 'answer':
+      acceptAnswer(turn, event);
+      askQuestion(turn);
+      return;
+    case 'repair': {
+      const question = currentQuestion(turn.studio, turn.context);
+      turn.update({ repairs: turn.context.repairs + 1 });
+      if (question !== undefined) turn.sayText(repairPrompt(turn.studio, question));
+      return;
+    }
+    case 'ignore':
+    case 'resume': // handled by the machine's resume transition before this one
+    case 'last_answer':
+    case 'give_up':
+      return;
+  }
+}
+
+/** After the last answer: the summary to the lead, the artist asked to approve (PENDING_APPROVAL). */
+export function submitForApproval(turn: Turn): void {
+  const { studio, context } = turn;
+  turn.sayText(leadSummary(studio, context.answers));
+  const who = `${context.name ?? 'A new lead'} (${context.phone ?? 'unknown number'})`;
+  turn.notifyArtist(
+    'approval',
+    [`New tattoo request from ${who}:`, ...answerLines(studio, context.answers)].join('\n'),
+    true,
+  );
+}

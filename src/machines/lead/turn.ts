@@ -1,0 +1,136 @@
+// One transition's work: the context as it evolves and the effects emitted, in order. Sending goes
+// through `say`, which keeps CONTRACT §5 rule 6: free-form only inside the 24-hour window (measured from
+// the provider timestamp of the lead's latest message); outside it one template, and the content waits in
+// `pending` until the lead replies.
+import type { Effect, OutboundMessage } from '../../domain/effects.ts';
+import type { TimerKey } from '../../domain/lead-events.ts';
+import type { Studio } from '../../studio/studio-schema.ts';
+import type { LeadContext } from './lead-context.ts';
+
+const HOUR_MS = 3_600_000;
+/** Held-back content is a resumption aid, not a mailbox: keep only the latest few messages. */
+const MAX_PENDING = 5;
+
+export type TemplateKind = 'resume' | 'reminder' | 'deposit';
+type ArtistReason = 'approval' | 'handover' | 'needs_human' | 'booked' | 'info';
+
+export function addMs(at: string, ms: number): string {
+  return new Date(Date.parse(at) + ms).toISOString();
+}
+
+export function text(body: string): OutboundMessage {
+  return { kind: 'text', text: body };
+}
+
+function transcriptFor(message: OutboundMessage) {
+  switch (message.kind) {
+    case 'text':
+      return { kind: 'text' as const, text: message.text };
+    case 'template':
+      return { kind: 'template' as const, text: null, data: { template: message.name } };
+    case 'interactive':
+      return { kind: 'interactive' as const, text: message.body, data: { options: message.options } };
+  }
+}
+
+export class Turn {
+  readonly studio: Studio;
+  readonly at: string;
+  context: LeadContext;
+  readonly effects: Effect[] = [];
+
+  constructor(studio: Studio, context: LeadContext, at: string) {
+    this.studio = studio;
+    this.context = context;
+    this.at = at;
+  }
+
+  update(patch: Partial<LeadContext>): void {
+    this.context = { ...this.context, ...patch };
+  }
+
+  windowOpen(): boolean {
+    const last = this.context.lastInboundAt;
+    if (last === null || this.context.windowClosed) return false;
+    return Date.parse(this.at) - Date.parse(last) < this.studio.timings.windowHours * HOUR_MS;
+  }
+
+  /** Sends free-form messages inside the window; otherwise a template once and the content held back. */
+  say(messages: readonly OutboundMessage[], template: TemplateKind = 'resume'): void {
+    if (messages.length === 0 || this.context.phone === null) return;
+    if (this.windowOpen()) {
+      for (const message of messages) this.#send(message);
+      this.update({ lastSent: [...messages] });
+      return;
+    }
+    this.holdBack(messages, template);
+  }
+
+  /** Keeps content for when the lead replies, sending the template only for the first held message. */
+  holdBack(messages: readonly OutboundMessage[], template: TemplateKind = 'resume'): void {
+    if (this.context.pending.length === 0) {
+      this.#send({ kind: 'template', name: this.studio.templates[template], language: 'en', params: [] });
+    }
+    this.update({ pending: [...this.context.pending, ...messages].slice(-MAX_PENDING) });
+  }
+
+  sayText(...bodies: string[]): void {
+    this.say(bodies.map(text));
+  }
+
+  #send(message: OutboundMessage): void {
+    if (this.context.phone === null) return;
+    this.effects.push({
+      type: 'effect.whatsapp.send',
+      studioId: this.studio.id,
+      to: this.context.phone,
+      message,
+      transcript: transcriptFor(message),
+    });
+  }
+
+  schedule(key: TimerKey, dueAt: string): void {
+    this.effects.push({ type: 'effect.timer.schedule', key, dueAt });
+    this.update({ timers: { ...this.context.timers, [key]: dueAt } });
+  }
+
+  cancel(...keys: TimerKey[]): void {
+    for (const key of keys) {
+      if (this.context.timers[key] === undefined) continue;
+      this.effects.push({ type: 'effect.timer.cancel', key });
+      this.fired(key);
+    }
+  }
+
+  /** The firing of a timer this lead no longer expects (cancelled or replaced) changes nothing. */
+  expectsTimer(key: TimerKey): boolean {
+    return this.context.timers[key] !== undefined;
+  }
+
+  /** Forgets a timer that has just fired (the runtime deletes its row in the same commit). */
+  fired(key: TimerKey): void {
+    const timers = Object.fromEntries(Object.entries(this.context.timers).filter(([k]) => k !== key));
+    this.update({ timers });
+  }
+
+  notifyArtist(reason: ArtistReason, body: string, withActionLinks = false): void {
+    const artist = this.studio.artists[0];
+    if (artist === undefined) return;
+    this.effects.push({
+      type: 'effect.artist.notify',
+      studioId: this.studio.id,
+      artistId: artist.id,
+      reason,
+      text: body,
+      withActionLinks,
+    });
+  }
+
+  systemEvent(level: 'info' | 'warn', eventType: string, payload: Record<string, unknown> = {}): void {
+    this.effects.push({ type: 'effect.system_event', level, eventType, payload });
+  }
+
+  emit(effect: Effect): void {
+    this.effects.push(effect);
+  }
+}

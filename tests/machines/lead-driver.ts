@@ -1,0 +1,128 @@
+// Drives the lead machine with the pure `transition()` (no actors, no runtime) and keeps a readable log of
+// the conversation: [direction, text] pairs, plus every emitted effect.
+import { initialTransition, transition, type SnapshotFrom } from 'xstate';
+import type { Effect } from '../../src/domain/effects.ts';
+import type { InboundContent, LeadEvent, TimerKey } from '../../src/domain/lead-events.ts';
+import { createLeadMachine, type LeadMachine } from '../../src/machines/lead/lead-machine.ts';
+import { demoStudioConfig } from '../../src/studio/load-studio-config.ts';
+import { StudioRegistry } from '../../src/studio/studio-registry.ts';
+import type { StudioConfig } from '../../src/studio/studio-schema.ts';
+
+export const LEAD_PHONE = '+447700900123';
+/** Monday 23 November 2026, 09:00 UTC. */
+export const START = Date.parse('2026-11-23T09:00:00.000Z');
+export const HOUR = 3_600_000;
+
+export type LogLine = [direction: 'in' | 'out' | 'artist' | 'system', text: string];
+
+export function emittedEffects(actions: readonly { type: string; params?: unknown }[]): Effect[] {
+  return actions.filter((a) => a.type === 'xstate.emit').map((a) => (a.params as { event: Effect }).event);
+}
+
+export function describeEffect(effect: Effect): LogLine | null {
+  switch (effect.type) {
+    case 'effect.whatsapp.send': {
+      const m = effect.message;
+      if (m.kind === 'text') return ['out', m.text];
+      if (m.kind === 'template') return ['out', `[template ${m.name}]`];
+      return ['out', m.body];
+    }
+    case 'effect.artist.notify':
+      return ['artist', `${effect.reason}: ${effect.text}`];
+    case 'effect.system_event':
+      return ['system', effect.eventType];
+    default:
+      return null;
+  }
+}
+
+export class LeadDriver {
+  readonly machine: LeadMachine;
+  snapshot: SnapshotFrom<LeadMachine>;
+  now = START;
+  readonly log: LogLine[] = [];
+  /** Effects of the latest event only. */
+  effects: Effect[] = [];
+  readonly allEffects: Effect[] = [];
+  #seq = 0;
+
+  constructor(config: StudioConfig = demoStudioConfig, studioId = 'inkwell') {
+    this.machine = createLeadMachine(new StudioRegistry(config));
+    [this.snapshot] = initialTransition(this.machine, { studioId, phone: LEAD_PHONE, name: null });
+  }
+
+  get status(): string {
+    return this.snapshot.value;
+  }
+
+  get context() {
+    return this.snapshot.context;
+  }
+
+  get at(): string {
+    return new Date(this.now).toISOString();
+  }
+
+  advance(ms: number): this {
+    this.now += ms;
+    return this;
+  }
+
+  send(event: LeadEvent): Effect[] {
+    const [next, actions] = transition(this.machine, this.snapshot, event);
+    this.snapshot = next;
+    this.effects = emittedEffects(actions);
+    this.allEffects.push(...this.effects);
+    for (const effect of this.effects) {
+      const line = describeEffect(effect);
+      if (line) this.log.push(line);
+    }
+    return this.effects;
+  }
+
+  message(content: InboundContent, sentAt = this.at): Effect[] {
+    this.#seq += 1;
+    const text = content.kind === 'text' ? content.text : `[${content.kind}]`;
+    this.log.push(['in', text]);
+    return this.send({
+      type: 'whatsapp.message',
+      at: this.at,
+      messageId: `wamid.${this.#seq}`,
+      from: LEAD_PHONE,
+      profileName: 'Alex',
+      sentAt,
+      content,
+    });
+  }
+
+  text(body: string): Effect[] {
+    return this.message({ kind: 'text', text: body });
+  }
+
+  image(mediaId: string, caption?: string): Effect[] {
+    return this.message({ kind: 'image', mediaId, mimeType: 'image/jpeg', ...(caption ? { caption } : {}) });
+  }
+
+  /** Fires a timer at its due time, as the scheduler would (only if the lead still has it). */
+  fire(key: TimerKey): Effect[] {
+    const dueAt = this.context.timers[key];
+    if (dueAt === undefined) throw new Error(`no live ${key} timer`);
+    this.now = Math.max(this.now, Date.parse(dueAt));
+    return this.send({ type: 'timer.fired', at: this.at, key, timerId: `timer-${key}-${this.now}` });
+  }
+
+  control(event: { type: string } & Record<string, unknown>): Effect[] {
+    return this.send({ ...event, at: this.at } as LeadEvent);
+  }
+
+  /** Clears the log (to compare the next exchange only). */
+  take(): LogLine[] {
+    return this.log.splice(0, this.log.length);
+  }
+
+  answerAll(): void {
+    for (const body of ['hi', 'A fox on a branch', 'left forearm', '10x15cm', 'realism', 'none', '£300']) {
+      this.text(body);
+    }
+  }
+}
