@@ -1,0 +1,80 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testCounterDefinition } from '../../src/machines/test-counter/test-counter-definition.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { makeEnvelope, startRuntime } from '../helpers/runtime-harness.ts';
+import { leadValues } from './lead-store.ts';
+
+describe('fencing', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await t.drop();
+  });
+
+  it('two hosts racing on one lead never both commit the same version', async () => {
+    // Two hosts, each with its own in-process bus over the same inbox: both receive every message.
+    const a = await startRuntime({ db: t.db, definitions: [testCounterDefinition], partitions: 1 });
+    const b = await startRuntime({ db: t.db, definitions: [testCounterDefinition], partitions: 1 });
+    try {
+      const N = 60;
+      for (let i = 0; i < N; i++) {
+        await (i % 2 === 0 ? a : b).publish(
+          makeEnvelope({ leadId: 'ld_race', event: { type: 'test.add', value: i } }),
+        );
+      }
+      await a.idle();
+      await b.idle();
+      expect(await leadValues(t.db, 'ld_race')).toEqual({
+        values: Array.from({ length: N }, (_, i) => i),
+        version: N,
+      });
+      const versions = await sql<{ lead_version: string; n: string }>`
+        select lead_version, count(*) as n from processed_messages where lead_id = 'ld_race' group by lead_version`.execute(
+        t.db,
+      );
+      expect(versions.rows.length).toBe(N);
+      expect(versions.rows.every((r) => r.n === '1')).toBe(true);
+      const outbox = await t.db
+        .selectFrom('outbox')
+        .select('payload')
+        .where('lead_id', '=', 'ld_race')
+        .orderBy('seq')
+        .execute();
+      expect(outbox.map((o) => o.payload.value)).toEqual(Array.from({ length: N }, (_, i) => i));
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+
+  it('a host with a stale cached actor loses the fenced commit, reloads and applies on top', async () => {
+    const a = await startRuntime({ db: t.db, definitions: [testCounterDefinition], partitions: 1 });
+    const b = await startRuntime({
+      db: t.db,
+      definitions: [testCounterDefinition],
+      partitions: 1,
+      start: false,
+    });
+    try {
+      await a.publish(makeEnvelope({ leadId: 'ld_stale', event: { type: 'test.add', value: 1 } }));
+      await a.idle();
+      // A keeps its cached actor (version 1) but stops consuming; B commits version 2.
+      await a.bus.stopConsuming();
+      await b.host.start();
+      await b.publish(makeEnvelope({ leadId: 'ld_stale', event: { type: 'test.add', value: 2 } }));
+      await b.idle();
+      await b.bus.stopConsuming();
+      await a.bus.startConsuming((batch) => a.host.handle(batch));
+      await a.publish(makeEnvelope({ leadId: 'ld_stale', event: { type: 'test.add', value: 3 } }));
+      await a.idle();
+      expect(a.host.store.getSnapshot().context.conflicts).toBeGreaterThan(0);
+      expect(await leadValues(t.db, 'ld_stale')).toEqual({ values: [1, 2, 3], version: 3 });
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+});
