@@ -1,6 +1,6 @@
 // Builds the gateway (never listens: server.ts does). Order matters: global plugins (trace id, errors,
 // request log) and the OpenAPI collector first, then every route, then the extra plugins of other modules.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { GatewayDeps } from './gateway-deps.ts';
 import { natsAdminPlugin } from './nats-admin-plugin.ts';
 import { errorsPlugin } from './plugins/errors.ts';
@@ -23,9 +23,8 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
     // Our pino (v10) and Fastify's bundled pino types differ only nominally.
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
     // One line per request from requestLogPlugin instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'traceId' }),
     genReqId: traceIdFor,
-    requestIdLogLabel: 'traceId',
     bodyLimit: deps.options?.bodyLimit ?? DEFAULT_BODY_LIMIT,
   });
   app.setValidatorCompiler(zodValidatorCompiler);

@@ -15,6 +15,10 @@ export const errorCatalogue = {
   NOT_FOUND: { status: 404, message: 'No such route' },
   LEAD_NOT_FOUND: { status: 404, message: 'No such lead' },
   DEAD_LETTER_NOT_FOUND: { status: 404, message: 'No such dead letter' },
+  DEAD_LETTER_NOT_REPLAYABLE: {
+    status: 409,
+    message: 'The dead letter holds an envelope that cannot be replayed',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported Content-Type' },
   RATE_LIMITED: { status: 429, message: 'Too many requests' },
