@@ -1,0 +1,217 @@
+// The composition root: starts everything a role needs, in one place, and stops it in reverse order.
+//   all     — gateway + actor host + outbox relay + scheduler (npm start: one process, one node)
+//   gateway — HTTP only: webhooks and admin API publish onto the bus
+//   worker  — actor host + outbox relay + scheduler, plus a small HTTP listener for /healthz, /readyz and
+//             /metrics so orchestrators can probe it and Prometheus can scrape the host's figures
+// Order of opening: database (embedded when DATABASE_URL is unset) → migrations → bus → host → relay →
+// scheduler → HTTP. Shutdown closes HTTP first (stop accepting), then the scheduler and relay finish their
+// runs, the host drains and hands its partitions back, and the bus, pool and embedded server close last.
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { ActorDefinition } from './actors/actor-definition.ts';
+import { createActorHost, type ActorHost } from './actors/actor-host.ts';
+import { parseRetryDelays } from './actors/retry-policy.ts';
+import type { Bus } from './bus/bus.ts';
+import { createBus } from './bus/create-bus.ts';
+import type { Env } from './config/env.ts';
+import { createOutboxRelay } from './effects/outbox-relay.ts';
+import { defaultMediaStore } from './effects/media/media-store.ts';
+import { buildApp } from './gateway/app.ts';
+import { listen } from './gateway/server.ts';
+import { createLogger, type Logger } from './observability/logger.ts';
+import { Metrics } from './observability/metrics.ts';
+import { opsJobs } from './ops/ops-jobs.ts';
+import { buildOpsServer } from './ops/ops-server.ts';
+import { probeDefinition } from './ops/probe-machine.ts';
+import { probeRoutes } from './ops/probe-routes.ts';
+import { probeReadinessCheck } from './ops/probe-status.ts';
+import { createScheduler } from './ops/scheduler.ts';
+import { createDatabase, type Db } from './persistence/database.ts';
+import { startEmbeddedPostgres } from './persistence/embedded-postgres.ts';
+import { migrateWithRetry } from './ops/migrate-with-retry.ts';
+import { loadStudioConfig } from './studio/load-studio-config.ts';
+import { StudioRegistry } from './studio/studio-registry.ts';
+import type { StudioConfig } from './studio/studio-schema.ts';
+import { defaultWorkerId } from './bus/nats/nats-bus-config.ts';
+
+export type Role = 'all' | 'gateway' | 'worker';
+export const roles: readonly Role[] = ['all', 'gateway', 'worker'];
+
+export interface StartSystemOptions {
+  env: Env;
+  role: Role;
+  /** Default: LEADLINE_CONFIG, else ./leadline.config.yaml when present, else the demo studio. */
+  studioConfig?: StudioConfig;
+  logger?: Logger;
+  /** Actor types the host runs (default: the lead machine for the configured studios and the probe). */
+  definitions?: (studios: StudioRegistry) => readonly ActorDefinition[];
+  /** Tuning for tests: scheduler tick, job periods, probe timeout. */
+  tuning?: {
+    schedulerTickMs?: number;
+    probeTimeoutMs?: number;
+    periods?: Parameters<typeof opsJobs>[0]['periods'];
+  };
+}
+
+export interface RunningSystem {
+  role: Role;
+  /** Where HTTP listens (gateway routes for gateway/all; health and metrics only for worker). */
+  url: string;
+  databaseUrl: string;
+  /** The database was started here (embedded PostgreSQL under LEADLINE_HOME). */
+  embeddedDatabase: boolean;
+  studios: StudioRegistry;
+  db: Db;
+  bus: Bus;
+  host?: ActorHost;
+  app: FastifyInstance;
+  /** Graceful shutdown; safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+interface Resource {
+  name: string;
+  close(): Promise<void>;
+}
+
+export function defaultDefinitions(_studios: StudioRegistry): readonly ActorDefinition[] {
+  return [probeDefinition];
+}
+
+async function closeAll(resources: Resource[], logger: Logger): Promise<void> {
+  for (const resource of resources.splice(0).reverse()) {
+    try {
+      await resource.close();
+      logger.debug({ resource: resource.name }, 'closed');
+    } catch (error) {
+      logger.error({ err: error, resource: resource.name }, 'error while closing');
+    }
+  }
+}
+
+export async function startSystem(options: StartSystemOptions): Promise<RunningSystem> {
+  const { env, role } = options;
+  const logger = options.logger ?? createLogger({ level: env.LOG_LEVEL });
+  const resources: Resource[] = [];
+  const open = <T>(name: string, value: T, close: () => Promise<void>): T => {
+    resources.push({ name, close });
+    return value;
+  };
+  try {
+    let databaseUrl = env.DATABASE_URL;
+    if (databaseUrl === undefined) {
+      const embedded = await startEmbeddedPostgres({ home: env.LEADLINE_HOME, logger });
+      open('embedded-postgres', embedded, () => embedded.stop());
+      databaseUrl = embedded.url;
+    }
+    const db = createDatabase({
+      connectionString: databaseUrl,
+      onError: (error) => logger.warn({ err: error }, 'idle database connection failed'),
+    });
+    open('database', db, () => db.destroy());
+    const migrated = await migrateWithRetry(db, logger);
+    if (migrated.applied.length > 0) logger.info({ applied: migrated.applied }, 'database migrated');
+
+    const studios = new StudioRegistry(options.studioConfig ?? (await loadStudioConfig(env.LEADLINE_CONFIG)));
+    const metrics = new Metrics({ defaultMetrics: true });
+    const workerId = env.LEADLINE_WORKER_ID ?? defaultWorkerId();
+    const bus = await createBus({ ...env, LEADLINE_WORKER_ID: workerId }, { db, logger });
+    open('bus', bus, () => bus.close());
+
+    let host: ActorHost | undefined;
+    if (role !== 'gateway') {
+      const definitions = (options.definitions ?? defaultDefinitions)(studios);
+      const started = createActorHost({
+        db,
+        bus,
+        definitions: [...definitions],
+        logger: logger.child({ component: 'actor-host' }),
+        metrics,
+        retryDelaysMs: parseRetryDelays(env.LEADLINE_RETRY_DELAYS),
+      });
+      await started.start();
+      host = open('actor-host', started, () => started.stop());
+
+      const relay = createOutboxRelay({
+        db,
+        bus,
+        env,
+        studios,
+        logger,
+        metrics,
+        mediaStore: defaultMediaStore(env.LEADLINE_HOME),
+      });
+      relay.start();
+      open('outbox-relay', relay, () => relay.stop());
+
+      const probeInterval = env.LEADLINE_PROBE_INTERVAL;
+      const scheduler = createScheduler({
+        db,
+        workerId,
+        logger: logger.child({ component: 'scheduler' }),
+        metrics,
+        ...(options.tuning?.schedulerTickMs === undefined ? {} : { tickMs: options.tuning.schedulerTickMs }),
+        jobs: opsJobs({
+          db,
+          bus,
+          logger,
+          workerId,
+          host: started,
+          probeStudioId: studios.all()[0]?.id ?? 'probe',
+          probeIntervalMs: probeInterval,
+          probeTimeoutMs:
+            options.tuning?.probeTimeoutMs ?? Math.min(30_000, Math.max(1_000, probeInterval / 2)),
+          alertWebhookUrl: env.LEADLINE_ALERT_WEBHOOK_URL,
+          alertCooldownMs: env.LEADLINE_ALERT_COOLDOWN,
+          systemEventRetentionMs: env.LEADLINE_SYSTEM_EVENT_RETENTION,
+          ...(options.tuning?.periods ? { periods: options.tuning.periods } : {}),
+        }),
+      });
+      scheduler.start();
+      open('scheduler', scheduler, () => scheduler.stop());
+    }
+
+    const readinessChecks = { probe: probeReadinessCheck(db) };
+    const hostStatus = host ? () => host.store.getSnapshot().context : undefined;
+    const extraPlugins: FastifyPluginAsync[] = [probeRoutes({ db, adminApiKey: env.ADMIN_API_KEY })];
+    const app =
+      role === 'worker'
+        ? await buildOpsServer({ env, db, bus, studios, logger, metrics, readinessChecks })
+        : await buildApp({
+            env,
+            db,
+            bus,
+            studios,
+            logger,
+            metrics,
+            readinessChecks,
+            ...(hostStatus ? { hostStatus } : {}),
+            extraPlugins,
+          });
+    open('http', app, () => app.close());
+    const url = await listen(app, { host: env.HOST, port: env.PORT });
+
+    let stopping: Promise<void> | undefined;
+    return {
+      role,
+      url,
+      databaseUrl,
+      embeddedDatabase: env.DATABASE_URL === undefined,
+      studios,
+      db,
+      bus,
+      app,
+      ...(host ? { host } : {}),
+      stop() {
+        stopping ??= (async () => {
+          logger.info({ role }, 'shutting down');
+          await closeAll(resources, logger);
+          logger.info({ role }, 'stopped');
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await closeAll(resources, logger);
+    throw error;
+  }
+}
