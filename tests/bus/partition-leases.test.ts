@@ -81,6 +81,7 @@ describe.skipIf(!url)('partition leases', () => {
       await b.startConsuming(handlerFor('b'));
       await waitFor('an even split', () => owned(a).length === 4 && owned(b).length === 4, 3 * LEASE_MS);
       expect([...owned(a), ...owned(b)].sort()).toEqual(ALL);
+      await waitFor('the change notification', () => changes.at(-1)?.length === 4);
       expect(changes.at(-1)).toEqual(owned(b));
 
       // A clean stop hands b's partitions back well within one lease timeout.

@@ -19,6 +19,7 @@ import { PartitionLeases } from './partition-leases.ts';
 import { checkPartitionCount } from './partition-count.ts';
 
 export const TRACE_HEADER = 'Leadline-Trace-Id';
+const RESTART_DELAY_MS = 1000;
 
 export class NatsBus implements Bus {
   readonly mode = 'nats' as const;
@@ -126,11 +127,30 @@ export class NatsBus implements Bus {
 
   async #startPartition(partition: number, handler: DeliveryHandler): Promise<void> {
     await resetPartitionConsumer(this.#jsm, this.#config, partition);
-    const consumer = new PartitionConsumer(this.#js, this.#config, partition, handler);
+    const consumer: PartitionConsumer = new PartitionConsumer(
+      this.#js,
+      this.#config,
+      partition,
+      handler,
+      () => {
+        this.#restartLater(partition, consumer, handler);
+      },
+    );
     await consumer.start();
     this.#consumers.set(partition, consumer);
     // The lease may have been given up while the consumer was starting (a very slow start).
     if (!this.#leases?.owned().includes(partition)) await this.#stopPartition(partition);
+  }
+
+  /** Pulling stopped on its own while we hold the lease: start over (reset + pull) after a pause. */
+  #restartLater(partition: number, ended: PartitionConsumer, handler: DeliveryHandler): void {
+    setTimeout(() => {
+      if (this.#consumers.get(partition) !== ended || !this.#leases?.owned().includes(partition)) return;
+      this.#consumers.delete(partition);
+      this.#startPartition(partition, handler).catch((error: unknown) => {
+        this.#config.logger.error({ err: error, partition }, 'could not restart partition consumer');
+      });
+    }, RESTART_DELAY_MS);
   }
 
   async #stopPartition(partition: number): Promise<void> {

@@ -38,6 +38,8 @@ interface Held {
 
 /** Share of leaseMs after the last successful renewal at which a holder stops on its own. */
 const SAFE_FRACTION = 0.75;
+/** Renewal rounds per lease period: a holder survives two failed or late rounds before it gives up. */
+const RENEWALS_PER_LEASE = 4;
 
 export class PartitionLeases {
   readonly #kv: KV;
@@ -46,6 +48,7 @@ export class PartitionLeases {
   readonly #held = new Map<number, Held>();
   #timer: NodeJS.Timeout | undefined;
   #tick: Promise<void> = Promise.resolve();
+  #rebalancing: Promise<void> | undefined;
   #running = false;
 
   constructor(kv: KV, config: NatsBusConfig, callbacks: LeaseCallbacks) {
@@ -68,6 +71,7 @@ export class PartitionLeases {
     this.#running = false;
     clearTimeout(this.#timer);
     await this.#tick;
+    await this.#rebalancing;
     await Promise.all(this.owned().map((p) => this.#release(p, 'shutdown')));
     await withdrawWorker(this.#kv, this.#config.workerId);
   }
@@ -75,18 +79,34 @@ export class PartitionLeases {
   #schedule(delayMs: number): void {
     if (!this.#running) return;
     this.#timer = setTimeout(() => {
-      this.#tick = this.#runTick()
+      this.#tick = this.#round()
         .catch((error: unknown) => this.#config.logger.warn({ err: error }, 'lease round failed'))
-        .finally(() => this.#schedule(Math.floor(this.#config.leaseMs / 3)));
+        .finally(() => this.#schedule(Math.floor(this.#config.leaseMs / RENEWALS_PER_LEASE)));
     }, delayMs);
   }
 
-  async #runTick(): Promise<void> {
-    const { leaseMs, workerId, partitions } = this.#config;
+  /**
+   * Renewals never wait for rebalancing: acquiring a partition (consumer reset, first pull) can take a
+   * while on a loaded machine, and a late renewal would cost the leases already held.
+   */
+  async #round(): Promise<void> {
+    const { leaseMs, workerId } = this.#config;
     const now = Date.now();
     const expiresAt = now + leaseMs;
-    await announceWorker(this.#kv, workerId, expiresAt);
-    for (const [partition, held] of this.#held) await this.#renew(partition, held, now, expiresAt);
+    await Promise.all([
+      announceWorker(this.#kv, workerId, expiresAt),
+      ...[...this.#held].map(([partition, held]) => this.#renew(partition, held, now, expiresAt)),
+    ]);
+    if (this.#rebalancing) return;
+    this.#rebalancing = this.#rebalance(now)
+      .catch((error: unknown) => this.#config.logger.warn({ err: error }, 'rebalance failed'))
+      .finally(() => {
+        this.#rebalancing = undefined;
+      });
+  }
+
+  async #rebalance(now: number): Promise<void> {
+    const { leaseMs, workerId, partitions } = this.#config;
     const workers = await liveWorkers(this.#kv, now, 10 * leaseMs);
     const desired = new Set(fairShare(partitions, [...workers, workerId]).get(workerId));
     for (const [partition, held] of this.#held) {
@@ -97,7 +117,7 @@ export class PartitionLeases {
     }
     for (const partition of desired) {
       if (!this.#running) return;
-      if (!this.#held.has(partition)) await this.#tryAcquire(partition, now, expiresAt);
+      if (!this.#held.has(partition)) await this.#tryAcquire(partition);
     }
   }
 
@@ -117,7 +137,9 @@ export class PartitionLeases {
     });
   }
 
-  async #tryAcquire(partition: number, now: number, expiresAt: number): Promise<void> {
+  async #tryAcquire(partition: number): Promise<void> {
+    const now = Date.now();
+    const expiresAt = now + this.#config.leaseMs;
     const key = partitionKey(partition);
     const seen = await readLease(this.#kv, key);
     const me = this.#config.workerId;
