@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { and, not, setup, type AnyStateMachine, type AnyStateNode } from 'xstate';
 import { exportMachines } from '../../src/machines/export.ts';
 import { toMermaid } from '../../src/machines/mermaid.ts';
+import { leadStatuses } from '../../src/machines/lead/lead-status.ts';
 import { exportableMachines } from '../../src/machines/registry.ts';
 
 // Every construct the diagram must draw: nesting, parallel regions, final states, guards (named, with
@@ -29,7 +30,12 @@ const fixture = setup({
       initial: 'step1',
       states: { step1: { on: { NEXT: 'step2' } }, step2: { type: 'final' } },
       onDone: 'done',
-      always: { target: 'done', guard: function tooLate() { return false; } },
+      always: {
+        target: 'done',
+        guard: function tooLate() {
+          return false;
+        },
+      },
     },
     split: { type: 'parallel', states: { left: { initial: 'l1', states: { l1: {} } }, right: {} } },
     done: { type: 'final' },
@@ -115,7 +121,10 @@ describe('exportMachines', () => {
     expect(written.map((p) => basename(p))).toEqual(['fixture.json', 'fixture.mmd']);
     const json: unknown = JSON.parse(await readFile(join(dir, 'fixture.json'), 'utf8'));
     expect(json).toEqual(JSON.parse(JSON.stringify(fixture.toJSON())));
-    expect(json).toMatchObject({ id: 'fixture', states: { working: { states: { step2: { type: 'final' } } } } });
+    expect(json).toMatchObject({
+      id: 'fixture',
+      states: { working: { states: { step2: { type: 'final' } } } },
+    });
     checkMermaid(await readFile(join(dir, 'fixture.mmd'), 'utf8'), fixture);
   });
 
@@ -123,15 +132,18 @@ describe('exportMachines', () => {
     const dir = await tempDir();
     const written = await exportMachines(join(dir, 'nested', 'out'));
     const names = written.map((p) => basename(p));
-    expect(names).toEqual(expect.arrayContaining(['lead.json', 'lead.mmd', 'test-counter.json', 'test-counter.mmd']));
+    expect(names).toEqual(
+      expect.arrayContaining(['lead.json', 'lead.mmd', 'test-counter.json', 'test-counter.mmd']),
+    );
     for (const { id, machine } of exportableMachines()) {
-      const json = JSON.parse(await readFile(join(dir, 'nested', 'out', `${id}.json`), 'utf8')) as { id: string };
+      const json = JSON.parse(await readFile(join(dir, 'nested', 'out', `${id}.json`), 'utf8')) as {
+        id: string;
+      };
       expect(json.id).toBe(machine.id);
       checkMermaid(await readFile(join(dir, 'nested', 'out', `${id}.mmd`), 'utf8'), machine);
     }
     const lead = await readFile(join(dir, 'nested', 'out', 'lead.mmd'), 'utf8');
-    for (const status of ['NEW', 'QUALIFYING', 'NEEDS_HUMAN', 'PENDING_APPROVAL', 'REJECTED', 'AWAITING_DEPOSIT',
-      'DEPOSIT_EXPIRED', 'BOOKING', 'BOOKED', 'OPTED_OUT', 'STALE']) {
+    for (const status of leadStatuses) {
       expect(lead).toContain(`state "${status}"`);
     }
   });
