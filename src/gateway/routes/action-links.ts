@@ -1,7 +1,9 @@
 // GET /a/:token — the artist's approve / reject links (CONTRACT §3). Answers small HTML pages, since an
 // artist opens these from WhatsApp on a phone: 200 done, 409 already used, 410 expired, 400 tampered,
 // 404 unknown lead, 503 not configured. Nothing changes unless the answer is 200.
-// Registered by the gateway through GatewayDeps.extraPlugins.
+// Registered by the gateway through GatewayDeps.extraPlugins. The route is `/a/*` rather than `/a/:token`
+// because a signed token (~180 characters) is longer than Fastify's default maxParamLength (100), which
+// applies to named parameters only.
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Bus } from '../../bus/bus.ts';
 import type { Env } from '../../config/env.ts';
@@ -61,14 +63,14 @@ function page(outcome: ActionLinkOutcome | { kind: 'not_configured' }): { status
 export function actionLinkRoutes(deps: ActionLinkRouteDeps): FastifyPluginAsync {
   const clock = deps.clock ?? (() => new Date());
   return async (app: FastifyInstance): Promise<void> => {
-    app.get<{ Params: { token: string } }>('/a/:token', async (request, reply) => {
+    app.get<{ Params: { '*': string } }>('/a/*', async (request, reply) => {
       const secret = deps.env.ACTION_LINK_SECRET;
       const outcome = secret
         ? await useActionLink({
             db: deps.db,
             bus: deps.bus,
             secret,
-            token: request.params.token,
+            token: request.params['*'],
             now: clock(),
             traceId: request.id,
           })
