@@ -103,12 +103,25 @@ export class LeadDriver {
     return this.message({ kind: 'image', mediaId, mimeType: 'image/jpeg', ...(caption ? { caption } : {}) });
   }
 
-  /** Fires a timer at its due time, as the scheduler would (only if the lead still has it). */
+  /** Fires a timer now, as the scheduler would once it is due (only if the lead still has it). */
   fire(key: TimerKey): Effect[] {
     const dueAt = this.context.timers[key];
     if (dueAt === undefined) throw new Error(`no live ${key} timer`);
-    this.now = Math.max(this.now, Date.parse(dueAt));
-    return this.send({ type: 'timer.fired', at: this.at, key, timerId: `timer-${key}-${this.now}` });
+    return this.send({ type: 'timer.fired', at: this.at, key, timerId: `timer-${key}-${dueAt}` });
+  }
+
+  /**
+   * Lets time pass and fires the timers due by then, like the scheduler: every due timer is published at
+   * once (at = now), and a firing whose timer was cancelled or replaced meanwhile is ignored by the host.
+   */
+  wait(ms: number): void {
+    this.now += ms;
+    const due = Object.entries(this.context.timers)
+      .filter(([, dueAt]) => Date.parse(dueAt) <= this.now)
+      .sort(([, a], [, b]) => Date.parse(a) - Date.parse(b));
+    for (const [key, dueAt] of due) {
+      if (this.context.timers[key as TimerKey] === dueAt) this.fire(key as TimerKey);
+    }
   }
 
   control(event: { type: string } & Record<string, unknown>): Effect[] {

@@ -40,10 +40,15 @@ function formatReferences(value: ReferenceImages): string {
   return parts.join(', ');
 }
 
+/** 10.16 → "10.2", 10 → "10" (answers keep full precision; this is how they read). */
+function oneDecimal(value: number): string {
+  return String(Math.round(value * 10) / 10);
+}
+
 const FORMAT: { [K in QuestionId]: (value: AnswerValues[K]) => string } = {
   idea: (v) => v,
   placement: (v) => v,
-  dimensions: (v) => `${v.widthCm} x ${v.heightCm} cm`,
+  dimensions: (v) => `${oneDecimal(v.widthCm)} x ${oneDecimal(v.heightCm)} cm`,
   style: (v) => v,
   reference_images: formatReferences,
   budget: formatMoney,

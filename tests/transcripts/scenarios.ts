@@ -1,0 +1,463 @@
+// Golden conversations (CONTRACT §5), written once against `Conversation` and run both on the pure machine
+// (tests/machines/golden-pure.test.ts) and through the real runtime (tests/transcripts/golden.test.ts).
+import { expect } from 'vitest';
+import type { Conversation } from './conversation.ts';
+import {
+  BUDGET,
+  DEPOSIT_LINK,
+  GREETING,
+  HANDOVER_ACK,
+  IDEA,
+  OPT_OUT_CONFIRM,
+  PLACEMENT,
+  REFS,
+  REVIEWING,
+  SIZE,
+  STYLE,
+  summary,
+} from './prompts.ts';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+const FULL_SUMMARY = summary([
+  'Idea: A fox on a branch',
+  'Placement: left forearm',
+  'Size: 10 x 15 cm',
+  'Style: realism',
+  'References: none',
+  'Budget: £300.00',
+]);
+
+/** hi → …all six answers → PENDING_APPROVAL. */
+async function qualify(c: Conversation): Promise<void> {
+  for (const body of ['hi', 'A fox on a branch', 'left forearm', '10x15cm', 'realism', 'none', '£300']) {
+    await c.text(body);
+  }
+  expect(await c.status()).toBe('PENDING_APPROVAL');
+}
+
+/** Approve and let the relay's checkout come back. Returns the session id. */
+async function approve(c: Conversation, sessionId = 'cs_test_1'): Promise<string> {
+  await c.control({ type: 'artist.approve' });
+  const [checkout] = (await c.effects('effect.deposit.create_checkout')).slice(-1);
+  expect(checkout).toBeDefined();
+  await c.control({
+    type: 'deposit.checkout_created',
+    outboxId: `ob_${sessionId}`,
+    sessionId,
+    url: `https://checkout.stripe.test/${sessionId}`,
+    expiresAt: checkout?.expiresAt,
+  });
+  return sessionId;
+}
+
+async function pay(c: Conversation, sessionId: string, eventId = `evt_${sessionId}`): Promise<void> {
+  await c.control({
+    type: 'stripe.checkout.completed',
+    eventId,
+    sessionId,
+    paymentStatus: 'paid',
+    amountTotal: 5000,
+    currency: 'gbp',
+  });
+}
+
+const OFFERS_9AM =
+  'Please choose a time:\n1. Mon 23 Nov, 10:00\n2. Mon 23 Nov, 11:00\n3. Mon 23 Nov, 12:00\nReply with the number.';
+
+export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
+  async 'happy path: six answers, summary, approval, deposit, slot, booked'(c) {
+    await qualify(c);
+    expect(await c.take()).toEqual([
+      ['in', 'hi'],
+      ['out', GREETING],
+      ['in', 'A fox on a branch'],
+      ['out', PLACEMENT],
+      ['in', 'left forearm'],
+      ['out', SIZE],
+      ['in', '10x15cm'],
+      ['out', STYLE],
+      ['in', 'realism'],
+      ['out', REFS],
+      ['in', 'none'],
+      ['out', BUDGET],
+      ['in', '£300'],
+      ['out', FULL_SUMMARY],
+    ]);
+    expect(await c.answers()).toEqual({
+      idea: 'A fox on a branch',
+      placement: 'left forearm',
+      dimensions: { widthCm: 10, heightCm: 15 },
+      style: 'realism',
+      reference_images: 'none',
+      budget: { amountMinor: 30000, currency: 'GBP' },
+    });
+    const [notify] = await c.effects('effect.artist.notify');
+    expect(notify).toMatchObject({ reason: 'approval', withActionLinks: true, artistId: 'sam' });
+
+    const session = await approve(c);
+    const [checkout] = await c.effects('effect.deposit.create_checkout');
+    expect(checkout).toMatchObject({ amount: 5000, currency: 'GBP', expiresAt: '2026-11-24T09:00:00.000Z' });
+    expect(await c.status()).toBe('AWAITING_DEPOSIT');
+    await pay(c, session);
+    expect(await c.status()).toBe('BOOKING');
+    await c.text('2');
+    const [reserve] = await c.effects('effect.booking.reserve');
+    expect(reserve).toMatchObject({
+      slotStart: '2026-11-23T11:00:00.000Z',
+      slotEnd: '2026-11-23T12:00:00.000Z',
+    });
+    await c.control({
+      type: 'booking.reserved',
+      outboxId: 'ob_r1',
+      slotStart: reserve?.slotStart,
+      slotEnd: reserve?.slotEnd,
+    });
+    expect(await c.status()).toBe('BOOKED');
+    expect(await c.take()).toEqual([
+      ['out', DEPOSIT_LINK('https://checkout.stripe.test/cs_test_1')],
+      ['out', `Deposit received, thank you!\n${OFFERS_9AM}`],
+      ['in', '2'],
+      ['out', "You're booked for Mon 23 Nov, 11:00 at Inkwell Tattoo. See you then!"],
+    ]);
+    expect((await c.effects('effect.artist.notify')).map((n) => n.reason)).toEqual(['approval', 'booked']);
+  },
+
+  async 'repair once, then a human (NEEDS_HUMAN, artist notified)'(c) {
+    await c.text('hi');
+    await c.text('A fox');
+    await c.text('forearm');
+    await c.take();
+    await c.text('quite big really');
+    await c.text('not sure, big');
+    expect(await c.take()).toEqual([
+      ['in', 'quite big really'],
+      ['out', "Sorry, I didn't catch the size. Please give width x height, for example 10x15cm or 4x6in."],
+      ['in', 'not sure, big'],
+      ['out', "Sorry, I'm having trouble with that one. I've asked the artist to help you personally."],
+    ]);
+    expect(await c.status()).toBe('NEEDS_HUMAN');
+    expect((await c.effects('effect.artist.notify')).map((n) => n.reason)).toEqual(['needs_human']);
+  },
+
+  async 'handover: one acknowledgement, silence during the cooldown, then resume at the question'(c) {
+    await c.text('hi');
+    await c.text('A fox');
+    await c.text('forearm');
+    await c.take();
+    await c.text('can I talk to a human please');
+    expect(await c.status()).toBe('NEEDS_HUMAN');
+    await c.wait(HOUR);
+    await c.text('hello?');
+    await c.image('media-during-handover');
+    await c.wait(5 * HOUR);
+    expect(await c.status()).toBe('QUALIFYING');
+    await c.text('ok I am back');
+    await c.text('10x15cm');
+    expect(await c.take()).toEqual([
+      ['in', 'can I talk to a human please'],
+      ['out', HANDOVER_ACK],
+      ['in', 'hello?'],
+      ['in', '[image]'],
+      ['in', 'ok I am back'],
+      ['out', `Thanks! Picking up where we left off.\n\n${SIZE}`],
+      ['in', '10x15cm'],
+      ['out', STYLE],
+    ]);
+    expect((await c.effects('effect.artist.notify')).map((n) => n.reason)).toEqual(['handover']);
+    expect((await c.effects('effect.media.store')).map((m) => m.purpose)).toEqual(['attachment']);
+  },
+
+  async 'handover.end lets the bot resume before the cooldown'(c) {
+    await c.text('hi');
+    await c.text('speak to the artist');
+    await c.control({ type: 'handover.end' });
+    expect(await c.status()).toBe('QUALIFYING');
+    await c.take();
+    await c.text('thanks');
+    expect(await c.take()).toEqual([
+      ['in', 'thanks'],
+      ['out', `Thanks! Picking up where we left off.\n\n${IDEA}`],
+    ]);
+  },
+
+  async 'media at the wrong step is kept, acknowledged and the question asked again'(c) {
+    await c.text('hi');
+    await c.text('A fox');
+    await c.take();
+    await c.image('media-1', 'like this');
+    expect(await c.take()).toEqual([
+      ['in', '[image]'],
+      ['out', `Thanks, we've kept that with your enquiry.\n\n${PLACEMENT}`],
+    ]);
+    expect(await c.answers()).toEqual({ idea: 'A fox' });
+    const [stored] = await c.effects('effect.media.store');
+    expect(stored).toMatchObject({ mediaId: 'media-1', purpose: 'attachment' });
+  },
+
+  async 'several answers in one message: asked one at a time, then answered one by one'(c) {
+    for (const body of ['hi', 'A fox', 'forearm']) await c.text(body);
+    await c.take();
+    await c.text('10x15cm, realism, £300');
+    await c.text('10x15cm');
+    await c.text('realism');
+    expect(await c.take()).toEqual([
+      ['in', '10x15cm, realism, £300'],
+      ['out', `Thanks! Let's take it one question at a time, please.\n\n${SIZE}`],
+      ['in', '10x15cm'],
+      ['out', STYLE],
+      ['in', 'realism'],
+      ['out', REFS],
+    ]);
+    expect(await c.answers()).toMatchObject({ dimensions: { widthCm: 10, heightCm: 15 }, style: 'realism' });
+  },
+
+  async '10x15cm is accepted and advances to style'(c) {
+    for (const body of ['hi', 'A fox', 'forearm']) await c.text(body);
+    await c.take();
+    await c.text('10x15cm');
+    expect(await c.take()).toEqual([
+      ['in', '10x15cm'],
+      ['out', STYLE],
+    ]);
+    expect((await c.answers()).dimensions).toEqual({ widthCm: 10, heightCm: 15 });
+  },
+
+  async 'a reference description is accepted and advances to budget'(c) {
+    for (const body of ['hi', 'A fox', 'forearm', '10x15cm', 'realism']) await c.text(body);
+    await c.take();
+    await c.text("my grandad's pocket watch, the one with roman numerals");
+    expect(await c.take()).toEqual([
+      ['in', "my grandad's pocket watch, the one with roman numerals"],
+      ['out', BUDGET],
+    ]);
+    expect((await c.answers()).reference_images).toEqual({
+      mediaIds: [],
+      description: "my grandad's pocket watch, the one with roman numerals",
+    });
+  },
+
+  async 'reference photos are accepted as the answer and stored as references'(c) {
+    for (const body of ['hi', 'A fox', 'forearm', '10x15cm', 'realism']) await c.text(body);
+    await c.take();
+    await c.image('media-ref-1');
+    expect(await c.take()).toEqual([
+      ['in', '[image]'],
+      ['out', BUDGET],
+    ]);
+    expect((await c.answers()).reference_images).toEqual({ mediaIds: ['media-ref-1'], description: null });
+    expect((await c.effects('effect.media.store')).map((m) => m.purpose)).toEqual(['reference']);
+  },
+
+  async 'restart clears the answers; the summary holds the new ones'(c) {
+    for (const body of ['hi', 'A fox', 'forearm']) await c.text(body);
+    await c.take();
+    await c.text('start over');
+    expect(await c.take()).toEqual([
+      ['in', 'start over'],
+      ['out', `No problem, let's start again.\n\n${IDEA}`],
+    ]);
+    expect(await c.answers()).toEqual({});
+    for (const body of ['A wolf', 'calf', '4x6in', 'blackwork', 'none', '$250-400']) await c.text(body);
+    const lines = await c.take();
+    expect(lines.at(-1)).toEqual([
+      'out',
+      summary([
+        'Idea: A wolf',
+        'Placement: calf',
+        'Size: 10.2 x 15.2 cm',
+        'Style: blackwork',
+        'References: none',
+        'Budget: US$250.00–US$400.00',
+      ]),
+    ]);
+  },
+
+  async 'opt-out: one confirmation, nothing else sent until START'(c) {
+    for (const body of ['hi', 'A fox']) await c.text(body);
+    await c.take();
+    await c.text('STOP');
+    expect(await c.status()).toBe('OPTED_OUT');
+    await c.control({ type: 'message.send', text: 'Are you still there?' });
+    await c.text('hello');
+    await c.wait(4 * 24 * HOUR);
+    await c.control({ type: 'lead.reset' });
+    expect(await c.status()).toBe('OPTED_OUT');
+    await c.text('START');
+    expect(await c.take()).toEqual([
+      ['in', 'STOP'],
+      ['out', OPT_OUT_CONFIRM],
+      ['in', 'hello'],
+      ['in', 'START'],
+      ['out', `Welcome back, you're subscribed again.\n\n${PLACEMENT}`],
+    ]);
+    expect(await c.status()).toBe('QUALIFYING');
+    expect(await c.systemEvents()).toContain('message.suppressed_opted_out');
+  },
+
+  async 'quiet lead: one reminder, STALE, then resumes where they were'(c) {
+    for (const body of ['hi', 'A fox', 'forearm', '10x15cm']) await c.text(body);
+    await c.take();
+    await c.wait(12 * HOUR);
+    expect(await c.take()).toEqual([['out', `Just checking in!\n\n${STYLE}`]]);
+    await c.wait(24 * HOUR);
+    expect(await c.take()).toEqual([]);
+    await c.wait(36 * HOUR);
+    expect(await c.status()).toBe('STALE');
+    await c.wait(48 * HOUR);
+    await c.text('sorry, been busy!');
+    expect(await c.status()).toBe('QUALIFYING');
+    await c.text('fine line');
+    expect(await c.take()).toEqual([
+      ['in', 'sorry, been busy!'],
+      ['out', `Welcome back!\n\n${STYLE}`],
+      ['in', 'fine line'],
+      ['out', REFS],
+    ]);
+  },
+
+  async 'outside the 24-hour window: a template, then the content when the lead replies'(c) {
+    await qualify(c);
+    await c.take();
+    await c.wait(30 * HOUR);
+    await approve(c);
+    expect(await c.status()).toBe('AWAITING_DEPOSIT');
+    expect(await c.take()).toEqual([['out', '[template leadline_deposit]']]);
+    await c.text('hi, saw your message');
+    expect(await c.take()).toEqual([
+      ['in', 'hi, saw your message'],
+      ['out', DEPOSIT_LINK('https://checkout.stripe.test/cs_test_1')],
+    ]);
+  },
+
+  async 'the window is measured from the provider timestamp, and a 131047 failure holds content back'(c) {
+    // Delivered late: the provider stamped it 25 hours ago, so the window is already closed.
+    await c.textSentAgo('hi', 25 * HOUR);
+    expect(await c.take()).toEqual([
+      ['in', 'hi'],
+      ['out', '[template leadline_resume]'],
+    ]);
+    await c.text('hello again');
+    await c.text('A fox');
+    expect(await c.take()).toEqual([
+      ['in', 'hello again'],
+      ['out', GREETING],
+      ['in', 'A fox'],
+      ['out', PLACEMENT],
+    ]);
+    // The provider refuses the free-form question (131047): a template now, the question on the reply.
+    await c.control({
+      type: 'whatsapp.send_failed',
+      outboxId: 'ob_x',
+      code: 131047,
+      reason: 'Re-engagement message',
+      outsideWindow: true,
+    });
+    await c.text('sorry?');
+    expect(await c.take()).toEqual([
+      ['out', '[template leadline_resume]'],
+      ['in', 'sorry?'],
+      ['out', PLACEMENT],
+    ]);
+    expect(await c.answers()).toEqual({ idea: 'A fox' });
+  },
+
+  async 'deposit: a mismatched session changes nothing, duplicates are harmless'(c) {
+    await qualify(c);
+    const session = await approve(c);
+    await c.take();
+    await pay(c, 'cs_someone_else');
+    expect(await c.status()).toBe('AWAITING_DEPOSIT');
+    expect(await c.take()).toEqual([]);
+    expect(await c.systemEvents()).toContain('stripe.session_id_mismatch');
+    await pay(c, session, 'evt_1');
+    await pay(c, session, 'evt_1_again');
+    expect(await c.status()).toBe('BOOKING');
+    expect(await c.take()).toEqual([['out', `Deposit received, thank you!\n${OFFERS_9AM}`]]);
+  },
+
+  async 'deposit: an unpaid link expires, the lead is told and can ask for a new one'(c) {
+    await qualify(c);
+    await c.wait(2 * HOUR);
+    await c.text('any news?');
+    await approve(c);
+    await c.take();
+    await c.wait(24 * HOUR);
+    expect(await c.status()).toBe('DEPOSIT_EXPIRED');
+    // 24 hours after the lead's last message the window has closed: the deposit template goes instead.
+    expect(await c.take()).toEqual([['out', '[template leadline_deposit]']]);
+    await c.text('yes please, a new one');
+    expect(await c.status()).toBe('AWAITING_DEPOSIT');
+    expect(await c.effects('effect.deposit.create_checkout')).toHaveLength(2);
+    expect(await c.take()).toEqual([
+      ['in', 'yes please, a new one'],
+      ['out', 'No problem, a new deposit link is on its way.'],
+    ]);
+  },
+
+  async 'deposit.mark_paid (admin) also pays'(c) {
+    await qualify(c);
+    await approve(c);
+    await c.control({ type: 'deposit.mark_paid' });
+    expect(await c.status()).toBe('BOOKING');
+  },
+
+  async 'artist rejects: a polite decline'(c) {
+    await qualify(c);
+    await c.take();
+    await c.control({ type: 'artist.reject', reason: 'not my style' });
+    expect(await c.status()).toBe('REJECTED');
+    expect(await c.take()).toEqual([
+      [
+        'out',
+        "Thank you for your enquiry. Unfortunately Inkwell Tattoo can't take this one on, but we wish you the best with your tattoo.",
+      ],
+    ]);
+  },
+
+  async 'pending approval: the lead is told the artist is reviewing'(c) {
+    await qualify(c);
+    await c.take();
+    await c.text('any update?');
+    expect(await c.take()).toEqual([
+      ['in', 'any update?'],
+      ['out', REVIEWING],
+    ]);
+  },
+
+  async 'a slot taken meanwhile: system event and fresh offers without it'(c) {
+    await qualify(c);
+    await pay(c, await approve(c));
+    await c.take();
+    await c.text('1');
+    const [first] = await c.effects('effect.booking.reserve');
+    expect(first?.slotStart).toBe('2026-11-23T10:00:00.000Z');
+    await c.control({
+      type: 'booking.slot_unavailable',
+      outboxId: 'ob_r1',
+      slotStart: first?.slotStart,
+      takenSlots: ['2026-11-23T10:00:00.000Z', '2026-11-23T12:00:00.000Z'],
+    });
+    expect(await c.systemEvents()).toContain('slot.unavailable_after_selection');
+    await c.text('2');
+    const [, second] = await c.effects('effect.booking.reserve');
+    expect(second?.slotStart).toBe('2026-11-23T13:00:00.000Z');
+    await c.control({
+      type: 'booking.reserved',
+      outboxId: 'ob_r2',
+      slotStart: second?.slotStart,
+      slotEnd: second?.slotEnd,
+    });
+    expect(await c.status()).toBe('BOOKED');
+    expect(await c.take()).toEqual([
+      ['in', '1'],
+      [
+        'out',
+        'Sorry, that time was just taken. Please choose a time:\n1. Mon 23 Nov, 11:00\n2. Mon 23 Nov, 13:00\n3. Mon 23 Nov, 14:00\nReply with the number.',
+      ],
+      ['in', '2'],
+      ['out', "You're booked for Mon 23 Nov, 13:00 at Inkwell Tattoo. See you then!"],
+    ]);
+  },
+};
