@@ -58,6 +58,8 @@ describe('looksLikeBundle', () => {
     'forearm, realism',
     'forearm and fine line, 4x6in',
     'about 10x15cm, budget around 500 euros',
+    '£300 for my back piece',
+    'lower back, blackwork',
   ])('%j is a bundle', (text) => {
     expect(looksLikeBundle(text, context)).toBe(true);
   });
@@ -72,6 +74,9 @@ describe('looksLikeBundle', () => {
     'I like blackwork',
     '4"x6"',
     'no references',
+    "£300, can't go higher, I'll get back to you",
+    'on the other hand, £300 is my limit',
+    'fine line on my wrist',
     '',
   ])('%j is not a bundle', (text) => {
     expect(looksLikeBundle(text, context)).toBe(false);

@@ -23,6 +23,7 @@ describe('parseMoney', () => {
     ['1k', 100000, undefined, 'GBP'],
     ['up to 1000 usd', 100000, undefined, 'USD'],
     ['¥50000', 50000, undefined, 'JPY'],
+    ['¥200,000', 200000, undefined, 'JPY'],
     ['about £1000, 10x15cm', 100000, undefined, 'GBP'],
     ['300 for a rose', 30000, undefined, 'GBP'],
   ])('%s → %s..%s %s', (text, amountMinor, maxAmountMinor, currency) => {

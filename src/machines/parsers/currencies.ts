@@ -53,8 +53,20 @@ export function currencyFromMarker(marker: string, defaultCurrency: string): str
   return ISO_CODES.has(code) ? code : null;
 }
 
+const digitsByCurrency = new Map<string, number>();
+
 /** 2 for GBP, 0 for JPY: what Intl knows, defaulting to 2 for codes it does not. */
 export function minorDigits(currency: string): number {
+  let digits = digitsByCurrency.get(currency);
+  if (digits === undefined) {
+    digits = intlDigits(currency);
+    // Codes come from a fixed list or the studio config, so the cache stays small.
+    if (digitsByCurrency.size < 100) digitsByCurrency.set(currency, digits);
+  }
+  return digits;
+}
+
+function intlDigits(currency: string): number {
   try {
     return (
       new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ??

@@ -9,7 +9,10 @@ export interface Money {
   currency: string;
 }
 
-/** Above this many major units a tattoo budget is a typo ("300k"), not an answer. */
+/**
+ * Above this many major units a tattoo budget is a typo ("300k"), not an answer. Currencies without minor
+ * units (JPY, KRW) are worth roughly a hundredth as much, so they get a hundred times the room.
+ */
 const MAX_MAJOR_UNITS = 100_000;
 
 const MARKER = String.raw`(£|\$|€|¥|[a-z]{3}\b|pounds?|quid|dollars?|bucks|euros?)`;
@@ -32,8 +35,10 @@ export function parseAmount(raw: string): number {
 
 function toMinor(raw: string, thousands: string | undefined, currency: string): number | null {
   const major = parseAmount(raw) * (thousands === undefined ? 1 : 1000);
-  if (!Number.isFinite(major) || major <= 0 || major > MAX_MAJOR_UNITS) return null;
-  return Math.round(major * 10 ** minorDigits(currency));
+  const digits = minorDigits(currency);
+  const max = digits === 0 ? MAX_MAJOR_UNITS * 100 : MAX_MAJOR_UNITS;
+  if (!Number.isFinite(major) || major <= 0 || major > max) return null;
+  return Math.round(major * 10 ** digits);
 }
 
 interface Candidate {
