@@ -1,8 +1,9 @@
-// Artist action links: `<base64url(JSON payload)>.<base64url(HMAC-SHA256(payload part, ACTION_LINK_SECRET))>`.
+// Artist action links: `<base64url(JSON payload)>.<base64url(HMAC-SHA256)>` keyed by ACTION_LINK_SECRET.
 // The payload names the lead, the action, the expiry and a nonce; the approve and reject links of one
 // notification share the nonce, so the pair is one decision: whichever is used first wins.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { signToken, verifyToken } from '../signed-token.ts';
 
 export const actionSchema = z.enum(['approve', 'reject']);
 export type ArtistAction = z.infer<typeof actionSchema>;
@@ -18,17 +19,14 @@ export type ActionTokenPayload = z.infer<typeof payloadSchema>;
 
 export const DEFAULT_ACTION_LINK_TTL_MS = 7 * 86_400_000;
 
-function sign(part: string, secret: string): Buffer {
-  return createHmac('sha256', secret).update(part).digest();
-}
+const PURPOSE = 'action-link';
 
 export function newNonce(): string {
   return randomBytes(16).toString('base64url');
 }
 
 export function createActionToken(payload: ActionTokenPayload, secret: string): string {
-  const part = Buffer.from(JSON.stringify(payload)).toString('base64url');
-  return `${part}.${sign(part, secret).toString('base64url')}`;
+  return signToken(payload, secret, PURPOSE);
 }
 
 export type TokenCheck =
@@ -36,18 +34,8 @@ export type TokenCheck =
   | { ok: false; reason: 'tampered' | 'expired'; payload?: ActionTokenPayload };
 
 export function verifyActionToken(token: string, secret: string, now: Date): TokenCheck {
-  const [part, signature, extra] = token.split('.');
-  if (!part || !signature || extra !== undefined) return { ok: false, reason: 'tampered' };
-  const expected = sign(part, secret);
-  const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected))
-    return { ok: false, reason: 'tampered' };
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-  } catch {
-    return { ok: false, reason: 'tampered' };
-  }
+  const json = verifyToken(token, secret, PURPOSE);
+  if (json === undefined) return { ok: false, reason: 'tampered' };
   const parsed = payloadSchema.safeParse(json);
   if (!parsed.success) return { ok: false, reason: 'tampered' };
   if (parsed.data.exp <= now.getTime()) return { ok: false, reason: 'expired', payload: parsed.data };

@@ -1,0 +1,63 @@
+// Using an artist action link: verify the signature and expiry, record the nonce (single use: the insert
+// is the check), and enqueue `artist.approve` / `artist.reject` on the lead's ordered stream with envelope
+// id `action:<nonce>`. The nonce row and the publish share a transaction: if the bus refuses, the link
+// stays usable; if the commit fails after a publish, a second click re-publishes the same id (deduped).
+import type { Bus } from '../../bus/bus.ts';
+import type { Envelope } from '../../domain/envelope.ts';
+import type { Db } from '../../persistence/database.ts';
+import { verifyActionToken, type ArtistAction } from './action-token.ts';
+
+export type ActionLinkOutcome =
+  | { kind: 'accepted'; action: ArtistAction; leadId: string }
+  | { kind: 'already_used'; action: ArtistAction }
+  | { kind: 'expired' }
+  | { kind: 'tampered' }
+  | { kind: 'unknown_lead' };
+
+export async function useActionLink(input: {
+  db: Db;
+  bus: Bus;
+  secret: string;
+  token: string;
+  now: Date;
+  traceId?: string;
+}): Promise<ActionLinkOutcome> {
+  const check = verifyActionToken(input.token, input.secret, input.now);
+  if (!check.ok) return { kind: check.reason };
+  const { leadId, action, nonce } = check.payload;
+  const lead = await input.db
+    .selectFrom('leads')
+    .select('studio_id')
+    .where('id', '=', leadId)
+    .executeTakeFirst();
+  if (!lead) return { kind: 'unknown_lead' };
+
+  return input.db.transaction().execute(async (tx) => {
+    const inserted = await tx
+      .insertInto('action_tokens')
+      .values({ nonce, lead_id: leadId, action })
+      .onConflict((oc) => oc.column('nonce').doNothing())
+      .returning('nonce')
+      .executeTakeFirst();
+    if (!inserted) {
+      const used = await tx
+        .selectFrom('action_tokens')
+        .select('action')
+        .where('nonce', '=', nonce)
+        .executeTakeFirstOrThrow();
+      return { kind: 'already_used' as const, action: used.action as ArtistAction };
+    }
+    const at = input.now.toISOString();
+    const envelope: Envelope = {
+      id: `action:${nonce}`,
+      leadId,
+      actorType: 'lead',
+      studioId: lead.studio_id,
+      acceptedAt: at,
+      ...(input.traceId ? { traceId: input.traceId } : {}),
+      event: { type: action === 'approve' ? 'artist.approve' : 'artist.reject', at },
+    };
+    await input.bus.publish(envelope);
+    return { kind: 'accepted' as const, action, leadId };
+  });
+}
