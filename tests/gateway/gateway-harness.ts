@@ -22,6 +22,8 @@ export const SECRETS = {
   WHATSAPP_APP_SECRET: 'test-whatsapp-secret',
   WHATSAPP_VERIFY_TOKEN: 'test-verify-token',
   STRIPE_WEBHOOK_SECRET: 'whsec_test_secret',
+  ACTION_LINK_SECRET: 'test-action-link-secret',
+  PUBLIC_BASE_URL: 'http://127.0.0.1:3000',
 } as const;
 
 export interface GatewayHarness {

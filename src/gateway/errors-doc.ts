@@ -1,0 +1,31 @@
+// docs/errors.md is generated from the error catalogue so the two cannot drift (a test compares them).
+// Regenerate with: node src/gateway/generate-errors-doc.ts
+import { errorCatalogue, errorCodes } from './errors.ts';
+
+export function renderErrorsMarkdown(): string {
+  const rows = errorCodes.map((code) => {
+    const { status, message } = errorCatalogue[code];
+    return `| \`${code}\` | ${status} | ${message} |`;
+  });
+  return [
+    '# Gateway errors',
+    '',
+    '<!-- Generated from src/gateway/errors.ts by `node src/gateway/generate-errors-doc.ts`. Do not edit. -->',
+    '',
+    'Every error response of the HTTP gateway has the same envelope, and the `X-Trace-Id` response header',
+    'carries the same trace id:',
+    '',
+    '```json',
+    '{ "error": { "code": "LEAD_NOT_FOUND", "message": "No such lead" }, "traceId": "4bf92f3577b34da6a3ce929d0e0e4736" }',
+    '```',
+    '',
+    '`details` is present when there is more to say (validation issues as `[{ "path", "message" }]`, the',
+    'reason a signature was refused, the allowed event types). The NATS admin service answers errors with',
+    'the same `error` object plus the `Nats-Service-Error` and `Nats-Service-Error-Code` headers.',
+    '',
+    '| code | HTTP status | meaning |',
+    '| --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
+}
