@@ -1,11 +1,11 @@
-// The machines `leadline machines export` writes and the inspector can show, each under a stable id.
-// The lead machine is built from the demo studio so the exported definition is complete and
-// self-contained (a deployment's own studios change prompts and timings, not the states).
+// The machines `leadline machines export` writes, each under a stable id. The lead machine is built from
+// the demo studio so the export needs no configuration (a deployment's studios change prompts and
+// timings, not the states). Like export.ts, this is for the CLI; the runtime builds its own machines.
 import type { AnyStateMachine } from 'xstate';
 import { StudioRegistry } from '../studio/studio-registry.ts';
 import { demoStudioConfig } from '../studio/load-studio-config.ts';
-import { createLeadMachine } from './lead/lead-machine.ts';
-import { testCounterMachine } from './test-counter/test-counter-machine.ts';
+import { createLeadDefinition } from './lead/lead-definition.ts';
+import { testCounterDefinition } from './test-counter/test-counter-definition.ts';
 
 export interface ExportableMachine {
   /** File-name-safe id: the export writes `<id>.json` and `<id>.mmd`. */
@@ -15,7 +15,8 @@ export interface ExportableMachine {
 
 export function exportableMachines(): ExportableMachine[] {
   return [
-    { id: 'lead', machine: createLeadMachine(new StudioRegistry(demoStudioConfig)) },
-    { id: 'test-counter', machine: testCounterMachine },
+    { id: 'lead', machine: createLeadDefinition(new StudioRegistry(demoStudioConfig)).machine },
+    // The runtime's test actor: exported so its diagram documents what runtime tests drive.
+    { id: 'test-counter', machine: testCounterDefinition.machine },
   ];
 }
