@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { leadIdFor } from '../../src/domain/ids.ts';
+import { backoffDelay, retryDelay } from '../../src/effects/backoff.ts';
+import { CircuitBreaker } from '../../src/effects/circuit-breaker.ts';
+import { parseRetryAfter } from '../../src/effects/effect-errors.ts';
+import type { EffectOf } from '../../src/effects/effect-handler.ts';
+import { RateLimiter } from '../../src/effects/rate-limiter.ts';
+import { startEffectsHarness, studio } from './effects-harness.ts';
+
+const send = (n: number): EffectOf<'effect.whatsapp.send'> => ({
+  type: 'effect.whatsapp.send',
+  studioId: studio.id,
+  to: `+4477009002${String(n).padStart(2, '0')}`,
+  message: { kind: 'text', text: `message ${n}` },
+});
+
+describe('backoff', () => {
+  it('doubles per attempt up to the cap, jittered into [50%, 100%]', () => {
+    const options = { baseMs: 100, maxMs: 1_000 };
+    expect([1, 2, 3, 4, 5].map((a) => backoffDelay(a, options, () => 1))).toEqual([
+      100, 200, 400, 800, 1_000,
+    ]);
+    expect(backoffDelay(3, options, () => 0)).toBe(200);
+    expect(retryDelay(1, options, 5_000, () => 1)).toBe(5_000);
+    expect(retryDelay(3, options, 10, () => 1)).toBe(400);
+  });
+
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(parseRetryAfter('2', now)).toBe(2_000);
+    expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:05 GMT', now)).toBe(5_000);
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+  });
+});
+
+describe('circuit breaker', () => {
+  it('opens after the threshold, lets one trial through after the cooldown, closes on success', () => {
+    let now = 0;
+    const breaker = new CircuitBreaker({ threshold: 3, cooldownMs: 1_000 }, () => now);
+    breaker.failure();
+    breaker.failure();
+    expect(breaker.blockedUntil()).toBeNull();
+    breaker.failure();
+    expect(breaker.blockedUntil()).toBe(1_000);
+    now = 1_000;
+    expect(breaker.blockedUntil()).toBeNull(); // the trial call
+    expect(breaker.blockedUntil()).not.toBeNull(); // only one at a time
+    breaker.failure();
+    expect(breaker.state).toBe('open');
+    now = 2_500;
+    expect(breaker.blockedUntil()).toBeNull();
+    breaker.success();
+    expect(breaker.state).toBe('closed');
+    expect(breaker.blockedUntil()).toBeNull();
+  });
+});
+
+describe('rate limiter', () => {
+  it('gives a burst of perSecond tokens, then paces the rest', () => {
+    let now = 0;
+    const limiter = new RateLimiter(() => now);
+    const waits = Array.from({ length: 82 }, () => limiter.reserve('phone', { perSecond: 80 }));
+    expect(waits.slice(0, 80).every((w) => w === 0)).toBe(true);
+    expect(waits[80]).toBe(13);
+    expect(waits[81]).toBe(25);
+    now = 1_000;
+    expect(limiter.reserve('phone', { perSecond: 80 })).toBe(0);
+    expect(limiter.reserve('other-phone', { perSecond: 80 })).toBe(0);
+  });
+});
+
+describe('relay policies end to end', () => {
+  it('paces WhatsApp sends per phone number id', async () => {
+    const h = await startEffectsHarness();
+    try {
+      for (let n = 0; n < 15; n++)
+        await h.enqueue(send(n), { leadId: leadIdFor(studio.id, `+44770090${n}`) });
+      await h.drain(h.relay({ whatsappPerSecond: 10, concurrency: 15 }));
+      const times = h.graph.sends.map((s) => s.at).sort((a, b) => a - b);
+      expect(times).toHaveLength(15);
+      // 10 go at once, the other 5 follow at 100 ms intervals.
+      expect(times[14]! - times[0]!).toBeGreaterThanOrEqual(450);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('an open circuit puts claimed effects back without spending an attempt', async () => {
+    const h = await startEffectsHarness();
+    try {
+      const fail = { kind: 'status' as const, status: 502 };
+      h.graph.failNext('send', fail, fail);
+      const a = await h.enqueue(send(1), { leadId: 'ld_a' });
+      const b = await h.enqueue(send(2), { leadId: 'ld_b' });
+      const c = await h.enqueue(send(3), { leadId: 'ld_c' });
+      const relay = h.relay({ concurrency: 2, breaker: { threshold: 2, cooldownMs: 60_000 } });
+      await relay.runOnce(); // a and b fail: the circuit opens
+      await new Promise((resolve) => setTimeout(resolve, 60)); // let a and b's 20-40 ms backoff pass
+      await relay.runOnce();
+      await relay.runOnce();
+      expect(h.graph.sends).toHaveLength(2);
+      const rows = await Promise.all([a, b, c].map((id) => h.outboxRow(id)));
+      expect(rows.map((r) => [r.status, r.attempts])).toEqual([
+        ['pending', 1],
+        ['pending', 1],
+        ['pending', 0],
+      ]);
+      for (const row of rows) expect(row.next_attempt_at.getTime()).toBeGreaterThan(Date.now() + 50_000);
+      const metric = await h.metrics.effectsExecuted.get();
+      expect(metric.values.find((v) => v.labels.outcome === 'circuit_open')?.value).toBe(3);
+    } finally {
+      await h.close();
+    }
+  });
+});
