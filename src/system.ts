@@ -92,6 +92,7 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
   const { env, role } = options;
   const logger = options.logger ?? createLogger({ level: env.LOG_LEVEL });
   const resources: Resource[] = [];
+  let closing = false;
   const open = <T>(name: string, value: T, close: () => Promise<void>): T => {
     resources.push({ name, close });
     return value;
@@ -105,7 +106,9 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
     }
     const db = createDatabase({
       connectionString: databaseUrl,
-      onError: (error) => logger.warn({ err: error }, 'idle database connection failed'),
+      // While shutting down, the embedded server may say goodbye (57P01) to connections already ending.
+      onError: (error) =>
+        logger[closing ? 'debug' : 'warn']({ err: error }, 'idle database connection failed'),
     });
     open('database', db, () => db.destroy());
     const migrated = await migrateWithRetry(db, logger);
@@ -203,6 +206,7 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
       ...(host ? { host } : {}),
       stop() {
         stopping ??= (async () => {
+          closing = true;
           logger.info({ role }, 'shutting down');
           await closeAll(resources, logger);
           logger.info({ role }, 'stopped');
@@ -211,6 +215,7 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
       },
     };
   } catch (error) {
+    closing = true;
     await closeAll(resources, logger);
     throw error;
   }

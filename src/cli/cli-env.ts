@@ -1,0 +1,59 @@
+// What every command needs first: the environment (with development defaults outside production), parsed
+// once; a bad value ends the process with one line naming the variable. And a database: DATABASE_URL, or
+// the embedded PostgreSQL under LEADLINE_HOME (shared with a running `leadline start`, if there is one).
+import { ConfigError, parseEnv, type Env } from '../config/env.ts';
+import { createLogger, type Logger } from '../observability/logger.ts';
+import { applyDevDefaults, type DevDefaults } from '../ops/dev-secrets.ts';
+import { createDatabase, type Db } from '../persistence/database.ts';
+import { startEmbeddedPostgres } from '../persistence/embedded-postgres.ts';
+
+export class CliError extends Error {
+  override name = 'CliError';
+}
+
+export function exitWith(error: unknown): never {
+  const message =
+    error instanceof ConfigError || error instanceof CliError
+      ? error.message
+      : error instanceof Error
+        ? (error.stack ?? error.message)
+        : String(error);
+  process.stderr.write(`leadline: ${message}\n`);
+  process.exit(1);
+}
+
+export async function loadEnv(): Promise<{ env: Env; dev: DevDefaults }> {
+  try {
+    const dev = await applyDevDefaults(process.env);
+    return { env: parseEnv(dev.env), dev };
+  } catch (error) {
+    return exitWith(error);
+  }
+}
+
+/** A quiet logger for one-shot commands (warnings only, unless LOG_LEVEL says otherwise). */
+export function commandLogger(): Logger {
+  return createLogger({ level: process.env.LOG_LEVEL ?? 'warn', name: 'leadline-cli' });
+}
+
+export async function openDatabase(
+  env: Env,
+  logger: Logger,
+): Promise<{ db: Db; close: () => Promise<void> }> {
+  const embedded =
+    env.DATABASE_URL === undefined
+      ? await startEmbeddedPostgres({ home: env.LEADLINE_HOME, logger })
+      : undefined;
+  const db = createDatabase({
+    connectionString: env.DATABASE_URL ?? embedded?.url ?? '',
+    max: 4,
+    onError: (error) => logger.warn({ err: error }, 'database connection failed'),
+  });
+  return {
+    db,
+    close: async () => {
+      await db.destroy();
+      await embedded?.stop();
+    },
+  };
+}

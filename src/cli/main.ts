@@ -1,0 +1,57 @@
+// The `leadline` command line (bin/leadline.js imports this). Each command lives in its own module.
+import { Command, Option } from 'commander';
+import { exitWith } from './cli-env.ts';
+import { deadLettersListCommand, deadLettersReplayCommand } from './dead-letters-command.ts';
+import { demoCommand } from './demo-command.ts';
+import { machinesExportCommand } from './machines-command.ts';
+import { migrateCommand } from './migrate-command.ts';
+import { startCommand } from './start-command.ts';
+
+const program = new Command('leadline')
+  .description('Per-lead actors for conversational lead funnels')
+  .showHelpAfterError();
+
+program
+  .command('start')
+  .description('run the system: gateway, actor worker, outbox relay and scheduler (by role)')
+  .addOption(
+    new Option('--role <role>', 'which part to run').choices(['all', 'gateway', 'worker']).default('all'),
+  )
+  .action(startCommand);
+
+program.command('migrate').description('apply pending database migrations and exit').action(migrateCommand);
+
+program
+  .command('machines')
+  .description('state machine definitions')
+  .command('export')
+  .description('write each machine as JSON (Stately) and Mermaid')
+  .option('--out <dir>', 'output directory', 'machines')
+  .action(machinesExportCommand);
+
+const deadLetters = program.command('dead-letters').description('messages that failed after every retry');
+deadLetters
+  .command('list')
+  .description('list dead letters, newest first')
+  .option('--lead <leadId>', 'only this lead')
+  .option('--pending', 'only those never replayed')
+  .option('--limit <n>', 'at most this many', '100')
+  .option('--json', 'print JSON')
+  .action(deadLettersListCommand);
+deadLetters
+  .command('replay')
+  .description('put dead letters back on their leads’ streams')
+  .argument('[ids...]', 'dead letter ids')
+  .option('--all', 'every dead letter not replayed yet')
+  .action(deadLettersReplayCommand);
+
+program
+  .command('demo')
+  .description('play a sample conversation through the running gateway and print the transcript')
+  .option('--url <url>', 'gateway base URL (default http://127.0.0.1:$PORT)')
+  .option('--phone <e164>', 'the lead’s phone number (default: a fresh test number)')
+  .option('--studio <id>', 'studio id (default: the first configured)')
+  .option('--timeout <ms>', 'wait this long for each message to be applied', '15000')
+  .action(demoCommand);
+
+program.parseAsync(process.argv).catch(exitWith);

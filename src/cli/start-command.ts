@@ -1,0 +1,85 @@
+// `leadline start [--role all|gateway|worker]`: starts the system, prints where it listens and where to send
+// webhooks, and shuts down gracefully on SIGINT/SIGTERM (a second signal forces the exit).
+import type { Env } from '../config/env.ts';
+import { createLogger } from '../observability/logger.ts';
+import type { DevDefaults } from '../ops/dev-secrets.ts';
+import { roles, startSystem, type Role, type RunningSystem } from '../system.ts';
+import { CliError, exitWith, loadEnv } from './cli-env.ts';
+
+const FORCE_EXIT_AFTER_MS = 30_000;
+
+/** 0.0.0.0 / :: are listen addresses, not places to browse to. */
+export function publicUrl(listenUrl: string): string {
+  const url = new URL(listenUrl);
+  if (['0.0.0.0', '[::]', '[::1]', '127.0.0.1'].includes(url.hostname)) url.hostname = 'localhost';
+  return url.origin;
+}
+
+function banner(system: RunningSystem, env: Env, dev: DevDefaults): string {
+  const base = publicUrl(system.url);
+  const lines = [`Leadline (${system.role}) listening on ${system.url}`];
+  if (system.role === 'worker') {
+    lines.push(`  health and metrics:  ${base}/readyz  ${base}/metrics`);
+  } else {
+    lines.push(
+      `  WhatsApp webhook:    ${base}/webhooks/whatsapp   (Meta: callback URL; verify token = WHATSAPP_VERIFY_TOKEN)`,
+      `  Stripe webhook:      ${base}/webhooks/stripe`,
+      `  Admin API:           ${base}/admin/leads   (X-API-Key: ADMIN_API_KEY)`,
+      `  API docs:            ${base}/docs`,
+      `  Health / metrics:    ${base}/readyz   ${base}/metrics`,
+    );
+  }
+  lines.push(
+    `  Studios:             ${system.studios
+      .all()
+      .map((s) => `${s.id} (WhatsApp phone number id ${s.whatsapp.phoneNumberId})`)
+      .join(', ')}`,
+    `  Database:            ${system.embeddedDatabase ? `embedded PostgreSQL in ${env.LEADLINE_HOME}/pg` : 'DATABASE_URL'}`,
+    `  Bus:                 ${system.bus.mode === 'nats' ? `NATS (${env.NATS_URL ?? ''})` : 'in-process (single node)'}`,
+  );
+  if (dev.applied.length > 0) {
+    lines.push(`  Development secrets (NODE_ENV is not production; kept in ${dev.file}):`);
+    for (const name of dev.applied) lines.push(`    ${name}=${dev.env[name] ?? ''}`);
+  }
+  if (system.role !== 'worker') lines.push(`  Try it:              npx leadline demo --url ${base}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export async function startCommand(options: { role: string }): Promise<void> {
+  if (!roles.includes(options.role as Role)) {
+    exitWith(new CliError(`--role must be one of ${roles.join(', ')} (got "${options.role}")`));
+  }
+  const { env, dev } = await loadEnv();
+  const logger = createLogger({ level: env.LOG_LEVEL });
+  let system: RunningSystem;
+  try {
+    system = await startSystem({ env, role: options.role as Role, logger });
+  } catch (error) {
+    logger.fatal({ err: error }, 'could not start');
+    return exitWith(error);
+  }
+  process.stdout.write(banner(system, env, dev));
+
+  let signalled = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    signalled = true;
+    logger.info({ signal }, 'graceful shutdown');
+    setTimeout(() => {
+      logger.error('shutdown took too long: exiting');
+      process.exit(1);
+    }, FORCE_EXIT_AFTER_MS).unref();
+    system.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
