@@ -1,0 +1,98 @@
+// The relay with the real lead machine in the real single-node runtime: a lead qualifies, the artist gets
+// a WhatsApp notification with signed links, taps approve, the relay creates the Stripe checkout and the
+// lead is sent the real session's URL. Providers are the local fakes.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { parseEnv } from '../../src/config/env.ts';
+import { useActionLink } from '../../src/effects/action-links/use-action-link.ts';
+import { createOutboxRelay, type OutboxRelay } from '../../src/effects/outbox-relay.ts';
+import { silentLogger } from '../../src/observability/logger.ts';
+import { Metrics } from '../../src/observability/metrics.ts';
+import { demoStudioConfig } from '../../src/studio/load-studio-config.ts';
+import { StudioRegistry } from '../../src/studio/studio-registry.ts';
+import { startFakeGraphApi, type FakeGraphApi } from '../fakes/graph-api.ts';
+import { startFakeStripeApi, type FakeStripeApi } from '../fakes/stripe-api.ts';
+import { RuntimeConversation } from '../transcripts/runtime-conversation.ts';
+import { ACTION_LINK_SECRET, PUBLIC_BASE_URL, testRelayOptions, waitFor } from './effects-harness.ts';
+
+let graph: FakeGraphApi;
+let stripe: FakeStripeApi;
+let conversation: RuntimeConversation;
+let relay: OutboxRelay;
+
+beforeAll(async () => {
+  graph = await startFakeGraphApi();
+  stripe = await startFakeStripeApi();
+  conversation = await RuntimeConversation.start();
+  const env = parseEnv({
+    WHATSAPP_API_BASE_URL: graph.url,
+    WHATSAPP_ACCESS_TOKEN: graph.token,
+    STRIPE_SECRET_KEY: 'sk_test_fake',
+    STRIPE_API_BASE_URL: stripe.url,
+    ACTION_LINK_SECRET,
+    PUBLIC_BASE_URL,
+  });
+  relay = createOutboxRelay({
+    db: conversation.db,
+    bus: conversation.rt.bus,
+    env,
+    studios: new StudioRegistry(demoStudioConfig),
+    logger: silentLogger,
+    metrics: new Metrics(),
+    options: testRelayOptions,
+  });
+});
+afterAll(async () => {
+  await relay.stop();
+  await conversation.close();
+  await graph.close();
+  await stripe.close();
+});
+
+/** Relay and runtime in turn until neither has anything left (feedback can make new effects). */
+async function settle(): Promise<void> {
+  await waitFor(async () => {
+    const handled = await relay.runOnce();
+    await conversation.rt.idle();
+    const open = await conversation.db
+      .selectFrom('outbox')
+      .select('id')
+      .where('status', 'in', ['pending', 'running'])
+      .execute();
+    return handled === 0 && open.length === 0;
+  });
+}
+
+it('qualify → artist approves by link → Stripe checkout → the lead gets the session URL', async () => {
+  for (const body of ['hi', 'A fox on a branch', 'left forearm', '10x15cm', 'realism', 'none', '£300'])
+    await conversation.text(body);
+  expect(await conversation.status()).toBe('PENDING_APPROVAL');
+  await settle();
+
+  const artist = demoStudioConfig.studios[0]!.artists[0]!;
+  const toArtist = graph.sends.filter((s) => s.body.to === artist.whatsapp.replace('+', ''));
+  expect(toArtist).toHaveLength(1);
+  const text = (toArtist[0]!.body.text as { body: string }).body;
+  const approve = new RegExp(`Approve: ${PUBLIC_BASE_URL}/a/(\\S+)`).exec(text)?.[1];
+  expect(approve).toBeDefined();
+  const toLead = graph.sends.filter((s) => s.body.to === conversation.phone.replace('+', ''));
+  expect(toLead.length).toBeGreaterThanOrEqual(7);
+  expect(toLead.every((s) => s.wamid !== null)).toBe(true);
+
+  const outcome = await useActionLink({
+    db: conversation.db,
+    bus: conversation.rt.bus,
+    secret: ACTION_LINK_SECRET,
+    token: approve!,
+    now: new Date(),
+  });
+  expect(outcome).toMatchObject({ kind: 'accepted', action: 'approve' });
+  await conversation.rt.idle();
+  await settle();
+
+  expect(stripe.sessions).toHaveLength(1);
+  const session = stripe.sessions[0] as { url: string; metadata: { lead_id: string } };
+  expect(session.metadata.lead_id).toBe(conversation.leadId);
+  expect(await conversation.status()).toBe('AWAITING_DEPOSIT');
+  const sentTexts = graph.sends.map((s) => JSON.stringify(s.body));
+  expect(sentTexts.filter((t) => t.includes(session.url))).toHaveLength(1);
+});
