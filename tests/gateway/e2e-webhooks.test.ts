@@ -43,10 +43,13 @@ afterAll(async () => {
   await gw.close();
 });
 
-async function admin<T>(path: string): Promise<{ status: number; body: T }> {
+async function admin(path: string): Promise<{ status: number; body: unknown }> {
   const res = await fetch(`${base}${path}`, { headers: adminHeaders });
-  return { status: res.status, body: (await res.json()) as T };
+  return { status: res.status, body: await res.json() };
 }
+const currentLead = async () => (await admin(`/admin/leads/${leadId}`)).body as Lead;
+const eventCount = async (type: string) =>
+  ((await admin(`/admin/system-events?type=${type}`)).body as { events: unknown[] }).events.length;
 
 async function sendWhatsapp(text: string, headers?: Record<string, string>, bodyOverride?: string) {
   const body = JSON.stringify(textMessage(text, { from: phone }));
@@ -61,8 +64,8 @@ async function leadAtVersion(min: number): Promise<Lead> {
   let lead: Lead | undefined;
   await gw.rt.waitFor(
     async () => {
-      const res = await admin<Lead>(`/admin/leads/${leadId}`);
-      lead = res.status === 200 ? res.body : undefined;
+      const res = await admin(`/admin/leads/${leadId}`);
+      lead = res.status === 200 ? (res.body as Lead) : undefined;
       return lead !== undefined && lead.version >= min;
     },
     15_000,
@@ -85,7 +88,7 @@ describe('signed webhooks drive the real lead through a listening gateway', () =
     expect(answered.step).toBe('placement');
     expect(answered.answers).toHaveProperty('idea');
 
-    const { body } = await admin<Messages>(`/admin/leads/${leadId}/messages`);
+    const body = (await admin(`/admin/leads/${leadId}/messages`)).body as Messages;
     const inbound = body.messages.filter((m) => m.direction === 'in').map((m) => m.text);
     expect(inbound).toEqual(['hi', 'A koi fish swimming up a waterfall']);
     expect(body.messages.some((m) => m.direction === 'out')).toBe(true);
@@ -93,7 +96,7 @@ describe('signed webhooks drive the real lead through a listening gateway', () =
 
   it('tampered body, wrong secret and missing header are rejected and change nothing', async () => {
     await gw.rt.idle();
-    const before = (await admin<Lead>(`/admin/leads/${leadId}`)).body;
+    const before = await currentLead();
     const body = JSON.stringify(textMessage('my forearm', { from: phone }));
     const attempts = [
       await sendWhatsapp('x', whatsappHeaders(body), body.replace('forearm', 'forehead')),
@@ -101,17 +104,14 @@ describe('signed webhooks drive the real lead through a listening gateway', () =
       await sendWhatsapp('x', { 'content-type': 'application/json' }, body),
     ];
     expect(attempts.map((r) => r.status)).toEqual([401, 401, 401]);
-    const events = await admin<{ events: unknown[] }>(
-      '/admin/system-events?type=whatsapp.signature_verification_failure',
-    );
-    expect(events.body.events).toHaveLength(3);
+    expect(await eventCount('whatsapp.signature_verification_failure')).toBe(3);
     await gw.rt.idle();
-    const after = (await admin<Lead>(`/admin/leads/${leadId}`)).body;
+    const after = await currentLead();
     expect(after).toEqual(before);
   });
 
   it('a Stripe webhook replayed after the 5-minute tolerance is rejected and changes nothing', async () => {
-    const before = (await admin<Lead>(`/admin/leads/${leadId}`)).body;
+    const before = await currentLead();
     const payload = JSON.stringify({
       id: 'evt_replayed',
       object: 'event',
@@ -138,16 +138,13 @@ describe('signed webhooks drive the real lead through a listening gateway', () =
     });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('STRIPE_SIGNATURE_INVALID');
-    const events = await admin<{ events: unknown[] }>(
-      '/admin/system-events?type=stripe.signature_verification_failure',
-    );
-    expect(events.body.events).toHaveLength(1);
+    expect(await eventCount('stripe.signature_verification_failure')).toBe(1);
     await gw.rt.idle();
-    expect((await admin<Lead>(`/admin/leads/${leadId}`)).body).toEqual(before);
+    expect(await currentLead()).toEqual(before);
   });
 
   it('an admin control event over HTTP is applied by the actor', async () => {
-    const before = (await admin<Lead>(`/admin/leads/${leadId}`)).body;
+    const before = await currentLead();
     const res = await fetch(`${base}/admin/leads/${leadId}/events`, {
       method: 'POST',
       body: JSON.stringify({ type: 'handover.start' }),
