@@ -1,3 +1,4 @@
+import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { isNoneAnswer, parseSlotChoice } from '../../src/machines/parsers/index.ts';
 
@@ -72,4 +73,43 @@ describe('parseSlotChoice', () => {
     expect(parseSlotChoice('1', Number.NaN)).toBeNull();
     expect(parseSlotChoice('1', 1)).toBe(1);
   });
+
+  const ordinals = [
+    'first',
+    'second',
+    'third',
+    'fourth',
+    'fifth',
+    'sixth',
+    'seventh',
+    'eighth',
+    'ninth',
+    'tenth',
+  ];
+  const suffix = (n: number) => (n === 1 ? 'st' : n === 2 ? 'nd' : n === 3 ? 'rd' : 'th');
+  test.prop(
+    [
+      fc
+        .integer({ min: 1, max: 10 })
+        .chain((offered) => fc.tuple(fc.constant(offered), fc.integer({ min: 1, max: offered }))),
+      fc.constantFrom(
+        (n: number) => String(n),
+        (n: number) => `#${n}`,
+        (n: number) => `option ${n}`,
+        (n: number) => `${n}${suffix(n)}`,
+        (n: number) => `the ${ordinals[n - 1]!} one please`,
+        (n: number) => `I'll take ${n}`,
+      ),
+    ],
+    { numRuns: 200 },
+  )('a choice written in any supported notation gives its 1-based index', ([offered, choice], format) => {
+    expect(parseSlotChoice(format(choice), offered)).toBe(choice);
+  });
+
+  test.prop([fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: 20 })], { numRuns: 100 })(
+    'a number beyond the offers is never a choice',
+    (offered, extra) => {
+      expect(parseSlotChoice(String(offered + extra), offered)).toBeNull();
+    },
+  );
 });

@@ -1,3 +1,4 @@
+import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { matchStyle } from '../../src/machines/parsers/index.ts';
 import { demoStudioInput } from '../../src/studio/demo-studio.ts';
@@ -46,5 +47,46 @@ describe('matchStyle', () => {
 
   it('finds nothing when the studio has no styles', () => {
     expect(matchStyle('realism', [])).toBeNull();
+  });
+
+  // A style as a lead might type it: any case, hyphens/spaces/nothing between words, inside a sentence.
+  const typed = fc
+    .tuple(
+      fc.constantFrom(...styles),
+      fc.constantFrom(' ', '-', '', '  '),
+      fc.constantFrom('upper', 'lower', 'title'),
+      fc.constantFrom('{s}', 'I like {s}', '{s} please!', 'probably {s} style', '"{s}"'),
+    )
+    .map(([style, joiner, casing, template]) => {
+      const words = style.split(/[\s-]+/).join(joiner);
+      const cased =
+        casing === 'upper'
+          ? words.toUpperCase()
+          : casing === 'lower'
+            ? words
+            : words.replace(/\b\w/g, (c) => c.toUpperCase());
+      return [style, template.replace('{s}', cased)] as const;
+    });
+
+  test.prop([typed], { numRuns: 200 })(
+    'a style in any case or spacing, inside a sentence, matches itself',
+    ([style, text]) => {
+      expect(matchStyle(text, styles)).toBe(style);
+    },
+  );
+
+  test.prop(
+    [
+      fc.constantFrom(...styles.filter((s) => s.replace(/\W/g, '').length >= 5)),
+      fc.nat(),
+      fc.constantFrom('x', 'q', 'z'),
+    ],
+    {
+      numRuns: 200,
+    },
+  )('one typo inside a style of five letters or more still matches it', (style, position, letter) => {
+    const at = 1 + (position % (style.length - 2));
+    const typo = `${style.slice(0, at)}${letter}${style.slice(at + 1)}`;
+    expect(matchStyle(typo, styles)).toBe(style);
   });
 });

@@ -19,10 +19,17 @@ interface Scored {
   length: number;
 }
 
+/**
+ * The match covering more of the style's letters wins ("nxo traditional" is a typo of neo-traditional,
+ * not an exact "traditional"); then the closer one; then the longer style.
+ */
 function better(a: Scored | null, b: Scored): Scored {
-  if (a === null || b.distance < a.distance) return b;
-  if (b.distance === a.distance && b.length > a.length) return b;
-  return a;
+  if (a === null) return b;
+  const matchedA = a.length - a.distance;
+  const matchedB = b.length - b.distance;
+  if (matchedB !== matchedA) return matchedB > matchedA ? b : a;
+  if (b.distance !== a.distance) return b.distance < a.distance ? b : a;
+  return b.length > a.length ? b : a;
 }
 
 /** The best distance between the style and any window of the same number of words in the text. */
