@@ -36,7 +36,16 @@ export function describeEffect(effect: Effect): LogLine | null {
   }
 }
 
+export interface Step {
+  before: SnapshotFrom<LeadMachine>;
+  event: LeadEvent;
+  after: SnapshotFrom<LeadMachine>;
+  effects: Effect[];
+}
+
 export class LeadDriver {
+  /** Called after every transition (property tests check their invariant here). */
+  readonly observers: ((step: Step) => void)[] = [];
   readonly machine: LeadMachine;
   snapshot: SnapshotFrom<LeadMachine>;
   now = START;
@@ -69,9 +78,11 @@ export class LeadDriver {
   }
 
   send(event: LeadEvent): Effect[] {
+    const before = this.snapshot;
     const [next, actions] = transition(this.machine, this.snapshot, event);
     this.snapshot = next;
     this.effects = emittedEffects(actions);
+    for (const observe of this.observers) observe({ before, event, after: next, effects: this.effects });
     this.allEffects.push(...this.effects);
     for (const effect of this.effects) {
       const line = describeEffect(effect);

@@ -1,0 +1,203 @@
+// Properties of the lead conversation over random sequences of inbound texts, media, duplicates, late
+// messages, timer firings, control events and effect results (fast-check, modest numRuns).
+import fc from 'fast-check';
+import { createActor, type AnyStateMachine } from 'xstate';
+import { describe, expect, it } from 'vitest';
+import type { Effect } from '../../src/domain/effects.ts';
+import type { LeadEvent } from '../../src/domain/lead-events.ts';
+import { intentOf } from '../../src/machines/lead/interruptions.ts';
+import { isAllowedTransition, type LeadStatus } from '../../src/machines/lead/lead-status.ts';
+import { readAnswer } from '../../src/machines/lead/qualifying.ts';
+import { leadSummary } from '../../src/machines/lead/summary.ts';
+import { demoStudioConfig } from '../../src/studio/load-studio-config.ts';
+import { LeadDriver, type Step as Transition } from './lead-driver.ts';
+import { conversationArb, eventsFor, type Step } from './lead-steps.ts';
+
+const RUNS = { numRuns: 50 };
+const MINUTE = 60_000;
+const studio = demoStudioConfig.studios[0]!;
+
+/** Plays a generated conversation on a fresh driver, calling `check` after every transition. */
+function play(
+  steps: readonly Step[],
+  check?: (t: Transition) => void,
+  driver = new LeadDriver(),
+): LeadDriver {
+  if (check) driver.observers.push(check);
+  let previous: LeadEvent | undefined;
+  steps.forEach((step, seq) => {
+    driver.advance(MINUTE);
+    if (step.kind === 'wait') {
+      driver.wait(step.hours * 3_600_000);
+      return;
+    }
+    for (const event of eventsFor(step, driver, previous, seq)) {
+      driver.send(event);
+      previous = event;
+    }
+  });
+  return driver;
+}
+
+type Send = Extract<Effect, { type: 'effect.whatsapp.send' }>;
+const sends = (effects: readonly Effect[]) =>
+  effects.filter((e): e is Send => e.type === 'effect.whatsapp.send');
+const status = (t: Transition['before']): LeadStatus => t.value;
+
+describe('lead conversation properties', () => {
+  it('one inbound message advances at most one step (and other events never advance)', () => {
+    fc.assert(
+      fc.property(conversationArb, (steps) => {
+        play(steps, ({ before, event, after }) => {
+          const restarted = after.context.step === 0 && Object.keys(after.context.answers).length === 0;
+          if (restarted) return;
+          const limit = event.type === 'whatsapp.message' ? 1 : 0;
+          expect(after.context.step - before.context.step).toBeLessThanOrEqual(limit);
+          expect(after.context.step).toBeGreaterThanOrEqual(before.context.step);
+          const answered = (s: typeof before) => Object.keys(s.context.answers).length;
+          expect(answered(after) - answered(before)).toBeLessThanOrEqual(limit);
+        });
+      }),
+      RUNS,
+    );
+  });
+
+  it('nothing is sent after opt-out until START (one confirmation only)', () => {
+    fc.assert(
+      fc.property(conversationArb, (steps) => {
+        play(steps, ({ before, event, after, effects }) => {
+          const outward = effects.filter(
+            (e) =>
+              e.type === 'effect.whatsapp.send' ||
+              e.type === 'effect.artist.notify' ||
+              e.type.startsWith('effect.deposit') ||
+              e.type.startsWith('effect.booking'),
+          );
+          if (status(before) === 'OPTED_OUT' && intentOf(event) !== 'opt_in') expect(outward).toEqual([]);
+          if (status(before) !== 'OPTED_OUT' && status(after) === 'OPTED_OUT')
+            expect(outward).toHaveLength(1);
+        });
+      }),
+      RUNS,
+    );
+  });
+
+  it('no bot prompt during a handover cooldown', () => {
+    fc.assert(
+      fc.property(conversationArb, (steps) => {
+        play(steps, ({ before, event, effects }) => {
+          if (status(before) !== 'NEEDS_HUMAN') return;
+          // Admins may write (or reset the lead) during a handover; the opt-out confirmation is always sent
+          // (rule 9); a provider's 131047 answer is followed by the resume template.
+          if (['message.send', 'lead.reset', 'whatsapp.send_failed'].includes(event.type)) return;
+          if (intentOf(event) === 'opt_out') return;
+          expect(sends(effects)).toEqual([]);
+        });
+      }),
+      RUNS,
+    );
+  });
+
+  it('free-form messages only inside the 24-hour window of the last inbound provider timestamp', () => {
+    fc.assert(
+      fc.property(conversationArb, (steps) => {
+        play(steps, ({ event, after, effects }) => {
+          for (const send of sends(effects)) {
+            if (send.message.kind === 'template') continue;
+            const last = after.context.lastInboundAt;
+            expect(last).not.toBeNull();
+            expect(Date.parse(event.at) - Date.parse(last ?? '')).toBeLessThan(
+              studio.timings.windowHours * 3_600_000,
+            );
+            expect(after.context.windowClosed).toBe(false);
+          }
+        });
+      }),
+      RUNS,
+    );
+  });
+
+  it('every status change is in the allowed-transition table', () => {
+    const seen = new Set<string>();
+    fc.assert(
+      fc.property(conversationArb, (steps) => {
+        play(steps, ({ before, after }) => {
+          expect(
+            isAllowedTransition(status(before), status(after)),
+            `${status(before)} → ${status(after)}`,
+          ).toBe(true);
+          seen.add(status(after));
+        });
+      }),
+      RUNS,
+    );
+    // The generator reaches deep into the flow (approval, deposit, booking), not just the first questions.
+    expect(seen.size).toBeGreaterThanOrEqual(9);
+  });
+
+  it('the summary holds the latest answers', () => {
+    let summaries = 0;
+    fc.assert(
+      fc.property(conversationArb, (steps) => {
+        const latest = new Map<string, unknown>();
+        play(steps, ({ before, event, after, effects }) => {
+          if (after.context.step === 0 && Object.keys(after.context.answers).length === 0) latest.clear();
+          if (event.type === 'whatsapp.message' && after.context.step === before.context.step + 1) {
+            const question = studio.questions[before.context.step];
+            const reading = readAnswer(studio, before.context, event.content);
+            if (question && reading.ok) latest.set(question.id, reading.value);
+          }
+          if (status(before) === 'QUALIFYING' && status(after) === 'PENDING_APPROVAL') {
+            summaries += 1;
+            expect(after.context.answers).toEqual(Object.fromEntries(latest));
+            const texts = sends(effects).map((e) => (e.message.kind === 'text' ? e.message.text : ''));
+            const pending = after.context.pending.map((m) => (m.kind === 'text' ? m.text : ''));
+            expect([...texts, ...pending]).toContain(leadSummary(studio, Object.fromEntries(latest)));
+          }
+        });
+      }),
+      RUNS,
+    );
+    expect(summaries).toBeGreaterThan(0);
+  });
+
+  it('a deposit completes only with the matching session id (or an admin mark_paid)', () => {
+    fc.assert(
+      fc.property(conversationArb, (steps) => {
+        play(steps, ({ before, event, after }) => {
+          const paidFrom = ['AWAITING_DEPOSIT', 'DEPOSIT_EXPIRED'];
+          if (!paidFrom.includes(status(before)) || status(after) !== 'BOOKING') return;
+          if (event.type === 'deposit.mark_paid') return;
+          expect(event.type).toBe('stripe.checkout.completed');
+          if (event.type === 'stripe.checkout.completed')
+            expect(event.sessionId).toBe(before.context.deposit.sessionId);
+        });
+      }),
+      RUNS,
+    );
+  });
+
+  it('snapshots round-trip through JSON at any point and continue identically', () => {
+    fc.assert(
+      fc.property(conversationArb, conversationArb, (head, tail) => {
+        const original = play(head);
+        const restored = new LeadDriver();
+        restored.now = original.now;
+        const persisted = JSON.parse(
+          JSON.stringify(original.machine.getPersistedSnapshot(original.snapshot)),
+        ) as unknown;
+        // Restored the way the runtime does it (src/actors/hydrate.ts).
+        const machine: AnyStateMachine = restored.machine;
+        restored.snapshot = createActor(machine, {
+          snapshot: persisted as never,
+        }).getSnapshot() as typeof restored.snapshot;
+        const a = play(tail, undefined, original);
+        const b = play(tail, undefined, restored);
+        expect(b.snapshot.value).toEqual(a.snapshot.value);
+        expect(b.snapshot.context).toEqual(a.snapshot.context);
+        expect(b.allEffects).toEqual(a.allEffects.slice(a.allEffects.length - b.allEffects.length));
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
