@@ -11,18 +11,17 @@ import { freePort } from '../helpers/servers.ts';
 
 const bin = path.resolve(import.meta.dirname, '../../bin/leadline.js');
 
+const DROPPED = new Set([
+  'DATABASE_URL',
+  'NATS_URL',
+  'LEADLINE_CONFIG',
+  'ADMIN_API_KEY',
+  'WHATSAPP_APP_SECRET',
+]);
+
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', ...extra };
-  for (const name of [
-    'DATABASE_URL',
-    'NATS_URL',
-    'LEADLINE_CONFIG',
-    'ADMIN_API_KEY',
-    'WHATSAPP_APP_SECRET',
-  ]) {
-    delete env[name];
-  }
-  return env;
+  const inherited = Object.entries(process.env).filter(([name]) => !DROPPED.has(name));
+  return { ...Object.fromEntries(inherited), LOG_LEVEL: 'warn', ...extra };
 }
 
 describe('quick start', () => {
