@@ -1,6 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { isNoneAnswer, parseSlotChoice } from '../../src/machines/parsers/index.ts';
+import { ORDINALS } from '../../src/machines/parsers/slot-choice.ts';
 
 describe('isNoneAnswer', () => {
   it.each([
@@ -74,18 +75,6 @@ describe('parseSlotChoice', () => {
     expect(parseSlotChoice('1', 1)).toBe(1);
   });
 
-  const ordinals = [
-    'first',
-    'second',
-    'third',
-    'fourth',
-    'fifth',
-    'sixth',
-    'seventh',
-    'eighth',
-    'ninth',
-    'tenth',
-  ];
   const suffix = (n: number) => (n === 1 ? 'st' : n === 2 ? 'nd' : n === 3 ? 'rd' : 'th');
   test.prop(
     [
@@ -97,7 +86,7 @@ describe('parseSlotChoice', () => {
         (n: number) => `#${n}`,
         (n: number) => `option ${n}`,
         (n: number) => `${n}${suffix(n)}`,
-        (n: number) => `the ${ordinals[n - 1]!} one please`,
+        (n: number) => `the ${ORDINALS[n - 1]!} one please`,
         (n: number) => `I'll take ${n}`,
       ),
     ],

@@ -1,7 +1,8 @@
 // Picking one of the numbered slot offers: "2", "option 2", "#2", "2nd", "the second", "second one".
 import { normaliseText } from './text.ts';
 
-const ORDINALS = [
+/** Ordinal words, first to tenth: the tenth offer is as far as a WhatsApp list of slots goes. */
+export const ORDINALS: readonly string[] = [
   'first',
   'second',
   'third',
