@@ -1,6 +1,7 @@
 // A small HTTP client over node:http(s) with the two timeouts providers need kept apart: connecting
-// (5 s) and waiting for the response (10 s). Failures come back classified (src/effects/effect-errors.ts):
-// timeouts and connection resets are retryable. A body larger than `maxBytes` is cut off, not buffered.
+// (5 s) and waiting for the response (10 s; then at most 10 s of silence while the body streams).
+// Failures come back classified (src/effects/effect-errors.ts): timeouts and connection resets are
+// retryable. A body larger than `maxBytes` is cut off, not buffered.
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import { permanent, retryable } from './effect-errors.ts';
@@ -46,9 +47,17 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
     const connectTimer = setTimeout(() => {
       fail(retryable(`connect timeout after ${timeouts.connectMs} ms`, { reason: 'timeout' }));
     }, timeouts.connectMs);
-    const responseTimer = setTimeout(() => {
+    let responseTimer = setTimeout(() => {
       fail(retryable(`no response within ${timeouts.responseMs} ms`, { reason: 'timeout' }));
     }, timeouts.connectMs + timeouts.responseMs);
+    // Once the response has started, the body may take longer (a 100 MB document) as long as it keeps
+    // arriving: the timer then measures silence between chunks.
+    const bodyIdle = () => {
+      clearTimeout(responseTimer);
+      responseTimer = setTimeout(() => {
+        fail(retryable(`response body stalled for ${timeouts.responseMs} ms`, { reason: 'timeout' }));
+      }, timeouts.responseMs);
+    };
     req.once('socket', (socket) => {
       // A reused keep-alive socket is already connected.
       if (!socket.connecting) clearTimeout(connectTimer);
@@ -64,9 +73,11 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
       );
     });
     req.once('response', (res) => {
+      bodyIdle();
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (chunk: Buffer) => {
+        bodyIdle();
         size += chunk.length;
         if (request.maxBytes !== undefined && size > request.maxBytes) {
           fail(permanent(`body larger than ${request.maxBytes} bytes`, { reason: 'too_large' }));

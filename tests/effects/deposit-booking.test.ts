@@ -108,6 +108,16 @@ describe('effect.deposit.create_checkout (real stripe client, fake Stripe server
     expect(envelope?.event.type).toBe('deposit.checkout_created');
   });
 
+  it('retries a Stripe call that timed out, with the same Idempotency-Key', async () => {
+    h.stripe.failNext({ kind: 'timeout', delayMs: 3_000 });
+    const id = await h.enqueue(checkout());
+    await h.drain(h.relay());
+    expect(h.stripe.requests.map((r) => r.idempotencyKey)).toEqual([id, id]);
+    const row = await h.outboxRow(id);
+    expect(row.attempt_log.map((a) => a.outcome)).toEqual(['retry', 'done']);
+    expect(h.stripe.sessions).toHaveLength(1);
+  });
+
   it('a rejected request fails at once with effect.failed fed back', async () => {
     h.stripe.failNext({
       kind: 'status',

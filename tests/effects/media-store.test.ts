@@ -118,6 +118,15 @@ describe('effect.media.store', () => {
     expect(row).toMatchObject({ status: 'UPLOADED', attempts: 2 });
   });
 
+  it('a download that stalls half way is abandoned after the idle timeout and retried', async () => {
+    h.graph.addMedia('m-stall', { bytes: randomBytes(500), mimeType: 'image/jpeg' });
+    h.graph.failNext('download', { kind: 'stall' });
+    const row = await storeAndDrain('m-stall');
+    expect(row).toMatchObject({ status: 'UPLOADED', attempts: 2 });
+    const outbox = await h.db.selectFrom('outbox').select('attempt_log').executeTakeFirstOrThrow();
+    expect(outbox.attempt_log[0]?.error).toContain('stalled');
+  });
+
   it('gives up after 5 attempts: FAILED download_failed', async () => {
     h.graph.addMedia('m-down', { bytes: randomBytes(500), mimeType: 'image/jpeg' });
     const fail = { kind: 'status' as const, status: 503 };

@@ -6,7 +6,9 @@ import type { AddressInfo } from 'node:net';
 export type Failure =
   | { kind: 'timeout'; delayMs?: number }
   | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+  /** Headers and a first chunk, then silence: the body never ends. */
+  | { kind: 'stall' };
 
 export interface FakeServer {
   url: string;
@@ -34,6 +36,10 @@ export function playFailure(res: ServerResponse, failure: Failure): void {
     }
     case 'reset':
       res.socket?.destroy();
+      return;
+    case 'stall':
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      res.write(Buffer.alloc(16));
       return;
     case 'status':
       sendJson(res, failure.status, failure.body ?? {}, failure.headers);
