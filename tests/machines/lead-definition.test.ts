@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { createActor, type AnyStateMachine } from 'xstate';
+import type { Envelope } from '../../src/domain/envelope.ts';
+import { checkoutExpiresAt } from '../../src/machines/lead/deposit.ts';
+import { createLeadDefinition } from '../../src/machines/lead/lead-definition.ts';
+import {
+  allowedTransitions,
+  isAllowedTransition,
+  leadStatuses,
+} from '../../src/machines/lead/lead-status.ts';
+import { demoStudioConfig } from '../../src/studio/load-studio-config.ts';
+import { StudioRegistry } from '../../src/studio/studio-registry.ts';
+import { LEAD_PHONE, LeadDriver } from './lead-driver.ts';
+
+const definition = createLeadDefinition(new StudioRegistry(demoStudioConfig));
+
+function envelope(event: Record<string, unknown>): Envelope {
+  return {
+    id: 'whatsapp:wamid.1',
+    leadId: 'ld_x',
+    actorType: 'lead',
+    studioId: 'inkwell',
+    acceptedAt: '2026-11-23T09:00:00.000Z',
+    event: { at: '2026-11-23T09:00:00.000Z', type: 'x', ...event },
+  };
+}
+
+describe('createLeadDefinition', () => {
+  it('describes the lead actor type', () => {
+    expect(definition.actorType).toBe('lead');
+    expect(definition.machineVersion).toBe(1);
+    expect(definition.snapshotMigrations).toEqual({});
+  });
+
+  it('derives input from the first envelope: studio, phone (from), profile name', () => {
+    expect(
+      definition.inputFor(envelope({ type: 'whatsapp.message', from: LEAD_PHONE, profileName: 'Alex' })),
+    ).toEqual({
+      studioId: 'inkwell',
+      phone: LEAD_PHONE,
+      name: 'Alex',
+    });
+    expect(definition.inputFor(envelope({ type: 'handover.start' }))).toEqual({
+      studioId: 'inkwell',
+      phone: null,
+      name: null,
+    });
+  });
+
+  it('projects status, current question id, normalised answers, phone, name and last inbound time', () => {
+    const d = new LeadDriver();
+    for (const body of ['hi', 'A fox', 'forearm', '10x15cm']) d.text(body);
+    expect(definition.project(d.snapshot)).toEqual({
+      status: 'QUALIFYING',
+      step: 'style',
+      answers: { idea: 'A fox', placement: 'forearm', dimensions: { widthCm: 10, heightCm: 15 } },
+      phone: LEAD_PHONE,
+      name: 'Alex',
+      lastInboundAt: '2026-11-23T09:00:00.000Z',
+    });
+    d.answerAll();
+  });
+
+  it('rebuilds a restorable snapshot from the denormalised row (invariant 8)', () => {
+    const rebuilt = definition.rebuild?.(
+      { answers: { idea: 'A fox', placement: 'forearm' }, status: 'QUALIFYING', step: 'dimensions' },
+      envelope({ type: 'whatsapp.message', from: LEAD_PHONE }),
+    );
+    const machine: AnyStateMachine = definition.machine;
+    const snapshot = createActor(machine, {
+      snapshot: rebuilt as never,
+    }).getSnapshot() as LeadDriver['snapshot'];
+    expect(snapshot.value).toBe('QUALIFYING');
+    expect(definition.project(snapshot)).toMatchObject({ step: 'dimensions', phone: LEAD_PHONE });
+  });
+
+  it('exports the machine definition as JSON (for `machines export`)', () => {
+    const json = JSON.stringify(definition.machine.toJSON());
+    for (const status of leadStatuses) expect(json).toContain(`"${status}"`);
+  });
+});
+
+describe('allowed transitions', () => {
+  it('names only known statuses and lets every status stay put', () => {
+    for (const [from, targets] of Object.entries(allowedTransitions)) {
+      for (const to of targets) expect(leadStatuses).toContain(to);
+      expect(isAllowedTransition(from as never, from as never)).toBe(true);
+    }
+    expect(isAllowedTransition('NEW', 'BOOKED')).toBe(false);
+    expect(isAllowedTransition('OPTED_OUT', 'STALE')).toBe(false);
+  });
+});
+
+describe('deposit checkout expiry', () => {
+  it('is capped to what Stripe accepts (30 minutes to 24 hours)', () => {
+    const at = '2026-11-23T09:00:00.000Z';
+    expect(checkoutExpiresAt(at, 60_000)).toBe('2026-11-23T09:30:00.000Z');
+    expect(checkoutExpiresAt(at, 3 * 86_400_000)).toBe('2026-11-24T09:00:00.000Z');
+    expect(checkoutExpiresAt(at, 2 * 3_600_000)).toBe('2026-11-23T11:00:00.000Z');
+  });
+});
