@@ -12,12 +12,14 @@ function row(d: DeadLetter): string {
   return [d.id, d.leadId.padEnd(27), d.failedAt, `${d.attempts} attempts`, replayed, error].join('  ');
 }
 
-export async function deadLettersListCommand(options: {
+export interface DeadLetterListOptions {
   lead?: string;
   pending?: boolean;
   limit: string;
   json?: boolean;
-}): Promise<void> {
+}
+
+export async function deadLettersListCommand(options: DeadLetterListOptions): Promise<void> {
   const { env } = await loadEnv();
   const logger = commandLogger();
   const { db, close } = await openDatabase(env, logger);

@@ -1,11 +1,9 @@
-// The `leadline` command line (bin/leadline.js imports this). Each command lives in its own module.
+// The `leadline` command line (bin/leadline.js imports this). Each command lives in its own module, loaded
+// only when run: `dead-letters list` should not pay for loading the gateway, the machines and the relay.
 import { Command, Option } from 'commander';
 import { exitWith } from './cli-env.ts';
-import { deadLettersListCommand, deadLettersReplayCommand } from './dead-letters-command.ts';
-import { demoCommand } from './demo-command.ts';
-import { machinesExportCommand } from './machines-command.ts';
-import { migrateCommand } from './migrate-command.ts';
-import { startCommand } from './start-command.ts';
+import type { DeadLetterListOptions } from './dead-letters-command.ts';
+import type { DemoOptions } from './demo-command.ts';
 
 const program = new Command('leadline')
   .description('Per-lead actors for conversational lead funnels')
@@ -17,9 +15,12 @@ program
   .addOption(
     new Option('--role <role>', 'which part to run').choices(['all', 'gateway', 'worker']).default('all'),
   )
-  .action(startCommand);
+  .action(async (options: { role: string }) => (await import('./start-command.ts')).startCommand(options));
 
-program.command('migrate').description('apply pending database migrations and exit').action(migrateCommand);
+program
+  .command('migrate')
+  .description('apply pending database migrations and exit')
+  .action(async () => (await import('./migrate-command.ts')).migrateCommand());
 
 program
   .command('machines')
@@ -27,7 +28,9 @@ program
   .command('export')
   .description('write each machine as JSON (Stately) and Mermaid')
   .option('--out <dir>', 'output directory', 'machines')
-  .action(machinesExportCommand);
+  .action(async (options: { out: string }) =>
+    (await import('./machines-command.ts')).machinesExportCommand(options),
+  );
 
 const deadLetters = program.command('dead-letters').description('messages that failed after every retry');
 deadLetters
@@ -37,13 +40,17 @@ deadLetters
   .option('--pending', 'only those never replayed')
   .option('--limit <n>', 'at most this many', '100')
   .option('--json', 'print JSON')
-  .action(deadLettersListCommand);
+  .action(async (options: DeadLetterListOptions) =>
+    (await import('./dead-letters-command.ts')).deadLettersListCommand(options),
+  );
 deadLetters
   .command('replay')
   .description('put dead letters back on their leads’ streams')
   .argument('[ids...]', 'dead letter ids')
   .option('--all', 'every dead letter not replayed yet')
-  .action(deadLettersReplayCommand);
+  .action(async (ids: string[], options: { all?: boolean }) =>
+    (await import('./dead-letters-command.ts')).deadLettersReplayCommand(ids, options),
+  );
 
 program
   .command('demo')
@@ -52,6 +59,6 @@ program
   .option('--phone <e164>', 'the lead’s phone number (default: a fresh test number)')
   .option('--studio <id>', 'studio id (default: the first configured)')
   .option('--timeout <ms>', 'wait this long for each message to be applied', '15000')
-  .action(demoCommand);
+  .action(async (options: DemoOptions) => (await import('./demo-command.ts')).demoCommand(options));
 
 program.parseAsync(process.argv).catch(exitWith);
