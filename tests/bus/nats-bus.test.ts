@@ -107,6 +107,48 @@ describe.skipIf(!url)('NATS bus', () => {
     expect(later.map(stepOf)).toEqual([2, 3]);
   });
 
+  it('keeps a lead in order when the host naks: the given-back message comes back before newer ones', async () => {
+    const bus = await open(isolatedNames(), { partitions: 1 });
+    for (let n = 0; n < 6; n++) {
+      await bus.publish(testEnvelope('lead_a', n));
+      await bus.publish(testEnvelope('lead_b', n));
+    }
+    // Like the host: apply each message once (dedupe by id), and give a lead's messages back from the first
+    // failing one on (here: lead_a step 2 fails once, its commit "failed").
+    const applied = new Map<string, number[]>();
+    const done = new Set<string>();
+    let failedOnce = false;
+    let secondTry = 0;
+    await bus.startConsuming(async (batch) => {
+      const givenBack = new Set<string>();
+      for (const d of batch) {
+        const lead = d.envelope.leadId;
+        if (givenBack.has(lead)) {
+          await d.nak(50);
+          continue;
+        }
+        if (lead === 'lead_a' && stepOf(d) === 2 && !failedOnce) {
+          failedOnce = true;
+          givenBack.add(lead);
+          await d.nak(50);
+          // Newer messages of the lead arrive meanwhile: they must not overtake the given-back ones.
+          for (let n = 6; n < 9; n++) await bus.publish(testEnvelope('lead_a', n));
+          continue;
+        }
+        if (lead === 'lead_a' && stepOf(d) === 2) secondTry = d.deliveryCount;
+        if (!done.has(d.envelope.id)) {
+          done.add(d.envelope.id);
+          applied.set(lead, [...(applied.get(lead) ?? []), stepOf(d)]);
+        }
+        await d.ack();
+      }
+    });
+    await waitFor('both leads applied', () => done.size === 15);
+    expect(applied.get('lead_a')).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(applied.get('lead_b')).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(secondTry).toBe(2);
+  });
+
   it('stores the trace id and Nats-Msg-Id as headers on the lead subject', async () => {
     const names = isolatedNames();
     const bus = await open(names);

@@ -134,15 +134,14 @@ export class NatsBus implements Bus {
 
   async #startPartition(partition: number, handler: DeliveryHandler): Promise<void> {
     await resetPartitionConsumer(this.#jsm, this.#config, partition);
-    const consumer: PartitionConsumer = new PartitionConsumer(
-      this.#js,
-      this.#config,
-      partition,
+    const consumer: PartitionConsumer = new PartitionConsumer(partition, {
+      js: this.#js,
+      config: this.#config,
       handler,
-      () => {
-        this.#restartLater(partition, consumer, handler);
-      },
-    );
+      reset: () => resetPartitionConsumer(this.#jsm, this.#config, partition),
+      flush: () => this.#nc.flush(),
+      ended: () => this.#restartLater(partition, consumer, handler),
+    });
     await consumer.start();
     this.#consumers.set(partition, consumer);
     // The lease may have been given up while the consumer was starting (a very slow start).

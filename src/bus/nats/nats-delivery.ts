@@ -7,10 +7,20 @@ import { recordSystemEvent } from '../../persistence/system-events.ts';
 import type { Delivery } from '../bus.ts';
 import type { NatsBusConfig } from './nats-bus-config.ts';
 
+/** What the partition consumer learns from the host's settlements. */
+export interface SettleHooks {
+  /** Deliveries of this stream sequence before the last consumer reset (deliveryCount carries on). */
+  priorDeliveries(seq: number): number;
+  acked(seq: number): void;
+  /** The host gave the message back: the consumer rewinds the partition (see partition-consumer.ts). */
+  naked(seq: number, deliveryCount: number, delayMs: number): void;
+}
+
 export async function toDelivery(
   msg: JsMsg,
   partition: number,
   config: NatsBusConfig,
+  hooks: SettleHooks,
 ): Promise<Delivery | null> {
   const parsed = parseEnvelope(msg);
   if (typeof parsed === 'string') {
@@ -18,19 +28,23 @@ export async function toDelivery(
     return null;
   }
   let settled = false;
+  const deliveryCount = msg.info.deliveryCount + hooks.priorDeliveries(msg.seq);
   return {
     envelope: parsed,
     partition,
     seq: msg.seq,
-    deliveryCount: msg.info.deliveryCount,
+    deliveryCount,
     ack: () => {
       settled = true;
       msg.ack();
+      hooks.acked(msg.seq);
       return Promise.resolve();
     },
+    // No JetStream nak: a nak'd message would come back behind newer messages of its lead. The consumer
+    // rewinds the whole partition to its ack floor instead, which replays it first.
     nak: (delayMs?: number) => {
       settled = true;
-      msg.nak(delayMs);
+      hooks.naked(msg.seq, deliveryCount, delayMs ?? 0);
       return Promise.resolve();
     },
     working: () => {

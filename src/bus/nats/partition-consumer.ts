@@ -1,50 +1,60 @@
 // Pulls one partition's durable consumer and hands the handler one batch at a time, in stream order. A batch
 // is whatever arrived while the previous one was being handled (at most maxBatch), so latency stays low at
 // light load and batches grow under heavy load. (Our own buffer, not the iterator's getPending(), decides
-// what is "arrived": getPending() over-counts after the client's internal status callbacks and a partial
+// what has arrived: getPending() over-counts after the client's internal status callbacks and a partial
 // batch would then wait forever for a message that never comes.) While a batch is in the handler, its
 // un-settled messages get working() so a long batch is not redelivered behind the host's back.
+//
+// A nak rewinds the partition, like the in-process bus pausing on a nak: after the batch, pulling stops,
+// the buffer is dropped, and after the nak delay the consumer is reset to its ack floor, so the nak'd
+// message comes back before any newer message of its lead (already-applied ones are skipped by the host).
 import type { ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { Delivery, DeliveryHandler } from '../bus.ts';
 import { consumerName, type NatsBusConfig } from './nats-bus-config.ts';
-import { toDelivery } from './nats-delivery.ts';
+import { toDelivery, type SettleHooks } from './nats-delivery.ts';
+
+export interface PartitionConsumerDeps {
+  js: JetStreamClient;
+  config: NatsBusConfig;
+  handler: DeliveryHandler;
+  /** Recreates the durable consumer at its ack floor (inbox-stream.ts). */
+  reset(): Promise<void>;
+  /** Makes sure our acks reached the server (before the ack floor is read). */
+  flush(): Promise<void>;
+  /** Pulling stopped on its own (consumer deleted, connection closed). */
+  ended(): void;
+}
 
 export class PartitionConsumer {
   readonly partition: number;
-  readonly #js: JetStreamClient;
-  readonly #config: NatsBusConfig;
-  readonly #handler: DeliveryHandler;
-  #messages: ConsumerMessages | undefined;
-  readonly #onEnded: (partition: number) => void;
+  readonly #deps: PartitionConsumerDeps;
   readonly #buffer: JsMsg[] = [];
+  readonly #prior = new Map<number, number>();
+  readonly #hooks: SettleHooks;
+  #messages: ConsumerMessages | undefined;
+  #receiving: Promise<void> = Promise.resolve();
   #wake: (() => void) | undefined;
   #loop: Promise<void> = Promise.resolve();
   #stopping = false;
   #ended = false;
+  #rewindDelayMs: number | undefined;
 
-  /** `onEnded` is told when pulling stopped on its own (consumer deleted, connection closed). */
-  constructor(
-    js: JetStreamClient,
-    config: NatsBusConfig,
-    partition: number,
-    handler: DeliveryHandler,
-    onEnded: (partition: number) => void,
-  ) {
-    this.#js = js;
-    this.#config = config;
+  constructor(partition: number, deps: PartitionConsumerDeps) {
     this.partition = partition;
-    this.#handler = handler;
-    this.#onEnded = onEnded;
+    this.#deps = deps;
+    this.#hooks = {
+      priorDeliveries: (seq) => this.#prior.get(seq) ?? 0,
+      acked: (seq) => this.#prior.delete(seq),
+      naked: (seq, deliveryCount, delayMs) => {
+        this.#prior.set(seq, deliveryCount);
+        this.#rewindDelayMs = Math.max(this.#rewindDelayMs ?? 0, delayMs);
+      },
+    };
   }
 
   async start(): Promise<void> {
-    const consumer = await this.#js.consumers.get(this.#config.streamName, consumerName(this.partition));
-    const messages = await consumer.consume({
-      max_messages: this.#config.maxBatch,
-      abort_on_missing_resource: true,
-    });
-    this.#messages = messages;
-    this.#loop = Promise.all([this.#receive(messages), this.#dispatch()]).then(() => undefined);
+    await this.#pull();
+    this.#loop = this.#dispatch();
   }
 
   /**
@@ -56,21 +66,34 @@ export class PartitionConsumer {
     this.#signal();
     await this.#messages?.close();
     await this.#loop;
+    await this.#receiving;
+  }
+
+  async #pull(): Promise<void> {
+    const { js, config } = this.#deps;
+    const consumer = await js.consumers.get(config.streamName, consumerName(this.partition));
+    const messages = await consumer.consume({
+      max_messages: config.maxBatch,
+      abort_on_missing_resource: true,
+    });
+    this.#messages = messages;
+    this.#receiving = this.#receive(messages);
   }
 
   /** Moves messages from the client into our buffer as they arrive (the server bounds them by max_ack_pending). */
   async #receive(messages: ConsumerMessages): Promise<void> {
     try {
       for await (const msg of messages) {
-        if (this.#stopping) break;
+        if (this.#stopping || messages !== this.#messages) break;
         this.#buffer.push(msg);
         this.#signal();
       }
     } catch (error) {
-      // The consumer vanished (another owner reset it) or the connection closed.
-      if (!this.#stopping) this.#config.logger.warn({ err: error, partition: this.partition }, 'pull ended');
+      if (!this.#stopping && messages === this.#messages) {
+        this.#deps.config.logger.warn({ err: error, partition: this.partition }, 'pull ended');
+      }
     } finally {
-      this.#ended = true;
+      if (messages === this.#messages) this.#ended = true;
       this.#signal();
     }
   }
@@ -83,10 +106,38 @@ export class PartitionConsumer {
         await new Promise<void>((resolve) => (this.#wake = resolve));
         continue;
       }
-      const deliveries = await this.#decode(this.#buffer.splice(0, this.#config.maxBatch));
+      const deliveries = await this.#decode(this.#buffer.splice(0, this.#deps.config.maxBatch));
       if (deliveries.length > 0) await this.#deliver(deliveries);
+      if (this.#rewindDelayMs !== undefined) await this.#rewind(this.#rewindDelayMs);
     }
-    if (this.#ended && !this.#stopping) this.#onEnded(this.partition);
+    // A rewind may have started a new pull while stop() was closing the old one.
+    if (this.#stopping) await this.#messages?.close();
+    else if (this.#ended) this.#deps.ended();
+  }
+
+  async #rewind(delayMs: number): Promise<void> {
+    this.#rewindDelayMs = undefined;
+    const old = this.#messages;
+    this.#messages = undefined;
+    await old?.close();
+    await this.#receiving;
+    this.#buffer.length = 0;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, delayMs);
+      this.#wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    if (this.#stopping) return;
+    try {
+      await this.#deps.flush();
+      await this.#deps.reset();
+      await this.#pull();
+    } catch (error) {
+      this.#deps.config.logger.warn({ err: error, partition: this.partition }, 'rewind failed');
+      this.#ended = true;
+    }
   }
 
   #signal(): void {
@@ -98,24 +149,25 @@ export class PartitionConsumer {
   async #decode(batch: readonly JsMsg[]): Promise<Delivery[]> {
     const deliveries: Delivery[] = [];
     for (const msg of batch) {
-      const delivery = await toDelivery(msg, this.partition, this.#config);
+      const delivery = await toDelivery(msg, this.partition, this.#deps.config, this.#hooks);
       if (delivery) deliveries.push(delivery);
     }
     return deliveries;
   }
 
   async #deliver(deliveries: readonly Delivery[]): Promise<void> {
+    const { config, handler } = this.#deps;
     const heartbeat = setInterval(
       () => {
         for (const d of deliveries) d.working();
       },
-      Math.max(200, Math.floor(this.#config.ackWaitMs / 3)),
+      Math.max(200, Math.floor(config.ackWaitMs / 3)),
     );
     try {
-      await this.#handler(deliveries);
+      await handler(deliveries);
     } catch (error) {
       // The host settles each delivery itself; a throwing handler leaves the rest for redelivery.
-      this.#config.logger.error({ err: error, partition: this.partition }, 'delivery handler failed');
+      config.logger.error({ err: error, partition: this.partition }, 'delivery handler failed');
     } finally {
       clearInterval(heartbeat);
     }
