@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { GatewayDeps } from './gateway-deps.ts';
 import { natsAdminPlugin } from './nats-admin-plugin.ts';
 import { errorsPlugin } from './plugins/errors.ts';
+import { gracefulClosePlugin } from './plugins/graceful-close.ts';
 import { registerMetricsRoute } from './plugins/metrics.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
 import { requestLogPlugin } from './plugins/request-log.ts';
@@ -33,6 +34,7 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
   await app.register(traceIdPlugin);
   await app.register(errorsPlugin);
   await app.register(requestLogPlugin);
+  await app.register(gracefulClosePlugin);
   await registerOpenApi(app);
 
   registerHealthRoutes(app, deps);

@@ -1,0 +1,73 @@
+// Graceful shutdown (app.close waits for in-flight requests) and the one-line-per-request log.
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Logger } from '../../src/observability/logger.ts';
+import { adminHeaders, startGateway, type GatewayHarness } from './gateway-harness.ts';
+
+const opened: GatewayHarness[] = [];
+afterAll(async () => {
+  for (const gw of opened) await gw.rt.stop();
+});
+
+describe('graceful shutdown', () => {
+  it('app.close() lets an in-flight request finish, then stops', async () => {
+    let release: () => void = () => undefined;
+    let entered: () => void = () => undefined;
+    const inCheck = new Promise<void>((resolve) => (entered = resolve));
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const gw = await startGateway({
+      deps: {
+        readinessChecks: {
+          slow: async () => {
+            entered();
+            await gate;
+          },
+        },
+      },
+    });
+    opened.push(gw);
+    const base = await gw.app.listen({ host: '127.0.0.1', port: 0 });
+    const inFlight = fetch(`${base}/readyz`);
+    await inCheck;
+    let closed = false;
+    const closing = gw.app.close().then(() => (closed = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(closed).toBe(false);
+    release();
+    const res = await inFlight;
+    expect(res.status).toBe(200);
+    await closing;
+    expect(closed).toBe(true);
+    await expect(fetch(`${base}/healthz`)).rejects.toThrow();
+  });
+});
+
+describe('request log', () => {
+  it('one structured line per request with the trace id; phone masked; no secrets', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const line of chunk.toString().split('\n'))
+          if (line) lines.push(JSON.parse(line) as Record<string, unknown>);
+        done();
+      },
+    });
+    const gw = await startGateway({ deps: { logger: pino({ level: 'info' }, sink) as Logger } });
+    opened.push(gw);
+    await gw.app.inject({
+      url: '/admin/leads?phone=%2B447700900123',
+      headers: { ...adminHeaders, 'x-trace-id': 't-1' },
+    });
+    await gw.app.inject({ url: '/healthz', headers: { 'x-trace-id': 't-2' } });
+    await gw.app.close();
+    const requestLines = lines.filter((l) => l.msg === 'request');
+    expect(requestLines.map((l) => l.traceId)).toEqual(['t-1', 't-2']);
+    expect(lines.filter((l) => l.traceId === 't-1')).toHaveLength(1);
+    expect(requestLines[0]).toMatchObject({ method: 'GET', statusCode: 200, route: '/admin/leads' });
+    const all = JSON.stringify(lines);
+    expect(all).not.toContain('447700900123');
+    expect(all).toContain('0123');
+    expect(all).not.toContain(adminHeaders['x-api-key']);
+  });
+});
