@@ -93,7 +93,8 @@ export function createActorHost(options: ActorHostOptions): ActorHost {
     await Promise.all(
       deliveries.map(async (delivery, i) => {
         try {
-          if (outcomes === null) return await delivery.nak(failureNakDelayMs);
+          if (outcomes === null || outcomes[i] === 'uncommitted')
+            return await delivery.nak(failureNakDelayMs);
           if (outcomes[i] === 'applied' && hooks.dropAck?.(delivery.envelope)) return await delivery.nak();
           await delivery.ack();
         } catch (error) {

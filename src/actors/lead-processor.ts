@@ -10,6 +10,7 @@ import type { HostHooks } from './host-hooks.ts';
 import { runLead, type LeadRunResult, type Outcome, type RunMessage } from './lead-run.ts';
 import type { LeadWrites } from './lead-writes.ts';
 import { loadBatchState, loadReplayOriginals } from './load-batch.ts';
+import { errorText } from './retry-policy.ts';
 
 export interface LeadBatchItem {
   leadId: string;
@@ -49,7 +50,12 @@ export class LeadProcessor {
     this.#o = options;
   }
 
-  async #run(items: readonly LeadBatchItem[], mode: 'bus' | 'retry', now: Date): Promise<LeadRunResult[]> {
+  async #run(
+    items: readonly LeadBatchItem[],
+    mode: 'bus' | 'retry',
+    now: Date,
+    failing?: ReadonlyMap<string, string>,
+  ): Promise<LeadRunResult[]> {
     const { db, cache, definitions } = this.#o;
     const replayIds = items.flatMap((i) => i.messages.flatMap((m) => m.envelope.replayOf ?? []));
     const replayOriginals = await loadReplayOriginals(db, replayIds);
@@ -87,6 +93,7 @@ export class LeadProcessor {
           now,
           retryDelaysMs: this.#o.retryDelaysMs,
           hooks: this.#o.hooks,
+          ...(failing ? { failing } : {}),
         },
         item.messages,
       );
@@ -137,11 +144,17 @@ export class LeadProcessor {
     return results;
   }
 
-  /** One lead in its own transaction, reloading after each lost race; null when it could not commit. */
-  async processAlone(item: LeadBatchItem, mode: 'bus' | 'retry', now: Date): Promise<Outcome[] | null> {
+  /** Commits one lead alone, reloading after each lost race; the commit error when it keeps failing. */
+  async #alone(
+    item: LeadBatchItem,
+    mode: 'bus' | 'retry',
+    now: Date,
+    failing?: ReadonlyMap<string, string>,
+  ): Promise<Outcome[] | { error: unknown }> {
+    let errors = 0;
     for (let attempt = 1; attempt <= MAX_ALONE_ATTEMPTS; attempt++) {
       try {
-        const runs = await this.#run([item], mode, now);
+        const runs = await this.#run([item], mode, now, failing);
         await this.#commit(runs);
         return runs[0]?.outcomes ?? [];
       } catch (error) {
@@ -151,9 +164,39 @@ export class LeadProcessor {
           continue;
         }
         this.#o.logger.error({ err: error, leadId: item.leadId, attempt }, 'lead commit failed');
-        if (attempt >= 2) return null;
+        if (++errors >= 2) return { error };
       }
     }
-    return null;
+    return { error: new Error(`lead ${item.leadId} kept losing the fencing race`) };
+  }
+
+  /**
+   * One lead in its own transaction. When its writes keep failing to commit (e.g. an effect the database
+   * rejects), its messages are committed one per transaction to find the culprit, which is failed like a
+   * throwing machine (parked for retry, then dead-lettered): one bad message never blocks its partition.
+   * Returns null when nothing could be committed (database unreachable): the caller naks everything.
+   */
+  async processAlone(item: LeadBatchItem, mode: 'bus' | 'retry', now: Date): Promise<Outcome[] | null> {
+    const whole = await this.#alone(item, mode, now);
+    if (Array.isArray(whole)) return whole;
+    const outcomes: Outcome[] = [];
+    for (const message of item.messages) {
+      if (outcomes.includes('retry_scheduled') || outcomes.includes('uncommitted')) {
+        outcomes.push(mode === 'retry' ? 'waiting' : 'uncommitted');
+        continue;
+      }
+      const single = { leadId: item.leadId, messages: [message] };
+      let result = await this.#alone(single, mode, now);
+      if (!Array.isArray(result)) {
+        result = await this.#alone(
+          single,
+          mode,
+          now,
+          new Map([[message.envelope.id, errorText(result.error)]]),
+        );
+      }
+      outcomes.push(...(Array.isArray(result) ? result : ['uncommitted' as const]));
+    }
+    return outcomes.every((o) => o === 'uncommitted') ? null : outcomes;
   }
 }

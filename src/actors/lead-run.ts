@@ -13,7 +13,15 @@ import { errorText, isTerminal, nextRetryDelay, TerminalError } from './retry-po
 import { routeEffect } from './route-effects.ts';
 
 export type Outcome =
-  'applied' | 'duplicate' | 'ignored' | 'parked' | 'dead_lettered' | 'retry_scheduled' | 'waiting';
+  | 'applied'
+  | 'duplicate'
+  | 'ignored'
+  | 'parked'
+  | 'dead_lettered'
+  | 'retry_scheduled'
+  | 'waiting'
+  /** Could not be committed (database trouble): nak for redelivery. */
+  | 'uncommitted';
 
 export interface RunMessage {
   envelope: Envelope;
@@ -38,6 +46,8 @@ export interface LeadRunInput {
   now: Date;
   retryDelaysMs: readonly number[];
   hooks: HostHooks;
+  /** Messages whose writes could not be committed: fail them (park / dead-letter) instead of applying. */
+  failing?: ReadonlyMap<string, string>;
 }
 
 export interface LeadRunResult {
@@ -109,6 +119,8 @@ export function runLead(input: LeadRunInput, messages: readonly RunMessage[]): L
     if (message.invalid !== undefined) throw new TerminalError(`invalid envelope: ${message.invalid}`);
     if (!definition) throw new TerminalError(`unknown actorType "${envelope.actorType}"`);
     const current = ensureWorking(envelope, definition);
+    const failure = input.failing?.get(envelope.id);
+    if (failure !== undefined) throw new Error(`commit failed: ${failure}`);
     hooks.beforeApply?.(envelope);
     const [next, actions] = transition(definition.machine, current.snapshot, definition.eventFor(envelope));
     if (next.status === 'error') throw next.error;
