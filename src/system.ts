@@ -15,7 +15,11 @@ import { createBus } from './bus/create-bus.ts';
 import type { Env } from './config/env.ts';
 import { createOutboxRelay } from './effects/outbox-relay.ts';
 import { defaultMediaStore } from './effects/media/media-store.ts';
+import { sweepStuckAttachments } from './effects/media/sweep-attachments.ts';
 import { buildApp } from './gateway/app.ts';
+import { actionLinkRoutes } from './gateway/routes/action-links.ts';
+import { createLeadDefinition } from './machines/lead/lead-definition.ts';
+import { createInspection } from './observability/inspector.ts';
 import { listen } from './gateway/server.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { Metrics } from './observability/metrics.ts';
@@ -73,8 +77,8 @@ interface Resource {
   close(): Promise<void>;
 }
 
-export function defaultDefinitions(_studios: StudioRegistry): readonly ActorDefinition[] {
-  return [probeDefinition];
+export function defaultDefinitions(studios: StudioRegistry): readonly ActorDefinition[] {
+  return [createLeadDefinition(studios), probeDefinition];
 }
 
 async function closeAll(resources: Resource[], logger: Logger): Promise<void> {
@@ -119,6 +123,10 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
     const workerId = env.LEADLINE_WORKER_ID ?? defaultWorkerId();
     const bus = await createBus({ ...env, LEADLINE_WORKER_ID: workerId }, { db, logger });
     open('bus', bus, () => bus.close());
+
+    // LEADLINE_INSPECT: the Stately inspector relay (null when unset).
+    const inspection = await createInspection(env, logger);
+    if (inspection) open('inspector', inspection, () => Promise.resolve(inspection.stop()));
 
     let host: ActorHost | undefined;
     if (role !== 'gateway') {
@@ -166,6 +174,7 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
           alertWebhookUrl: env.LEADLINE_ALERT_WEBHOOK_URL,
           alertCooldownMs: env.LEADLINE_ALERT_COOLDOWN,
           systemEventRetentionMs: env.LEADLINE_SYSTEM_EVENT_RETENTION,
+          sweepAttachments: (now) => sweepStuckAttachments(db, now),
           ...(options.tuning?.periods ? { periods: options.tuning.periods } : {}),
         }),
       });
@@ -175,7 +184,10 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
 
     const readinessChecks = { probe: probeReadinessCheck(db) };
     const hostStatus = host ? () => host.store.getSnapshot().context : undefined;
-    const extraPlugins: FastifyPluginAsync[] = [probeRoutes({ db, adminApiKey: env.ADMIN_API_KEY })];
+    const extraPlugins: FastifyPluginAsync[] = [
+      probeRoutes({ db, adminApiKey: env.ADMIN_API_KEY }),
+      actionLinkRoutes({ env, db, bus }),
+    ];
     const app =
       role === 'worker'
         ? await buildOpsServer({ env, db, bus, studios, logger, metrics, readinessChecks })
