@@ -87,9 +87,9 @@ describe('lead conversation properties', () => {
       fc.property(conversationArb, (steps) => {
         play(steps, ({ before, event, effects }) => {
           if (status(before) !== 'NEEDS_HUMAN') return;
-          // Admins may write (or reset the lead) during a handover; the opt-out confirmation is always sent
-          // (rule 9); a provider's 131047 answer is followed by the resume template.
-          if (['message.send', 'lead.reset', 'whatsapp.send_failed'].includes(event.type)) return;
+          // The bot's own reactions: to the lead's messages and to its timers. (Admins may still write, reset
+          // or approve; the opt-out confirmation is always sent, rule 9.)
+          if (event.type !== 'whatsapp.message' && event.type !== 'timer.fired') return;
           if (intentOf(event) === 'opt_out') return;
           expect(sends(effects)).toEqual([]);
         });

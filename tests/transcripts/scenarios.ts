@@ -182,6 +182,24 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
     ]);
   },
 
+  async 'the artist approves during a handover and the lead pays: nothing is lost'(c) {
+    await qualify(c);
+    await c.text('can I speak to the artist');
+    expect(await c.status()).toBe('NEEDS_HUMAN');
+    await c.take();
+    const session = await approve(c);
+    expect(await c.status()).toBe('AWAITING_DEPOSIT');
+    await c.text('talk to a human again please');
+    await pay(c, session);
+    expect(await c.status()).toBe('BOOKING');
+    expect(await c.take()).toEqual([
+      ['out', DEPOSIT_LINK('https://checkout.stripe.test/cs_test_1')],
+      ['in', 'talk to a human again please'],
+      ['out', HANDOVER_ACK],
+      ['out', `Deposit received, thank you!\n${OFFERS_9AM}`],
+    ]);
+  },
+
   async 'media at the wrong step is kept, acknowledged and the question asked again'(c) {
     await c.text('hi');
     await c.text('A fox');

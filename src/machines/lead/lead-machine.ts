@@ -35,6 +35,9 @@ const restartRequest = {
   actions: 'restart',
 } as const;
 
+/** Statuses in which a deposit can be paid. */
+const DEPOSIT_STATUSES: readonly ResumableStatus[] = ['AWAITING_DEPOSIT', 'DEPOSIT_EXPIRED'];
+
 export function createLeadMachine(studios: StudioRegistry) {
   const studioOf = (context: LeadContext): Studio => {
     const studio = studios.byId(context.studioId);
@@ -101,6 +104,9 @@ export function createLeadMachine(studios: StudioRegistry) {
       depositPaid: run(plans.depositPaid),
       depositExpired: run(plans.depositExpired),
       sessionMismatch: run(plans.sessionMismatch),
+      checkoutCreatedAway: run(plans.checkoutCreatedAway),
+      resumeDepositExpiry: run(plans.resumeDepositExpiry),
+      paidWhileOptedOut: run(plans.paidWhileOptedOut),
       unpaidCompletion: run(plans.unpaidCompletion),
       stopDepositExpiry: run(plans.stopDepositExpiry),
       stopCooldown: run(plans.stopCooldown),
@@ -123,6 +129,11 @@ export function createLeadMachine(studios: StudioRegistry) {
         qualifyingOutcome(studioOf(context), context, event) === params.outcome,
       resuming: ({ context, event }) => event.type === 'whatsapp.message' && isResuming(context),
       resumesTo: ({ context }, params: { status: ResumableStatus }) => context.resumeTo === params.status,
+      resumesToOneOf: ({ context }, params: { statuses: readonly ResumableStatus[] }) =>
+        params.statuses.includes(context.resumeTo),
+      /** Paid while away (handover, opted out): the deposit still counts. */
+      paidWhileAway: ({ context, event }) =>
+        isCurrentPaidSession(context, event) && DEPOSIT_STATUSES.includes(context.resumeTo),
       cooldownOverTo: ({ context, event }, params: { status: ResumableStatus }) =>
         event.type === 'timer.fired' &&
         event.key === 'handover_cooldown' &&
@@ -210,6 +221,30 @@ export function createLeadMachine(studios: StudioRegistry) {
             actions: 'handBack' as const,
           })),
           'handover.start': { actions: 'adminHandover' },
+          // The artist's decisions and the lead's payment are not lost while a human has the conversation.
+          'artist.approve': {
+            guard: { type: 'resumesToOneOf', params: { statuses: ['PENDING_APPROVAL', 'DEPOSIT_EXPIRED'] } },
+            target: 'AWAITING_DEPOSIT',
+            actions: 'requestDeposit',
+          },
+          'artist.reject': {
+            guard: { type: 'resumesTo', params: { status: 'PENDING_APPROVAL' } },
+            target: 'REJECTED',
+            actions: 'decline',
+          },
+          'deposit.checkout_created': {
+            guard: { type: 'resumesTo', params: { status: 'AWAITING_DEPOSIT' } },
+            actions: 'checkoutCreatedAway',
+          },
+          'deposit.mark_paid': {
+            guard: { type: 'resumesToOneOf', params: { statuses: DEPOSIT_STATUSES } },
+            target: 'BOOKING',
+            actions: 'depositPaid',
+          },
+          'stripe.checkout.completed': [
+            { guard: 'paidWhileAway', target: 'BOOKING', actions: 'depositPaid' },
+            { guard: 'otherSession', actions: 'sessionMismatch' },
+          ],
         },
       },
       PENDING_APPROVAL: {
@@ -233,7 +268,7 @@ export function createLeadMachine(studios: StudioRegistry) {
         },
       },
       AWAITING_DEPOSIT: {
-        entry: { type: 'remember', params: { status: 'AWAITING_DEPOSIT' } },
+        entry: [{ type: 'remember', params: { status: 'AWAITING_DEPOSIT' } }, 'resumeDepositExpiry'],
         exit: 'stopDepositExpiry',
         on: {
           'whatsapp.message': [
@@ -320,6 +355,12 @@ export function createLeadMachine(studios: StudioRegistry) {
           ],
           'whatsapp.status': { actions: 'recordDelivery' },
           'message.send': { actions: 'suppressedMessage' },
+          // A payment still counts: recorded silently, the lead returns to slot booking on START.
+          'stripe.checkout.completed': { guard: 'paidWhileAway', actions: 'paidWhileOptedOut' },
+          'deposit.mark_paid': {
+            guard: { type: 'resumesToOneOf', params: { statuses: DEPOSIT_STATUSES } },
+            actions: 'paidWhileOptedOut',
+          },
           // Nothing else is ever sent until START (rule 9): every other event is ignored here.
           '*': {},
         },

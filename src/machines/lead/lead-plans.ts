@@ -107,11 +107,33 @@ export const plans = {
     turn.fired('deposit_expiry');
     offerSlots(turn, 'Deposit received, thank you!\n');
   },
+  /** The checkout came back during a handover: kept, the link is sent when the bot resumes. */
+  checkoutCreatedAway: (turn, event) => {
+    if (event.type !== 'deposit.checkout_created') return;
+    turn.update({
+      deposit: { sessionId: event.sessionId, url: event.url, expiresAt: event.expiresAt },
+      resume: true,
+    });
+  },
+  /** Back in AWAITING_DEPOSIT after a handover: the link's expiry is watched again. */
+  resumeDepositExpiry: (turn) => {
+    const { sessionId, expiresAt } = turn.context.deposit;
+    if (sessionId === null || expiresAt === null || turn.expectsTimer('deposit_expiry')) return;
+    turn.schedule('deposit_expiry', Date.parse(expiresAt) > Date.parse(turn.at) ? expiresAt : turn.at);
+  },
+  paidWhileOptedOut: (turn, event) => {
+    turn.systemEvent('warn', 'deposit.paid_while_opted_out', { eventType: event.type });
+    turn.update({ resumeTo: 'BOOKING' });
+  },
   depositExpired,
   sessionMismatch,
   unpaidCompletion,
   stopDepositExpiry: (turn) => turn.cancel('deposit_expiry'),
-  stopCooldown: (turn) => turn.cancel('handover_cooldown'),
+  /** Leaving NEEDS_HUMAN: a hand-back sets `resume` again afterwards; an approval or payment does not. */
+  stopCooldown: (turn) => {
+    turn.cancel('handover_cooldown');
+    turn.update({ resume: false });
+  },
   bookingMessage,
   slotReserved,
   slotUnavailable,
