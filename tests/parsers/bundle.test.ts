@@ -8,8 +8,8 @@ const styles = demoStudioInput.studios[0].styles;
 const context = { styles };
 
 // Generators of single answers, one per question kind, in the notations leads use.
-// At most 100 of any unit: 100 inches is still under the 300 cm cap.
-const size = fc.integer({ min: 1, max: 100 });
+// 5 to 100 of any unit: 5 mm is the smallest side accepted, 100 inches is still under the 300 cm cap.
+const size = fc.integer({ min: 5, max: 100 });
 const dimensionsAnswer = fc
   .tuple(
     size,

@@ -26,6 +26,9 @@ describe('parseMoney', () => {
     ['¥200,000', 200000, undefined, 'JPY'],
     ['about £1000, 10x15cm', 100000, undefined, 'GBP'],
     ['300 for a rose', 30000, undefined, 'GBP'],
+    ['1 000 €', 100000, undefined, 'EUR'],
+    ['$300 CAD', 30000, undefined, 'CAD'],
+    ['300/400', 30000, 40000, 'GBP'],
   ])('%s → %s..%s %s', (text, amountMinor, maxAmountMinor, currency) => {
     const expected =
       maxAmountMinor === undefined ? { amountMinor, currency } : { amountMinor, maxAmountMinor, currency };
@@ -38,12 +41,20 @@ describe('parseMoney', () => {
     expect(parseMoney('$300', 'GBP')).toEqual({ amountMinor: 30000, currency: 'USD' });
   });
 
-  it.each(['', 'not sure', '300k', '£0', '£2,000,000', '10x15cm', '10 by 15', 'at 2pm', '$400-250'])(
-    'rejects %j',
-    (text) => {
-      expect(parseMoney(text, 'GBP')).toBeNull();
-    },
-  );
+  it.each([
+    '',
+    'not sure',
+    '300k',
+    '£0',
+    '£2,000,000',
+    '10x15cm',
+    '10 by 15',
+    'at 2pm',
+    '$400-250',
+    '$300 EUR',
+  ])('rejects %j', (text) => {
+    expect(parseMoney(text, 'GBP')).toBeNull();
+  });
 
   const withThousands = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   const notation = fc.constantFrom(
@@ -53,6 +64,8 @@ describe('parseMoney', () => {
     (n: number) => [`around ${n} euros`, 'EUR'] as const,
     (n: number) => [`€${withThousands(n)}`, 'EUR'] as const,
     (n: number) => [`${withThousands(n)} USD`, 'USD'] as const,
+    (n: number) => [`${withThousands(n).replace(/,/g, ' ')} €`, 'EUR'] as const,
+    (n: number) => [`$${n} CAD`, 'CAD'] as const,
     (n: number) => [String(n), 'NZD'] as const,
   );
 

@@ -43,14 +43,28 @@ const ISO_CODES = new Set([
   'ISK',
 ]);
 
-/** The ISO code for a marker such as "£", "gbp" or "dollars"; a "$" means the studio's own dollar. */
-export function currencyFromMarker(marker: string, defaultCurrency: string): string | null {
-  const studio = defaultCurrency.toUpperCase();
-  if (DOLLAR_MARKERS.has(marker)) return DOLLAR_CURRENCIES.has(studio) ? studio : 'USD';
+/** The ISO code for a marker such as "£", "gbp" or "euros"; null for a dollar or a word that is no currency. */
+function codeOf(marker: string): string | null {
   const symbol = SYMBOLS[marker];
   if (symbol !== undefined) return symbol;
   const code = marker.toUpperCase();
   return ISO_CODES.has(code) ? code : null;
+}
+
+/**
+ * The one currency an amount's markers name: undefined when they name none (a three-letter word such as
+ * "for" is not a currency), null when they disagree ("£300 EUR"). A "$" defers to a dollar code beside it
+ * ("$300 CAD"), else means the studio's own dollar, else USD.
+ */
+export function currencyOf(markers: readonly string[], defaultCurrency: string): string | null | undefined {
+  const codes = new Set(markers.map(codeOf).filter((c): c is string => c !== null));
+  const dollar = markers.some((m) => DOLLAR_MARKERS.has(m));
+  if (codes.size > 1) return null;
+  const [code] = [...codes];
+  if (code !== undefined) return !dollar || DOLLAR_CURRENCIES.has(code) ? code : null;
+  if (!dollar) return undefined;
+  const studio = defaultCurrency.toUpperCase();
+  return DOLLAR_CURRENCIES.has(studio) ? studio : 'USD';
 }
 
 const digitsByCurrency = new Map<string, number>();

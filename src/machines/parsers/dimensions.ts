@@ -9,6 +9,8 @@ export interface Dimensions {
 
 /** Larger than this on either side is a typo or a joke, not a tattoo. */
 const MAX_SIDE_CM = 300;
+/** Smaller than this ("1x1mm") is a slip of the unit: asking again beats recording it. */
+const MIN_SIDE_CM = 0.5;
 
 const CM_PER_UNIT: Readonly<Record<string, number>> = { cm: 1, mm: 0.1, in: 2.54, m: 100 };
 
@@ -31,7 +33,7 @@ function unitKey(raw: string | undefined): string | undefined {
 
 function toCm(value: number, unit: string): number | null {
   const cm = roundTo(value * (CM_PER_UNIT[unit] ?? 1), 2);
-  return cm > 0 && cm <= MAX_SIDE_CM ? cm : null;
+  return cm >= MIN_SIDE_CM && cm <= MAX_SIDE_CM ? cm : null;
 }
 
 export function parseDimensions(text: string): Dimensions | null {

@@ -11,9 +11,9 @@ const MAX_COMMAND_WORDS = 12;
 const POLITE = String.raw`(?:please |pls |plz |ok |okay |hi |hey |hello )*`;
 const THANKS = String.raw`(?: please| pls| plz| thanks| thank you| now)*`;
 
-const OPT_OUT_WHOLE = new RegExp(
-  String.raw`^${POLITE}(?:stop|stop all|stopall|end|quit|cancel all|opt out|optout)${THANKS}$`,
-);
+const OPT_OUT_KEYWORD = String.raw`(?:stop|stop all|stopall|stop it|stop this|end|quit|cancel all|opt out|optout)`;
+/** "STOP", "stop please", "STOP STOP": the carrier keywords, alone (repeated or with courtesies). */
+const OPT_OUT_WHOLE = new RegExp(String.raw`^${POLITE}${OPT_OUT_KEYWORD}(?: ${OPT_OUT_KEYWORD})*${THANKS}$`);
 const OPT_OUT_ANYWHERE =
   /(?<!\b(?:dont|don t|do not|never) )\b(?:unsubscribe|stop (?:messaging|texting|contacting|sending|spamming|emailing|writing to|bothering)|opt me out|remove me from)\b/;
 const OPT_IN_WHOLE = new RegExp(
@@ -25,8 +25,11 @@ const RESTART =
 
 const PERSON = String.raw`(?:someone|somebody|a (?:real |actual |live )?(?:person|human|member of staff)|(?:the|an|your) (?:artist|tattooist|tattoo artist|owner|studio|staff|agent)|a human being|staff|anyone|a human|an agent|a real one|a manager)`;
 const HANDOVER_PHRASE = new RegExp(
-  String.raw`\b(?:(?:talk|speak|chat|connect|put me through|get in touch) (?:to|with) ${PERSON}|(?:real|actual|live) (?:person|human)|human being|(?:want|need|get me|give me) (?:a |an )?(?:human|agent|person|operator)|customer service|are you (?:a )?(?:bot|robot|real))\b`,
+  String.raw`\b(?:(?:talk|speak|chat|connect|put me through|get in touch) (?:to|with) ${PERSON}|(?:real|actual|live) (?:person|human)|human being|(?:want|need|get me|give me) (?:a |an )?(?:human|agent|person|operator)|customer service|are you (?:a )?(?:bot|robot|real)|is (?:this|it) (?:a )?(?:bot|robot|automated)|(?:am i )?(?:talking|chatting) to a (?:bot|robot))\b`,
 );
+/** "Can I speak to Sam?": a request for someone by name, the whole message, not "to you" or "to my mum". */
+const HANDOVER_BY_NAME =
+  /^(?:(?:hi|hey|hello) )?(?:can|could|may) i (?:please )?(?:talk|speak|chat) (?:to|with) (?!(?:you|u|him|her|them|my|your|a|the|it)\b)[a-z]+(?: please)?$/;
 const HANDOVER_WHOLE = new RegExp(
   String.raw`^${POLITE}(?:human|agent|operator|person|a human|an agent|help)${THANKS}$`,
 );
@@ -39,6 +42,6 @@ export function detectIntent(text: string): Intent | null {
   if (HANDOVER_WHOLE.test(words)) return 'handover';
   if (words.split(' ').length > MAX_COMMAND_WORDS) return null;
   if (RESTART.test(words)) return 'restart';
-  if (HANDOVER_PHRASE.test(words)) return 'handover';
+  if (HANDOVER_PHRASE.test(words) || HANDOVER_BY_NAME.test(words)) return 'handover';
   return null;
 }

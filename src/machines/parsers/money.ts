@@ -1,7 +1,7 @@
 // Budgets: "£300", "300 GBP", "300 pounds", "$250-400", "around 500 euros", "€1,200", "1.200,50 €", "300".
 // Normalised to integer minor units plus an ISO 4217 code; a range keeps its upper end in maxAmountMinor.
 import { normaliseText } from './text.ts';
-import { currencyFromMarker, minorDigits } from './currencies.ts';
+import { currencyOf, minorDigits } from './currencies.ts';
 
 export interface Money {
   amountMinor: number;
@@ -16,15 +16,17 @@ export interface Money {
 const MAX_MAJOR_UNITS = 100_000;
 
 const MARKER = String.raw`(£|\$|€|¥|[a-z]{3}\b|pounds?|quid|dollars?|bucks|euros?)`;
-const AMOUNT = String.raw`(\d{1,3}(?:[,.]\d{3})+(?:[.,]\d{1,2})?|\d{1,9}(?:[.,]\d{1,2})?)\s*(k\b)?`;
-const RANGE = String.raw`(?:\s*(?:-|to|and)\s*(?:${MARKER}\s*)?${AMOUNT})?`;
+// Thousands grouped by "," "." or a space ("1 000 €", as French and many others write it).
+const AMOUNT = String.raw`((?:\d{1,3}(?:[,.]\d{3})+|\d{1,3}(?: \d{3})+|\d{1,9})(?:[.,]\d{1,2})?)\s*(k\b)?`;
+const RANGE = String.raw`(?:\s*(?:-|to|and|/)\s*(?:${MARKER}\s*)?${AMOUNT})?`;
 const PATTERN = new RegExp(
   String.raw`(?:${MARKER}\s*)?(?<![\d.,:]|(?:(?<![a-z])x|×|\*|\bby)\s*)${AMOUNT}${RANGE}(?:\s*${MARKER})?(?!\s*(?:x(?![a-z])|×|\*|by\b|cm|mm|in\b|inch|"|%|am\b|pm\b|:)|\d)`,
   'g',
 );
 
 /** "1,200" and "1.200" are thousands; "12,50" and "12.5" are decimals; "1.200,50" is both. */
-export function parseAmount(raw: string): number {
+export function parseAmount(written: string): number {
+  const raw = written.replace(/ /g, '');
   const lastSeparator = Math.max(raw.lastIndexOf(','), raw.lastIndexOf('.'));
   if (lastSeparator === -1) return Number(raw);
   const decimals = raw.length - lastSeparator - 1;
@@ -49,19 +51,18 @@ interface Candidate {
 function candidateFrom(match: RegExpMatchArray, defaultCurrency: string): Candidate | null {
   const [, before, amount = '', k, rangeMarker, maxAmount, maxK, after] = match;
   const markers = [before, rangeMarker, after].filter((m): m is string => m !== undefined);
-  const currencies = markers.map((m) => currencyFromMarker(m, defaultCurrency));
-  // A three-letter word that is not a currency ("300 for a rose") is just a word: ignore the marker.
-  const known = currencies.filter((c): c is string => c !== null);
-  if (new Set(known).size > 1) return null;
-  const currency = known[0] ?? defaultCurrency.toUpperCase();
+  const named = currencyOf(markers, defaultCurrency);
+  if (named === null) return null;
+  const explicit = named !== undefined;
+  const currency = named ?? defaultCurrency.toUpperCase();
   const amountMinor = toMinor(amount, k, currency);
   if (amountMinor === null) return null;
-  if (maxAmount === undefined) return { money: { amountMinor, currency }, explicit: known.length > 0 };
+  if (maxAmount === undefined) return { money: { amountMinor, currency }, explicit };
   const maxAmountMinor = toMinor(maxAmount, maxK ?? k, currency);
   if (maxAmountMinor === null || maxAmountMinor < amountMinor) return null;
   const money: Money =
     maxAmountMinor === amountMinor ? { amountMinor, currency } : { amountMinor, maxAmountMinor, currency };
-  return { money, explicit: known.length > 0 };
+  return { money, explicit };
 }
 
 /** The first amount with a currency marker, else the first bare amount; null when there is none. */
