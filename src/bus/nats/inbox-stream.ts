@@ -35,6 +35,7 @@ export async function ensureInboxStream(jsm: JetStreamManager, config: NatsBusCo
       subjects: [`${config.subjectPrefix}.>`],
       storage: StorageType.File,
       duplicate_window: nanos(config.duplicateWindowMs),
+      num_replicas: config.replicas,
     });
   } catch (error) {
     // Another process created it between our info and add: fine when it now exists.

@@ -25,6 +25,8 @@ export interface NatsBusOptions {
   maxBatch?: number;
   /** Nats-Msg-Id dedupe window of the stream when the bus creates it (default 2 min). */
   duplicateWindowMs?: number;
+  /** Replicas of the stream and lease bucket when the bus creates them (default 1; 3 on a 3-node cluster). */
+  replicas?: number;
   logger?: Logger;
   /** When given, malformed bus messages are recorded as system events (else only logged). */
   db?: Db;
@@ -42,6 +44,7 @@ export interface NatsBusConfig {
   maxAckPending: number;
   maxBatch: number;
   duplicateWindowMs: number;
+  replicas: number;
   logger: Logger;
   db: Db | undefined;
 }
@@ -76,6 +79,7 @@ export function resolveNatsBusConfig(options: NatsBusOptions): NatsBusConfig {
     maxAckPending: options.maxAckPending ?? 1024,
     maxBatch: options.maxBatch ?? 256,
     duplicateWindowMs: options.duplicateWindowMs ?? 120_000,
+    replicas: options.replicas ?? 1,
     logger: options.logger ?? silentLogger,
     db: options.db,
   };

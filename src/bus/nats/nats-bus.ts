@@ -129,7 +129,10 @@ export class NatsBus implements Bus {
   }
 
   async #openLeaseBucket(): Promise<KV> {
-    return new Kvm(this.#nc).create(this.#config.leaseBucket, { history: 1 });
+    return new Kvm(this.#nc).create(this.#config.leaseBucket, {
+      history: 1,
+      replicas: this.#config.replicas,
+    });
   }
 
   async #startPartition(partition: number, handler: DeliveryHandler): Promise<void> {
