@@ -53,7 +53,7 @@ describe('request log', () => {
         done();
       },
     });
-    const gw = await startGateway({ deps: { logger: pino({ level: 'info' }, sink) as Logger } });
+    const gw = await startGateway({ deps: { logger: pino({ level: 'info' }, sink) } });
     opened.push(gw);
     await gw.app.inject({
       url: '/admin/leads?phone=%2B447700900123',

@@ -61,8 +61,8 @@ const hostileValue: fc.Arbitrary<Json> = fc.oneof(
   fc.constant(''),
   fc.constant(null),
   fc.integer(),
-  fc.constant([]),
-  fc.constant({}),
+  fc.constant<Json>([]),
+  fc.constant<Json>({}),
 );
 
 const mutatedPayload = fc
