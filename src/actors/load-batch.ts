@@ -19,6 +19,8 @@ export interface BatchState {
   liveTimers: Set<string>;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export const pairKey = (leadId: string, id: string): string => `${leadId}\u0000${id}`;
 
 export interface BatchQuery {
@@ -29,68 +31,68 @@ export interface BatchQuery {
   timers: readonly { leadId: string; timerId: string }[];
 }
 
-interface RawLeadRow {
-  id: string;
+interface RawRow {
+  kind: 'lead' | 'processed' | 'parked' | 'timer';
+  lead_id: string;
+  ref: string | null;
   snapshot: unknown;
-  machine_version: number;
-  version: string;
-  answers: Record<string, unknown>;
-  status: string;
+  machine_version: number | null;
+  version: string | null;
+  answers: Record<string, unknown> | null;
+  status: string | null;
   step: string | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
+/** Everything in ONE round trip (one pooled connection per batch, however many partitions run at once). */
 export async function loadBatchState(db: Db, query: BatchQuery): Promise<BatchState> {
   // A timer id that is not a uuid cannot name a row: it is simply not live.
   const timerIds = query.timers.map((t) => t.timerId).filter((id) => UUID.test(id));
-  const [rows, processed, parked, timers] = await Promise.all([
-    query.loadRows.length === 0
-      ? []
-      : sql<RawLeadRow>`
-          select id, snapshot, machine_version, version, answers, status, step from leads
-          where id = any(${query.loadRows}::text[])`
-          .execute(db)
-          .then((r) => r.rows),
-    query.messages.length === 0
-      ? []
-      : sql<{ lead_id: string; message_id: string }>`
-          select lead_id, message_id from processed_messages
-          where (lead_id, message_id) in (select * from unnest(${query.messages.map((m) => m.leadId)}::text[],
-            ${query.messages.map((m) => m.messageId)}::text[]))`
-          .execute(db)
-          .then((r) => r.rows),
-    sql<{ lead_id: string; message_id: string }>`
-      select lead_id, message_id from lead_retries where lead_id = any(${query.leadIds}::text[])`
-      .execute(db)
-      .then((r) => r.rows),
-    timerIds.length === 0
-      ? []
-      : sql<{ lead_id: string; id: string }>`
-          select lead_id, id::text from timers where id = any(${timerIds}::uuid[])`
-          .execute(db)
-          .then((r) => r.rows),
-  ]);
+  const result = await sql<RawRow>`
+    select 'lead' as kind, id as lead_id, null as ref, snapshot, machine_version, version::text as version,
+      answers, status, step
+    from leads where id = any(${query.loadRows}::text[])
+    union all
+    select 'processed', lead_id, message_id, null, null, null, null, null, null from processed_messages
+    where (lead_id, message_id) in (select * from unnest(${query.messages.map((m) => m.leadId)}::text[],
+      ${query.messages.map((m) => m.messageId)}::text[]))
+    union all
+    select 'parked', lead_id, message_id, null, null, null, null, null, null from lead_retries
+    where lead_id = any(${query.leadIds}::text[])
+    union all
+    select 'timer', lead_id, id::text, null, null, null, null, null, null from timers
+    where id = any(${timerIds}::uuid[])`.execute(db);
   const state: BatchState = {
     rows: new Map(),
-    processed: new Set(processed.map((r) => pairKey(r.lead_id, r.message_id))),
+    processed: new Set(),
     parked: new Map(),
-    liveTimers: new Set(timers.map((r) => pairKey(r.lead_id, r.id))),
+    liveTimers: new Set(),
   };
-  for (const row of rows) {
-    state.rows.set(row.id, {
-      snapshot: row.snapshot,
-      machineVersion: row.machine_version,
-      version: Number(row.version),
-      answers: row.answers,
-      status: row.status,
-      step: row.step,
-    });
-  }
-  for (const row of parked) {
-    const ids = state.parked.get(row.lead_id) ?? new Set<string>();
-    ids.add(row.message_id);
-    state.parked.set(row.lead_id, ids);
+  for (const row of result.rows) {
+    const ref = row.ref ?? '';
+    switch (row.kind) {
+      case 'lead':
+        state.rows.set(row.lead_id, {
+          snapshot: row.snapshot,
+          machineVersion: row.machine_version ?? 0,
+          version: Number(row.version),
+          answers: row.answers ?? {},
+          status: row.status ?? '',
+          step: row.step,
+        });
+        break;
+      case 'processed':
+        state.processed.add(pairKey(row.lead_id, ref));
+        break;
+      case 'parked': {
+        const ids = state.parked.get(row.lead_id) ?? new Set<string>();
+        ids.add(ref);
+        state.parked.set(row.lead_id, ids);
+        break;
+      }
+      case 'timer':
+        state.liveTimers.add(pairKey(row.lead_id, ref));
+        break;
+    }
   }
   return state;
 }
