@@ -56,6 +56,13 @@ export const envSchema = z.object({
   LEADLINE_SYSTEM_EVENT_RETENTION: duration('90d'),
   /** After an alert fires, the same alert stays quiet this long. */
   LEADLINE_ALERT_COOLDOWN: duration('30m'),
+  /** Set: attachments go to this S3 bucket instead of <LEADLINE_HOME>/media (src/effects/media). */
+  LEADLINE_S3_BUCKET: optionalString,
+  /** S3-compatible endpoint (MinIO, R2, s3rver…); unset means AWS. Credentials: the AWS_* variables. */
+  LEADLINE_S3_ENDPOINT: optionalString.pipe(z.url().optional()),
+  LEADLINE_S3_REGION: z.string().min(1).default('us-east-1'),
+  /** Key prefix inside the bucket, e.g. "leadline/". */
+  LEADLINE_S3_PREFIX: z.string().default(''),
 });
 
 export type Env = Readonly<z.infer<typeof envSchema>>;

@@ -7,7 +7,7 @@ import { depositCheckoutHandler } from './handlers/deposit-checkout.ts';
 import type { HandlerDeps } from './handlers/handler-deps.ts';
 import { mediaStoreHandler } from './handlers/media-store.ts';
 import { whatsappSendHandler } from './handlers/whatsapp-send.ts';
-import { defaultMediaStore } from './media/media-store.ts';
+import { mediaStoreFromEnv } from './media/media-store-from-env.ts';
 import { createStripeClient } from './stripe/stripe-client.ts';
 import { createGraphClient } from './whatsapp/graph-client.ts';
 
@@ -25,7 +25,7 @@ export function createEffectHandlers(deps: HandlerDeps): EffectHandlers {
         options.timeouts.connectMs + options.timeouts.responseMs,
       )
     : undefined;
-  const store = deps.mediaStore ?? defaultMediaStore(env.LEADLINE_HOME);
+  const store = deps.mediaStore ?? mediaStoreFromEnv(env);
   return {
     'effect.whatsapp.send': whatsappSendHandler(db, graph),
     'effect.artist.notify': artistNotifyHandler(db, graph, {

@@ -1,5 +1,5 @@
-// Where attachment bytes live. Filesystem by default (<LEADLINE_HOME>/media); an S3-compatible store can
-// implement the same interface (not shipped yet: see docs/effects.md).
+// Where attachment bytes live: the filesystem by default (<LEADLINE_HOME>/media), or an S3-compatible
+// bucket when LEADLINE_S3_BUCKET is set (s3-media-store.ts; `mediaStoreFromEnv` picks).
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -8,6 +8,8 @@ export interface MediaStore {
   put(key: string, body: Buffer, mimeType: string): Promise<void>;
   /** undefined when there is no object under `key`. */
   get(key: string): Promise<Buffer | undefined>;
+  /** Releases connections (S3 client); the filesystem store has none. */
+  close?(): void;
 }
 
 /** Keys are `<studio>/<lead>/<attachment uuid>.<ext>`: only safe path segments, never `..`. */
