@@ -68,7 +68,12 @@ export async function createInspection(
   await assertPortFree(port);
   // autoOpen would run xdg-open on a server; the URL is logged instead.
   const relay = createInspectorServer({ port, autoOpen: false });
-  await waitUntilListening(port);
+  try {
+    await waitUntilListening(port);
+  } catch (error) {
+    relay.stop();
+    throw error;
+  }
   const client = createWebSocketInspector({
     url: `ws://127.0.0.1:${port}`,
     sanitizeContext,
