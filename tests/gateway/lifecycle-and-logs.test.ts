@@ -2,7 +2,6 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Logger } from '../../src/observability/logger.ts';
 import { adminHeaders, startGateway, type GatewayHarness } from './gateway-harness.ts';
 
 const opened: GatewayHarness[] = [];
