@@ -114,4 +114,30 @@ describe('relay policies end to end', () => {
       await h.close();
     }
   });
+
+  it('re-runs a row whose relay died (lease expired) but never one that is still leased', async () => {
+    const h = await startEffectsHarness();
+    try {
+      const dead = await h.enqueue(send(1), { leadId: 'ld_dead' });
+      const busy = await h.enqueue(send(2), { leadId: 'ld_busy' });
+      const past = new Date(Date.now() - 1_000);
+      const future = new Date(Date.now() + 60_000);
+      await h.db
+        .updateTable('outbox')
+        .set({ status: 'running', locked_until: past })
+        .where('id', '=', dead)
+        .execute();
+      await h.db
+        .updateTable('outbox')
+        .set({ status: 'running', locked_until: future })
+        .where('id', '=', busy)
+        .execute();
+      expect(await h.relay().runOnce()).toBe(1);
+      expect((await h.outboxRow(dead)).status).toBe('done');
+      expect((await h.outboxRow(busy)).status).toBe('running');
+      expect(h.graph.sends.map((s) => s.body.to)).toEqual(['447700900201']);
+    } finally {
+      await h.close();
+    }
+  });
 });
