@@ -8,10 +8,9 @@ import { registerHealthRoutes } from '../gateway/routes/health.ts';
 import { jsonSerializerCompiler, zodValidatorCompiler } from '../gateway/zod-schemas.ts';
 
 export async function buildOpsServer(deps: GatewayDeps): Promise<FastifyInstance> {
-  const app = Fastify({
-    loggerInstance: deps.logger as unknown as FastifyBaseLogger,
-    disableRequestLogging: true,
-  });
+  // Health checks arrive every few seconds: request lines (info) are not worth logging here.
+  const logger = deps.logger.child({ component: 'ops-http' }, { level: 'warn' });
+  const app = Fastify({ loggerInstance: logger as unknown as FastifyBaseLogger });
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(jsonSerializerCompiler);
   registerHealthRoutes(app, deps);
