@@ -80,11 +80,15 @@ export class LeadProcessor {
       timers,
     });
     return items.map((item) => {
-      const first = item.messages[0]?.envelope;
+      // The lead's machine: its cached actor's type, else that of its first usable message.
+      const actorType =
+        cache.get(item.leadId)?.actorType ??
+        item.messages.find((m) => m.invalid === undefined && definitions.has(m.envelope.actorType))?.envelope
+          .actorType;
       return runLead(
         {
           leadId: item.leadId,
-          definition: first ? definitions.get(first.actorType) : undefined,
+          definition: actorType === undefined ? undefined : definitions.get(actorType),
           cached: cache.get(item.leadId),
           row: state.rows.get(item.leadId),
           state,

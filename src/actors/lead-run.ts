@@ -86,7 +86,11 @@ function mergeWrites(into: LeadWrites, from: LeadWrites): void {
 export function runLead(input: LeadRunInput, messages: readonly RunMessage[]): LeadRunResult {
   const { leadId, definition, state, hooks } = input;
   const first = messages[0]?.envelope;
-  const writes = emptyWrites(leadId, first?.actorType ?? 'lead', first?.studioId ?? '');
+  const writes = emptyWrites(
+    leadId,
+    definition?.actorType ?? first?.actorType ?? 'lead',
+    first?.studioId ?? '',
+  );
   const startVersion = input.cached?.version ?? input.row?.version ?? 0;
   let working: Working | undefined = input.cached ? { ...input.cached, projection: undefined } : undefined;
   // Effects of the initial transition and hydration records join the first message that applies.
@@ -117,7 +121,9 @@ export function runLead(input: LeadRunInput, messages: readonly RunMessage[]): L
   const apply = (message: RunMessage, originalId: string | undefined): void => {
     const { envelope } = message;
     if (message.invalid !== undefined) throw new TerminalError(`invalid envelope: ${message.invalid}`);
-    if (!definition) throw new TerminalError(`unknown actorType "${envelope.actorType}"`);
+    if (definition?.actorType !== envelope.actorType) {
+      throw new TerminalError(`unknown actorType "${envelope.actorType}" for this lead`);
+    }
     const current = ensureWorking(envelope, definition);
     const failure = input.failing?.get(envelope.id);
     if (failure !== undefined) throw new Error(`commit failed: ${failure}`);

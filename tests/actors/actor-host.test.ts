@@ -59,3 +59,73 @@ describe('actor host (in-process bus)', () => {
     expect(await leadValues(rt.db, 'ld_dup')).toEqual({ values: ['x'], version: 1 });
   });
 });
+
+describe('runtime-handled effects', () => {
+  let rt: Runtime;
+  beforeAll(async () => {
+    rt = await startRuntime({ definitions: [testCounterDefinition] });
+  });
+  afterAll(async () => {
+    await rt.stop();
+  });
+
+  it('an effect’s transcript becomes an outbound row tied to its outbox row; delivery status only moves forward', async () => {
+    const lead = 'ld_fx';
+    await rt.publish(
+      makeEnvelope({
+        leadId: lead,
+        event: { type: 'test.send', text: 'hello', providerMessageId: 'wamid.1' },
+      }),
+    );
+    await rt.idle();
+    const [outbox] = await rt.db.selectFrom('outbox').selectAll().where('lead_id', '=', lead).execute();
+    expect(outbox?.kind).toBe('effect.whatsapp.send');
+    const status = async () =>
+      await rt.db.selectFrom('transcript').selectAll().where('lead_id', '=', lead).executeTakeFirstOrThrow();
+    expect(await status()).toMatchObject({
+      direction: 'out',
+      text: 'hello',
+      outbox_id: outbox?.id,
+      delivery_status: null,
+    });
+    const send = async (s: string) => {
+      await rt.publish(
+        makeEnvelope({
+          leadId: lead,
+          event: { type: 'test.status', providerMessageId: 'wamid.1', status: s },
+        }),
+      );
+      await rt.idle();
+      return (await status()).delivery_status;
+    };
+    expect(await send('read')).toBe('read');
+    expect(await send('delivered')).toBe('read');
+    expect(await send('sent')).toBe('read');
+    expect(await send('failed')).toBe('failed');
+    expect(await send('read')).toBe('failed');
+  });
+
+  it('an unknown actor type and a malformed effect dead-letter at once, other messages go on', async () => {
+    const lead = 'ld_term';
+    await rt.publish({ ...makeEnvelope({ leadId: lead }), actorType: 'probe' });
+    await rt.publish(
+      makeEnvelope({ leadId: lead, event: { type: 'test.schedule', key: 'k', dueAt: 'not a date' } }),
+    );
+    await rt.publish(makeEnvelope({ leadId: lead, event: { type: 'test.add', value: 'ok' } }));
+    await rt.idle();
+    const dead = await rt.db
+      .selectFrom('dead_letters')
+      .select(['error', 'attempts'])
+      .where('lead_id', '=', lead)
+      .execute();
+    expect(dead).toHaveLength(1);
+    expect(dead[0]?.error).toContain('unknown actorType');
+    // The malformed effect is a retryable failure (a machine bug may be fixed by a deploy): parked.
+    const parked = await rt.db
+      .selectFrom('lead_retries')
+      .select('last_error')
+      .where('lead_id', '=', lead)
+      .execute();
+    expect(parked).toHaveLength(2);
+  });
+});
