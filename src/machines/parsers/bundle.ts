@@ -26,6 +26,7 @@ function isShortList(text: string): boolean {
 }
 
 export function looksLikeBundle(text: string, context: BundleContext): boolean {
+  // Only an amount with its own currency marker counts, so the default currency passed here is unused.
   const strong = [parseDimensions(text) !== null, findMoney(text, 'GBP')?.explicit === true].filter(
     Boolean,
   ).length;
