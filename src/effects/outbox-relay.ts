@@ -19,6 +19,7 @@ import { createEffectHandlers } from './effect-handlers.ts';
 import type { MediaStore } from './media/media-store.ts';
 import { claimDueRows, outboxBacklog, type ClaimedRow } from './outbox-claim.ts';
 import { recordAttempt } from './outbox-record.ts';
+import { createPollLoop } from './poll-loop.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { resolveRelayOptions, type RelayOptions } from './relay-options.ts';
 
@@ -204,42 +205,5 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
     return claimed.length;
   }
 
-  const state = { running: false };
-  // A function, not the field: the flag changes under the loop's feet when stop() is called.
-  const stopped = () => !state.running;
-  let loop: Promise<void> | undefined;
-  let wakeUp: (() => void) | undefined;
-  const idle = () =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, options.pollIntervalMs);
-      wakeUp = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-
-  return {
-    runOnce,
-    wake: () => wakeUp?.(),
-    start() {
-      if (state.running) return;
-      state.running = true;
-      loop = (async () => {
-        while (state.running) {
-          let handled = 0;
-          try {
-            handled = await runOnce();
-          } catch (error) {
-            log.error({ err: error }, 'outbox poll failed');
-          }
-          if (handled === 0 && !stopped()) await idle();
-        }
-      })();
-    },
-    async stop() {
-      state.running = false;
-      wakeUp?.();
-      await loop;
-    },
-  };
+  return { runOnce, ...createPollLoop(runOnce, options.pollIntervalMs, log) };
 }
