@@ -6,7 +6,8 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Env } from '../../config/env.ts';
 import { mediaUrl, verifyMediaToken } from '../../effects/media/media-url.ts';
-import { defaultMediaStore, type MediaStore } from '../../effects/media/media-store.ts';
+import { mediaStoreFromEnv } from '../../effects/media/media-store-from-env.ts';
+import type { MediaStore } from '../../effects/media/media-store.ts';
 import type { Db } from '../../persistence/database.ts';
 import { GatewayError } from '../errors.ts';
 import { requireAdminKey } from '../plugins/auth.ts';
@@ -20,7 +21,7 @@ export interface AttachmentRouteDeps {
 
 export function attachmentRoutes(deps: AttachmentRouteDeps): FastifyPluginAsync {
   const clock = deps.clock ?? (() => new Date());
-  const store = deps.mediaStore ?? defaultMediaStore(deps.env.LEADLINE_HOME);
+  const store = deps.mediaStore ?? mediaStoreFromEnv(deps.env);
   const secret = () => {
     const value = deps.env.ACTION_LINK_SECRET;
     if (!value) throw new GatewayError('SERVICE_UNAVAILABLE', { message: 'ACTION_LINK_SECRET is not set' });
