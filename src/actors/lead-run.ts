@@ -165,6 +165,11 @@ export function runLead(input: LeadRunInput, messages: readonly RunMessage[]): L
       markDone();
       continue;
     }
+    if (state.deadLettered.has(pairKey(leadId, envelope.id))) {
+      outcomes.push('duplicate');
+      markDone();
+      continue;
+    }
     if (input.mode === 'bus' && alreadyParked?.has(envelope.id)) {
       outcomes.push('duplicate');
       continue;

@@ -17,6 +17,8 @@ export interface BatchState {
   parked: Map<string, Set<string>>;
   /** `leadId \0 timerId` rows that still exist. */
   liveTimers: Set<string>;
+  /** `leadId \0 messageId` already dead-lettered (a redelivery after a lost ack must not apply it). */
+  deadLettered: Set<string>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -32,7 +34,7 @@ export interface BatchQuery {
 }
 
 interface RawRow {
-  kind: 'lead' | 'processed' | 'parked' | 'timer';
+  kind: 'lead' | 'processed' | 'parked' | 'timer' | 'dead';
   lead_id: string;
   ref: string | null;
   snapshot: unknown;
@@ -56,6 +58,10 @@ export async function loadBatchState(db: Db, query: BatchQuery): Promise<BatchSt
     where (lead_id, message_id) in (select * from unnest(${query.messages.map((m) => m.leadId)}::text[],
       ${query.messages.map((m) => m.messageId)}::text[]))
     union all
+    select 'dead', lead_id, message_id, null, null, null, null, null, null from dead_letters
+    where (lead_id, message_id) in (select * from unnest(${query.messages.map((m) => m.leadId)}::text[],
+      ${query.messages.map((m) => m.messageId)}::text[]))
+    union all
     select 'parked', lead_id, message_id, null, null, null, null, null, null from lead_retries
     where lead_id = any(${query.leadIds}::text[])
     union all
@@ -66,6 +72,7 @@ export async function loadBatchState(db: Db, query: BatchQuery): Promise<BatchSt
     processed: new Set(),
     parked: new Map(),
     liveTimers: new Set(),
+    deadLettered: new Set(),
   };
   for (const row of result.rows) {
     const ref = row.ref ?? '';
@@ -91,6 +98,9 @@ export async function loadBatchState(db: Db, query: BatchQuery): Promise<BatchSt
       }
       case 'timer':
         state.liveTimers.add(pairKey(row.lead_id, ref));
+        break;
+      case 'dead':
+        state.deadLettered.add(pairKey(row.lead_id, ref));
         break;
     }
   }

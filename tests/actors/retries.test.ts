@@ -108,6 +108,22 @@ describe('retries and dead letters', () => {
     expect(await listDeadLetters(rt.db, { leadId: 'ld_f' })).toEqual([]);
   });
 
+  it('a dead-lettered message redelivered later (its ack was lost) is not applied', async () => {
+    const bad = makeEnvelope({ leadId: 'ld_redeliver', event: { type: 'test.add', value: 'poison' } });
+    await rt.publish(bad);
+    await rt.idle();
+    await retryThroughAllDelays(rt);
+    expect(await listDeadLetters(rt.db, { leadId: 'ld_redeliver' })).toHaveLength(1);
+    await rt.publish(bad);
+    await rt.publish(makeEnvelope({ leadId: 'ld_redeliver', event: { type: 'test.add', value: 'next' } }));
+    await rt.idle();
+    expect(await listDeadLetters(rt.db, { leadId: 'ld_redeliver' })).toHaveLength(1);
+    expect(
+      await rt.db.selectFrom('lead_retries').selectAll().where('lead_id', '=', 'ld_redeliver').execute(),
+    ).toEqual([]);
+    expect(await leadValues(rt.db, 'ld_redeliver')).toEqual({ values: ['next'], version: 1 });
+  });
+
   it('an envelope that fails the schema dead-letters at once', async () => {
     const bad = { ...makeEnvelope({ leadId: 'ld_bad' }), acceptedAt: 'yesterday' };
     await rt.publish(bad);
