@@ -14,10 +14,11 @@ import type { Bus } from './bus/bus.ts';
 import { createBus } from './bus/create-bus.ts';
 import type { Env } from './config/env.ts';
 import { createOutboxRelay } from './effects/outbox-relay.ts';
-import { defaultMediaStore } from './effects/media/media-store.ts';
+import { mediaStoreFromEnv } from './effects/media/media-store-from-env.ts';
 import { sweepStuckAttachments } from './effects/media/sweep-attachments.ts';
 import { buildApp } from './gateway/app.ts';
 import { actionLinkRoutes } from './gateway/routes/action-links.ts';
+import { attachmentRoutes } from './gateway/routes/attachments.ts';
 import { createLeadDefinition } from './machines/lead/lead-definition.ts';
 import { createInspection } from './observability/inspector.ts';
 import { listen } from './gateway/server.ts';
@@ -128,6 +129,8 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
     const inspection = await createInspection(env, logger);
     if (inspection) open('inspector', inspection, () => Promise.resolve(inspection.stop()));
 
+    // Filesystem under LEADLINE_HOME, or S3 when LEADLINE_S3_BUCKET is set; shared by relay and routes.
+    const mediaStore = mediaStoreFromEnv(env);
     let host: ActorHost | undefined;
     if (role !== 'gateway') {
       const definitions = (options.definitions ?? defaultDefinitions)(studios);
@@ -149,7 +152,7 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
         studios,
         logger,
         metrics,
-        mediaStore: defaultMediaStore(env.LEADLINE_HOME),
+        mediaStore,
       });
       relay.start();
       open('outbox-relay', relay, () => relay.stop());
@@ -187,6 +190,7 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
     const extraPlugins: FastifyPluginAsync[] = [
       probeRoutes({ db, adminApiKey: env.ADMIN_API_KEY }),
       actionLinkRoutes({ env, db, bus }),
+      attachmentRoutes({ env, db, mediaStore }),
     ];
     const app =
       role === 'worker'

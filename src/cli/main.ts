@@ -27,7 +27,7 @@ program
   .description('state machine definitions')
   .command('export')
   .description('write each machine as JSON (Stately) and Mermaid')
-  .option('--out <dir>', 'output directory', 'machines')
+  .option('--out <dir>', 'output directory', 'machines-export')
   .action(async (options: { out: string }) =>
     (await import('./machines-command.ts')).machinesExportCommand(options),
   );

@@ -8,6 +8,7 @@ import type { Envelope } from '../../src/domain/envelope.ts';
 import { testCounterDefinition } from '../../src/machines/test-counter/test-counter-definition.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { makeEnvelope, startRuntime, type Runtime } from '../helpers/runtime-harness.ts';
+import { childEnv } from './child-env.ts';
 
 const bin = path.resolve(import.meta.dirname, '../../bin/leadline.js');
 
@@ -17,8 +18,7 @@ describe('leadline dead-letters', () => {
   const faulty = new Set<string>();
 
   const cli = (...args: string[]) => {
-    const env = { ...process.env, DATABASE_URL: t.url, LOG_LEVEL: 'warn' };
-    delete env.NATS_URL;
+    const env = childEnv({ DATABASE_URL: t.url });
     return spawnSync(process.execPath, [bin, 'dead-letters', ...args], { env, encoding: 'utf8' });
   };
   const values = async (leadId: string) => {

@@ -7,22 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/runtime-harness.ts';
+import { childEnv } from './child-env.ts';
 import { freePort } from '../helpers/servers.ts';
 
 const bin = path.resolve(import.meta.dirname, '../../bin/leadline.js');
-
-const DROPPED = new Set([
-  'DATABASE_URL',
-  'NATS_URL',
-  'LEADLINE_CONFIG',
-  'ADMIN_API_KEY',
-  'WHATSAPP_APP_SECRET',
-]);
-
-function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const inherited = Object.entries(process.env).filter(([name]) => !DROPPED.has(name));
-  return { ...Object.fromEntries(inherited), LOG_LEVEL: 'warn', ...extra };
-}
 
 describe('quick start', () => {
   const dirs: string[] = [];
@@ -32,7 +20,7 @@ describe('quick start', () => {
 
   it('a bad variable stops the process with one line naming it', () => {
     const result = spawnSync(process.execPath, [bin, 'start'], {
-      env: cleanEnv({ PORT: 'not-a-port', LEADLINE_HOME: path.join(os.tmpdir(), 'leadline-unused') }),
+      env: childEnv({ PORT: 'not-a-port', LEADLINE_HOME: path.join(os.tmpdir(), 'leadline-unused') }),
       encoding: 'utf8',
     });
     expect(result.status).toBe(1);
@@ -48,7 +36,7 @@ describe('quick start', () => {
     const home = path.join(dir, '.leadline');
     const child = spawn(process.execPath, [bin, 'start'], {
       cwd: dir,
-      env: cleanEnv({ PORT: String(port), HOST: '127.0.0.1', LEADLINE_HOME: home }),
+      env: childEnv({ PORT: String(port), HOST: '127.0.0.1', LEADLINE_HOME: home }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -1,0 +1,27 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordSystemEvent } from '../../src/persistence/system-events.ts';
+import { applyRetention, defaultRetention } from '../../src/ops/retention.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+
+describe('retention', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await t.drop();
+  });
+
+  it('deletes system events older than the retention and keeps the rest', async () => {
+    const now = new Date('2026-11-21T12:00:00Z');
+    const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000);
+    for (const d of [91, 95, 89, 1]) {
+      await recordSystemEvent(t.db, { level: 'info', type: `test.age_${d}`, at: daysAgo(d) });
+    }
+    const deleted = await applyRetention(t.db, now, defaultRetention);
+    expect(deleted.systemEvents).toBe(2);
+    const kept = await t.db.selectFrom('system_events').select('type').orderBy('type').execute();
+    expect(kept.map((r) => r.type)).toEqual(['test.age_1', 'test.age_89']);
+    expect((await applyRetention(t.db, now, defaultRetention)).systemEvents).toBe(0);
+  });
+});
