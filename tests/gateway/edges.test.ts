@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../src/persistence/database.ts';
 import { createInProcessBus } from '../../src/bus/in-process-bus.ts';
-import { adminHeaders, startGateway, whatsappHeaders, type GatewayHarness } from './gateway-harness.ts';
+import { adminHeaders, postWhatsapp, startGateway, type GatewayHarness } from './gateway-harness.ts';
 import { textMessage } from './whatsapp-fixtures.ts';
 
 let gw: GatewayHarness;
@@ -128,12 +128,7 @@ describe('health, readiness, metrics', () => {
     const broken = await startGateway({ deps: { bus: deadBus } });
     try {
       const body = JSON.stringify(textMessage('hi'));
-      const res = await broken.app.inject({
-        method: 'POST',
-        url: '/webhooks/whatsapp',
-        payload: body,
-        headers: whatsappHeaders(body),
-      });
+      const res = await postWhatsapp(broken.app, body);
       expect(res.statusCode).toBe(503);
       expect(res.json<Envelope>().error.code).toBe('BUS_UNAVAILABLE');
     } finally {
@@ -145,18 +140,8 @@ describe('health, readiness, metrics', () => {
 
   it('/metrics serves Prometheus text with the gateway counters and DB gauges', async () => {
     const body = JSON.stringify(textMessage('count me'));
-    await gw.app.inject({
-      method: 'POST',
-      url: '/webhooks/whatsapp',
-      payload: body,
-      headers: whatsappHeaders(body),
-    });
-    await gw.app.inject({
-      method: 'POST',
-      url: '/webhooks/whatsapp',
-      payload: body,
-      headers: { 'content-type': 'application/json' },
-    });
+    await postWhatsapp(gw.app, body);
+    await postWhatsapp(gw.app, body, { 'content-type': 'application/json' });
     await gw.rt.db
       .insertInto('outbox')
       .values({ id: crypto.randomUUID(), lead_id: 'ld_x', kind: 'effect.whatsapp.send', payload: {} })

@@ -92,6 +92,16 @@ export async function startGateway(options: HarnessOptions = {}): Promise<Gatewa
 
 export const adminHeaders = { 'x-api-key': SECRETS.ADMIN_API_KEY };
 
+/** POSTs `body` to /webhooks/whatsapp, signed correctly unless `headers` are given. */
+export function postWhatsapp(app: FastifyInstance, body: string, headers?: Record<string, string>) {
+  return app.inject({
+    method: 'POST',
+    url: '/webhooks/whatsapp',
+    payload: body,
+    headers: headers ?? whatsappHeaders(body),
+  });
+}
+
 /** Headers for a correctly signed WhatsApp webhook POST of `body`. */
 export function whatsappHeaders(body: string, secret: string = SECRETS.WHATSAPP_APP_SECRET) {
   return { 'content-type': 'application/json', 'x-hub-signature-256': signWhatsappBody(secret, body) };

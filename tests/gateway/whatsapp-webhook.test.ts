@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { leadIdFor } from '../../src/domain/ids.ts';
 import { parseStudioConfig } from '../../src/studio/load-studio-config.ts';
 import { demoStudioInput } from '../../src/studio/demo-studio.ts';
-import { startGateway, whatsappHeaders, type GatewayHarness } from './gateway-harness.ts';
+import { postWhatsapp, startGateway, whatsappHeaders, type GatewayHarness } from './gateway-harness.ts';
 import { inbound, statusUpdate, textMessage, wamid } from './whatsapp-fixtures.ts';
 
 let gw: GatewayHarness;
@@ -20,9 +20,7 @@ beforeEach(async () => {
   await sql`delete from system_events`.execute(gw.rt.db);
 });
 
-function post(body: string, headers: Record<string, string>) {
-  return gw.app.inject({ method: 'POST', url: '/webhooks/whatsapp', payload: body, headers });
-}
+const post = (body: string, headers: Record<string, string>) => postWhatsapp(gw.app, body, headers);
 
 describe('subscription handshake', () => {
   it('echoes hub.challenge as plain text for the right verify token', async () => {
@@ -272,12 +270,7 @@ describe('pilot allowlist', () => {
     const pilot = await startGateway({ studios: parseStudioConfig(input) });
     try {
       const blocked = JSON.stringify(textMessage('hi', { from: '447700900123' }));
-      const res = await pilot.app.inject({
-        method: 'POST',
-        url: '/webhooks/whatsapp',
-        payload: blocked,
-        headers: whatsappHeaders(blocked),
-      });
+      const res = await postWhatsapp(pilot.app, blocked);
       expect(res.statusCode).toBe(200);
       expect(await pilot.inbox()).toEqual([]);
       const [event] = await pilot.systemEvents('pilot_mode.blocked');
@@ -285,12 +278,7 @@ describe('pilot allowlist', () => {
       expect(JSON.stringify(event?.payload)).not.toContain('447700900123');
 
       const allowed = JSON.stringify(textMessage('hi', { from: '447700900555' }));
-      await pilot.app.inject({
-        method: 'POST',
-        url: '/webhooks/whatsapp',
-        payload: allowed,
-        headers: whatsappHeaders(allowed),
-      });
+      await postWhatsapp(pilot.app, allowed);
       expect(await pilot.inbox()).toHaveLength(1);
     } finally {
       await pilot.close();
