@@ -147,6 +147,22 @@ describe('lead conversation properties', () => {
             const reading = readAnswer(studio, before.context, event.content);
             if (question && reading.ok) latest.set(question.id, reading.value);
           }
+          // Further photos of an album join the accepted reference images.
+          const refs = latest.get('reference_images');
+          if (
+            event.type === 'whatsapp.message' &&
+            event.content.kind === 'image' &&
+            typeof refs === 'object'
+          ) {
+            const { mediaIds } = refs as { mediaIds: string[] };
+            if (after.context.step === before.context.step && after.context.step > 0) {
+              const added = after.context.answers.reference_images;
+              if (typeof added === 'object' && added.mediaIds.length === mediaIds.length + 1) {
+                expect(added.mediaIds).toEqual([...mediaIds, event.content.mediaId]);
+                latest.set('reference_images', added);
+              }
+            }
+          }
           if (status(before) === 'QUALIFYING' && status(after) === 'PENDING_APPROVAL') {
             summaries += 1;
             expect(after.context.answers).toEqual(Object.fromEntries(latest));

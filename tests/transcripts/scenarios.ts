@@ -256,16 +256,31 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
     });
   },
 
-  async 'reference photos are accepted as the answer and stored as references'(c) {
+  async 'reference photos are the answer; the rest of an album joins them without another question'(c) {
     for (const body of ['hi', 'A fox', 'forearm', '10x15cm', 'realism']) await c.text(body);
     await c.take();
     await c.image('media-ref-1');
+    await c.image('media-ref-2');
+    await c.image('media-ref-3');
     expect(await c.take()).toEqual([
       ['in', '[image]'],
       ['out', BUDGET],
+      ['in', '[image]'],
+      ['in', '[image]'],
     ]);
-    expect((await c.answers()).reference_images).toEqual({ mediaIds: ['media-ref-1'], description: null });
-    expect((await c.effects('effect.media.store')).map((m) => m.purpose)).toEqual(['reference']);
+    expect((await c.answers()).reference_images).toEqual({
+      mediaIds: ['media-ref-1', 'media-ref-2', 'media-ref-3'],
+      description: null,
+    });
+    expect((await c.effects('effect.media.store')).map((m) => m.purpose)).toEqual([
+      'reference',
+      'reference',
+      'reference',
+    ]);
+    await c.text('£300');
+    expect(await c.status()).toBe('PENDING_APPROVAL');
+    await c.image('media-late');
+    expect((await c.effects('effect.media.store')).map((m) => m.purpose).at(-1)).toBe('attachment');
   },
 
   async 'restart clears the answers; the summary holds the new ones'(c) {

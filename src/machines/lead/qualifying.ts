@@ -11,6 +11,7 @@ import { addMs, type Turn } from './turn.ts';
 export type QualifyingOutcome =
   | 'resume'
   | 'ignore'
+  | 'more_references'
   | 'attachment'
   | 'unreadable'
   | 'bundle'
@@ -52,6 +53,28 @@ export function readAnswer(studio: Studio, context: LeadContext, content: Inboun
   return value === null ? { ok: false, reason: 'invalid' } : { ok: true, value };
 }
 
+/**
+ * WhatsApp delivers an album as one message per photo: photos arriving right after the reference photos
+ * were accepted (before the next question is answered) join them instead of counting as wrong-step media.
+ */
+function isMoreReferences(studio: Studio, context: LeadContext, content: InboundContent): boolean {
+  const references = context.answers.reference_images;
+  return (
+    content.kind === 'image' &&
+    studio.questions[context.step - 1]?.id === 'reference_images' &&
+    typeof references === 'object' &&
+    references.mediaIds.length > 0
+  );
+}
+
+function addReference(turn: Turn, event: WhatsappMessageEvent): void {
+  const references = turn.context.answers.reference_images;
+  if (!isMedia(event.content) || typeof references !== 'object') return;
+  storeMedia(turn, event, 'reference');
+  const mediaIds = [...references.mediaIds, event.content.mediaId];
+  turn.update({ answers: { ...turn.context.answers, reference_images: { ...references, mediaIds } } });
+}
+
 export function qualifyingOutcome(
   studio: Studio,
   context: LeadContext,
@@ -59,6 +82,7 @@ export function qualifyingOutcome(
 ): QualifyingOutcome {
   if (event.content.kind === 'reaction') return 'ignore';
   if (context.resume || context.pending.length > 0) return 'resume';
+  if (isMoreReferences(studio, context, event.content)) return 'more_references';
   const reading = readAnswer(studio, context, event.content);
   if (!reading.ok) {
     if (reading.reason !== 'invalid') return reading.reason;
@@ -121,6 +145,9 @@ export function handleQualifyingMessage(turn: Turn, event: WhatsappMessageEvent)
   const outcome = qualifyingOutcome(turn.studio, turn.context, event);
   if (outcome !== 'ignore') watchSilence(turn);
   switch (outcome) {
+    case 'more_references':
+      addReference(turn, event);
+      return;
     case 'attachment':
       keepAttachment(turn, event);
       askQuestion(turn, "Thanks, we've kept that with your enquiry.\n\n");
