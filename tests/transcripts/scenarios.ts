@@ -429,6 +429,22 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
     ]);
   },
 
+  async 'a checkout that could not be created: the artist is told, approving again retries'(c) {
+    await qualify(c);
+    await c.control({ type: 'artist.approve' });
+    await c.control({
+      type: 'effect.failed',
+      outboxId: 'ob_checkout',
+      effectType: 'effect.deposit.create_checkout',
+      reason: 'Stripe unavailable',
+    });
+    expect((await c.effects('effect.artist.notify')).map((n) => n.reason)).toEqual(['approval', 'info']);
+    const session = await approve(c, 'cs_retry');
+    expect(await c.effects('effect.deposit.create_checkout')).toHaveLength(2);
+    await pay(c, session);
+    expect(await c.status()).toBe('BOOKING');
+  },
+
   async 'deposit.mark_paid (admin) also pays'(c) {
     await qualify(c);
     await approve(c);

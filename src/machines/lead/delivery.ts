@@ -52,6 +52,12 @@ export function effectFailed(turn: Turn, event: LeadEvent): void {
   if (event.effectType === 'effect.booking.reserve') {
     turn.update({ slots: { ...turn.context.slots, chosen: null } });
   }
+  if (event.effectType === 'effect.deposit.create_checkout') {
+    turn.notifyArtist(
+      'info',
+      `The deposit checkout for ${turn.context.name ?? 'a lead'} (${turn.context.phone ?? 'unknown number'}) could not be created (${event.reason}). Approve again to retry.`,
+    );
+  }
 }
 
 export function controlIgnored(turn: Turn, event: LeadEvent): void {

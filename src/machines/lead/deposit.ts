@@ -36,6 +36,8 @@ export function isOtherSession(context: LeadContext, event: LeadEvent): boolean 
 export function requestDeposit(turn: Turn): void {
   const { studio } = turn;
   const expiresAt = checkoutExpiresAt(turn.at, studio.deposit.expiresAfter);
+  // A new checkout supersedes any earlier one: its link and expiry no longer count.
+  turn.cancel('deposit_expiry');
   turn.update({ deposit: { sessionId: null, url: null, expiresAt } });
   turn.emit({
     type: 'effect.deposit.create_checkout',

@@ -278,6 +278,8 @@ export function createLeadMachine(studios: StudioRegistry) {
             { actions: ['keepMedia', 'depositReminder'] },
           ],
           'deposit.checkout_created': { actions: 'checkoutCreated' },
+          // Approving again replaces the checkout (e.g. after the provider call failed for good).
+          'artist.approve': { actions: 'requestDeposit' },
           'stripe.checkout.completed': [
             { guard: 'currentPaidSession', target: 'BOOKING', actions: 'depositPaid' },
             { guard: 'otherSession', actions: 'sessionMismatch' },
