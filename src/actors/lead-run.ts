@@ -2,11 +2,12 @@
 // skipped, cancelled/replaced timers ignored, a failure parks the lead (or dead-letters the message) and
 // everything the applied messages produce is gathered into LeadWrites for one commit.
 import { randomUUID } from 'node:crypto';
-import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
+import { initialTransition, type AnyMachineSnapshot } from 'xstate';
 import type { Envelope } from '../domain/envelope.ts';
 import type { ActorDefinition, ActorProjection } from './actor-definition.ts';
 import type { HostHooks } from './host-hooks.ts';
 import { hydrate } from './hydrate.ts';
+import { pureTransition } from './pure-transition.ts';
 import { emptyWrites, transcriptWrite, type LeadWrites } from './lead-writes.ts';
 import { pairKey, type BatchState, type LeadRowState } from './load-batch.ts';
 import { errorText, isTerminal, nextRetryDelay, TerminalError } from './retry-policy.ts';
@@ -128,7 +129,11 @@ export function runLead(input: LeadRunInput, messages: readonly RunMessage[]): L
     const failure = input.failing?.get(envelope.id);
     if (failure !== undefined) throw new Error(`commit failed: ${failure}`);
     hooks.beforeApply?.(envelope);
-    const [next, actions] = transition(definition.machine, current.snapshot, definition.eventFor(envelope));
+    const [next, actions] = pureTransition(
+      definition.machine,
+      current.snapshot,
+      definition.eventFor(envelope),
+    );
     if (next.status === 'error') throw next.error;
     const projection = definition.project(next);
     const scratch = emptyWrites(leadId, writes.actorType, writes.studioId);
