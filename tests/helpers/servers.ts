@@ -110,7 +110,7 @@ export async function startNatsServer(): Promise<NatsServerProcess | null> {
         child,
         kill: (signal = 'SIGKILL') => child.kill(signal),
         stop: async () => {
-          if (child.exitCode === null) {
+          if (child.exitCode === null && child.signalCode === null) {
             const exited = new Promise((r) => child.once('exit', r));
             child.kill('SIGTERM');
             await exited;
