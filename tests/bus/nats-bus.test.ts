@@ -6,6 +6,7 @@ import { connect } from '@nats-io/transport-node';
 import { TRACE_HEADER, type NatsBus } from '../../src/bus/nats/nats-bus.ts';
 import { partitionOf } from '../../src/domain/ids.ts';
 import { natsUrl } from '../helpers/nats.ts';
+import { startNatsServer } from '../helpers/servers.ts';
 import { connectBus, isolatedNames, testEnvelope, waitFor } from './nats-test-bus.ts';
 
 const url = natsUrl();
@@ -162,6 +163,25 @@ describe.skipIf(!url)('NATS bus', () => {
       expect(stored?.header.get('Nats-Msg-Id')).toBe('stripe:evt_123');
     } finally {
       await nc.close();
+    }
+  });
+
+  it('fails readiness at once while its server is down, and still closes', async () => {
+    const server = await startNatsServer();
+    if (!server) throw new Error('could not start nats-server');
+    try {
+      const bus = await connectBus(server.url, isolatedNames());
+      opened.push(bus);
+      await bus.ping();
+      const exited = new Promise((resolve) => server.child.once('exit', resolve));
+      server.kill('SIGTERM');
+      await exited;
+      await waitFor('the disconnect to be noticed', () => !bus.status().connected);
+      await expect(bus.ping()).rejects.toThrow(/disconnected/);
+      await bus.close();
+      expect(bus.status().connected).toBe(false);
+    } finally {
+      await server.stop();
     }
   });
 

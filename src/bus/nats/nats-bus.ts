@@ -104,8 +104,10 @@ export class NatsBus implements Bus {
     await this.#nc.flush().catch(() => undefined);
   }
 
+  /** Readiness: fails at once while disconnected (a flush would wait for the reconnect), else asks JetStream. */
   async ping(): Promise<void> {
-    await this.#nc.flush();
+    if (this.#nc.isClosed()) throw new Error('NATS connection closed');
+    if (!this.#connected) throw new Error('NATS disconnected (reconnecting)');
     await this.#jsm.getAccountInfo();
   }
 
@@ -125,7 +127,10 @@ export class NatsBus implements Bus {
 
   async close(): Promise<void> {
     await this.stopConsuming();
-    if (!this.#nc.isClosed()) await this.#nc.drain();
+    if (this.#nc.isClosed()) return;
+    // Draining needs the server; while disconnected it would wait for a reconnect that may never come.
+    if (this.#connected) await this.#nc.drain();
+    else await this.#nc.close();
   }
 
   async #openLeaseBucket(): Promise<KV> {
