@@ -3,19 +3,10 @@
 // (src/domain/effects.ts) for the actor host to commit. Built from the studio registry: guards and actions
 // read the lead's studio (questions, timings, templates, availability) by the id in its context, so one
 // machine value serves every studio of a deployment and `toJSON()` exports the conversation's shape.
-import { assign, enqueueActions, setup, type ParameterizedObject } from 'xstate';
-import type { Effect } from '../../domain/effects.ts';
-import type { LeadEvent, TimerKey } from '../../domain/lead-events.ts';
-import type { Studio } from '../../studio/studio-schema.ts';
 import type { StudioRegistry } from '../../studio/studio-registry.ts';
-import type { Intent } from '../parsers/index.ts';
-import { isCurrentPaidSession, isCurrentSession, isOtherSession } from './deposit.ts';
-import { intentOf, isResuming, recordInbound } from './interruptions.ts';
-import { initialLeadContext, type LeadContext, type LeadInput } from './lead-context.ts';
-import { plans, type Plan } from './lead-plans.ts';
-import { resumableStatuses, type ResumableStatus } from './lead-status.ts';
-import { qualifyingOutcome, type QualifyingOutcome } from './qualifying.ts';
-import { Turn } from './turn.ts';
+import { initialLeadContext } from './lead-context.ts';
+import { DEPOSIT_STATUSES, leadSetup } from './lead-setup.ts';
+import { resumableStatuses } from './lead-status.ts';
 
 // The lead's own words override the current question (rules 3, 8, 9); listed first in each status.
 const optOutRequest = {
@@ -35,120 +26,8 @@ const restartRequest = {
   actions: 'restart',
 } as const;
 
-/** Statuses in which a deposit can be paid. */
-const DEPOSIT_STATUSES: readonly ResumableStatus[] = ['AWAITING_DEPOSIT', 'DEPOSIT_EXPIRED'];
-
 export function createLeadMachine(studios: StudioRegistry) {
-  const studioOf = (context: LeadContext): Studio => {
-    const studio = studios.byId(context.studioId);
-    if (studio === undefined) throw new Error(`lead machine: unknown studio "${context.studioId}"`);
-    return studio;
-  };
-
-  /** Runs a plan over one Turn: context changes are assigned and effects emitted, in order. */
-  function run<TAction extends ParameterizedObject, TGuard extends ParameterizedObject>(plan: Plan) {
-    return enqueueActions<
-      LeadContext,
-      LeadEvent,
-      undefined,
-      LeadEvent,
-      never,
-      TAction,
-      TGuard,
-      never,
-      Effect
-    >(({ context, event, enqueue }) => {
-      const turn = new Turn(studioOf(context), context, event.at);
-      recordInbound(turn, event);
-      plan(turn, event);
-      enqueue.assign(turn.context);
-      for (const effect of turn.effects) enqueue.emit(effect);
-    });
-  }
-
-  return setup({
-    types: {
-      context: {} as LeadContext,
-      events: {} as LeadEvent,
-      input: {} as LeadInput,
-      emitted: {} as Effect,
-    },
-    actions: {
-      recordInbound: run(plans.recordInbound),
-      keepMedia: run(plans.keepMedia),
-      greet: run(plans.greet),
-      optOut: run(plans.optOut),
-      optIn: run(plans.optIn),
-      requestHuman: run(plans.requestHuman),
-      adminHandover: run(plans.adminHandover),
-      giveUp: run(plans.giveUp),
-      handBack: run(plans.handBack),
-      restart: run(plans.restart),
-      cancelAllTimers: run(plans.cancelAllTimers),
-      resume: run(plans.resume),
-      welcomeBack: run(plans.welcomeBack),
-      watchSilence: run(plans.watchSilence),
-      stopWatchingSilence: run(plans.stopWatchingSilence),
-      remindQuestion: run(plans.remindQuestion),
-      remindSlots: run(plans.remindSlots),
-      goStale: run(plans.goStale),
-      qualifyingMessage: run(plans.qualifyingMessage),
-      acceptAnswer: run(plans.acceptAnswer),
-      submitForApproval: run(plans.submitForApproval),
-      reviewing: run(plans.reviewing),
-      requestDeposit: run(plans.requestDeposit),
-      decline: run(plans.decline),
-      checkoutCreated: run(plans.checkoutCreated),
-      depositReminder: run(plans.depositReminder),
-      newLinkRequested: run(plans.newLinkRequested),
-      depositPaid: run(plans.depositPaid),
-      depositExpired: run(plans.depositExpired),
-      sessionMismatch: run(plans.sessionMismatch),
-      checkoutCreatedAway: run(plans.checkoutCreatedAway),
-      resumeDepositExpiry: run(plans.resumeDepositExpiry),
-      paidWhileOptedOut: run(plans.paidWhileOptedOut),
-      unpaidCompletion: run(plans.unpaidCompletion),
-      stopDepositExpiry: run(plans.stopDepositExpiry),
-      stopCooldown: run(plans.stopCooldown),
-      bookingMessage: run(plans.bookingMessage),
-      slotReserved: run(plans.slotReserved),
-      slotUnavailable: run(plans.slotUnavailable),
-      recordDelivery: run(plans.recordDelivery),
-      sendFailed: run(plans.sendFailed),
-      adminMessage: run(plans.adminMessage),
-      suppressedMessage: run(plans.suppressedMessage),
-      effectFailed: run(plans.effectFailed),
-      controlIgnored: run(plans.controlIgnored),
-      /** Entering a resumable status: handovers, staleness and opt-outs come back here. */
-      remember: assign((_, params: { status: ResumableStatus }) => ({ resumeTo: params.status })),
-    },
-    guards: {
-      intent: ({ event }, params: { intent: Intent }) => intentOf(event) === params.intent,
-      outcome: ({ context, event }, params: { outcome: QualifyingOutcome }) =>
-        event.type === 'whatsapp.message' &&
-        qualifyingOutcome(studioOf(context), context, event) === params.outcome,
-      resuming: ({ context, event }) => event.type === 'whatsapp.message' && isResuming(context),
-      resumesTo: ({ context }, params: { status: ResumableStatus }) => context.resumeTo === params.status,
-      resumesToOneOf: ({ context }, params: { statuses: readonly ResumableStatus[] }) =>
-        params.statuses.includes(context.resumeTo),
-      /** Paid while away (handover, opted out): the deposit still counts. */
-      paidWhileAway: ({ context, event }) =>
-        isCurrentPaidSession(context, event) && DEPOSIT_STATUSES.includes(context.resumeTo),
-      cooldownOverTo: ({ context, event }, params: { status: ResumableStatus }) =>
-        event.type === 'timer.fired' &&
-        event.key === 'handover_cooldown' &&
-        context.timers.handover_cooldown !== undefined &&
-        context.resumeTo === params.status,
-      optInTo: ({ context, event }, params: { status: ResumableStatus }) =>
-        intentOf(event) === 'opt_in' && context.resumeTo === params.status,
-      /** A timer this lead still expects (a cancelled or replaced one is ignored). */
-      timer: ({ context, event }, params: { key: TimerKey }) =>
-        event.type === 'timer.fired' && event.key === params.key && context.timers[params.key] !== undefined,
-      currentPaidSession: ({ context, event }) => isCurrentPaidSession(context, event),
-      currentSession: ({ context, event }) => isCurrentSession(context, event),
-      otherSession: ({ context, event }) => isOtherSession(context, event),
-    },
-  }).createMachine({
+  return leadSetup(studios).createMachine({
     id: 'lead',
     context: ({ input }) => initialLeadContext(input),
     initial: 'NEW',
