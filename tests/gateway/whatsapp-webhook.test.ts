@@ -6,7 +6,7 @@ import { leadIdFor } from '../../src/domain/ids.ts';
 import { parseStudioConfig } from '../../src/studio/load-studio-config.ts';
 import { demoStudioInput } from '../../src/studio/demo-studio.ts';
 import { postWhatsapp, startGateway, whatsappHeaders, type GatewayHarness } from './gateway-harness.ts';
-import { inbound, statusUpdate, textMessage, wamid } from './whatsapp-fixtures.ts';
+import { inbound, statusUpdate, textMessage, wamid, webhook } from './whatsapp-fixtures.ts';
 
 let gw: GatewayHarness;
 beforeAll(async () => {
@@ -205,6 +205,13 @@ describe('messages', () => {
     expect(envelope?.transcript).toMatchObject({ kind: 'system', text: 'User changed number' });
     expect(envelope?.event).toMatchObject({ content: { kind: 'unsupported', rawType: 'system' } });
     expect(envelope?.event).not.toHaveProperty('profileName');
+  });
+
+  it('webhook-level errors from Meta are recorded as whatsapp.webhook_error', async () => {
+    const body = JSON.stringify(webhook({ errors: [{ code: 131000, title: 'Something went wrong' }] }));
+    expect((await post(body, whatsappHeaders(body))).statusCode).toBe(200);
+    const [event] = await gw.systemEvents('whatsapp.webhook_error');
+    expect(event?.payload).toMatchObject({ studioId: 'inkwell', errors: [{ code: 131000 }] });
   });
 
   it('an unknown phone_number_id → 200, a system event, nothing published', async () => {

@@ -133,6 +133,13 @@ export function translateWhatsappPayload(payload: WebhookPayload, ctx: Translate
         });
         continue;
       }
+      if (value.data.errors?.length) {
+        out.events.push({
+          level: 'warn',
+          type: 'whatsapp.webhook_error',
+          payload: { studioId: studio.id, errors: value.data.errors.slice(0, 10) },
+        });
+      }
       translateValue(studio, value.data, ctx, out);
     }
   }

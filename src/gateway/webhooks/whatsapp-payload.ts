@@ -81,6 +81,8 @@ export const changeValueSchema = z.looseObject({
     .optional(),
   messages: z.array(z.unknown()).optional(),
   statuses: z.array(z.unknown()).optional(),
+  /** Webhook-level errors Meta reports for the number (e.g. a message it could not deliver to us). */
+  errors: z.array(z.unknown()).optional(),
 });
 
 export const webhookPayloadSchema = z.looseObject({
