@@ -20,6 +20,7 @@ import { checkPartitionCount } from './partition-count.ts';
 
 export const TRACE_HEADER = 'Leadline-Trace-Id';
 const RESTART_DELAY_MS = 1000;
+const FLUSH_TIMEOUT_MS = 2000;
 
 export class NatsBus implements Bus {
   readonly mode = 'nats' as const;
@@ -101,7 +102,7 @@ export class NatsBus implements Bus {
     await leases.stop();
     this.#leases = undefined;
     // Anything acked by the host has reached the server before we report the hand-off done.
-    await this.#nc.flush().catch(() => undefined);
+    await this.#flush();
   }
 
   /** Readiness: fails at once while disconnected (a flush would wait for the reconnect), else asks JetStream. */
@@ -147,7 +148,7 @@ export class NatsBus implements Bus {
       config: this.#config,
       handler,
       reset: () => resetPartitionConsumer(this.#jsm, this.#config, partition),
-      flush: () => this.#nc.flush(),
+      flush: () => this.#flush(),
       ended: () => this.#restartLater(partition, consumer, handler),
     });
     await consumer.start();
@@ -171,6 +172,15 @@ export class NatsBus implements Bus {
     const consumer = this.#consumers.get(partition);
     this.#consumers.delete(partition);
     await consumer?.stop();
+  }
+
+  /** Our acks reach the server before we go on; bounded, since a flush waits for a reconnect. */
+  async #flush(): Promise<void> {
+    if (!this.#connected || this.#nc.isClosed()) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, FLUSH_TIMEOUT_MS)));
+    await Promise.race([this.#nc.flush().catch(() => undefined), timeout]);
+    clearTimeout(timer);
   }
 
   async #watchConnection(): Promise<void> {
