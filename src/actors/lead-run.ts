@@ -2,12 +2,12 @@
 // skipped, cancelled/replaced timers ignored, a failure parks the lead (or dead-letters the message) and
 // everything the applied messages produce is gathered into LeadWrites for one commit.
 import { randomUUID } from 'node:crypto';
-import { initialTransition, type AnyMachineSnapshot } from 'xstate';
+import type { AnyMachineSnapshot } from 'xstate';
 import type { Envelope } from '../domain/envelope.ts';
 import type { ActorDefinition, ActorProjection } from './actor-definition.ts';
 import type { HostHooks } from './host-hooks.ts';
 import { hydrate } from './hydrate.ts';
-import { pureTransition } from './pure-transition.ts';
+import { pureInitialTransition, pureTransition } from './pure-transition.ts';
 import { emptyWrites, transcriptWrite, type LeadWrites } from './lead-writes.ts';
 import { pairKey, type BatchState, type LeadRowState } from './load-batch.ts';
 import { errorText, isTerminal, nextRetryDelay, TerminalError } from './retry-policy.ts';
@@ -111,7 +111,7 @@ export function runLead(input: LeadRunInput, messages: readonly RunMessage[]): L
       pending.systemEvents.push(...hydrated.events);
       working = { snapshot: hydrated.snapshot, version: input.row.version, projection: undefined };
     } else {
-      const [snapshot, actions] = initialTransition(def.machine, def.inputFor(envelope));
+      const [snapshot, actions] = pureInitialTransition(def.machine, def.inputFor(envelope));
       const context = { at: envelope.event.at, traceId: envelope.traceId ?? null };
       for (const effect of effectsOf(actions)) routeEffect(pending, effect, context);
       working = { snapshot, version: 0, projection: undefined };

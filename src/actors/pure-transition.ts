@@ -39,18 +39,34 @@ function scopeFor(machine: AnyStateMachine): ReusableScope {
   return reusable;
 }
 
-export function pureTransition<TMachine extends AnyStateMachine>(
+function collecting<TMachine extends AnyStateMachine>(
   machine: TMachine,
-  snapshot: AnyMachineSnapshot,
-  event: EventObject,
+  step: (scope: ActorScope<AnyMachineSnapshot, EventObject>) => unknown,
 ): [AnyMachineSnapshot, ExecutableActionsFrom<TMachine>[]] {
   const reusable = scopeFor(machine);
   const collected: unknown[] = [];
   reusable.collected = collected;
   try {
-    const next = machine.transition(snapshot as never, event, reusable.scope as never) as AnyMachineSnapshot;
+    const next = step(reusable.scope) as AnyMachineSnapshot;
     return [next, collected as ExecutableActionsFrom<TMachine>[]];
   } finally {
     reusable.collected = undefined;
   }
+}
+
+/** Same as xstate's `transition(machine, snapshot, event)`. */
+export function pureTransition<TMachine extends AnyStateMachine>(
+  machine: TMachine,
+  snapshot: AnyMachineSnapshot,
+  event: EventObject,
+): [AnyMachineSnapshot, ExecutableActionsFrom<TMachine>[]] {
+  return collecting(machine, (scope) => machine.transition(snapshot as never, event, scope as never));
+}
+
+/** Same as xstate's `initialTransition(machine, input)`. */
+export function pureInitialTransition<TMachine extends AnyStateMachine>(
+  machine: TMachine,
+  input: unknown,
+): [AnyMachineSnapshot, ExecutableActionsFrom<TMachine>[]] {
+  return collecting(machine, (scope) => machine.getInitialSnapshot(scope as never, input as never));
 }

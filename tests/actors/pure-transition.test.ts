@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
-import { pureTransition } from '../../src/actors/pure-transition.ts';
+import { pureInitialTransition, pureTransition } from '../../src/actors/pure-transition.ts';
 import {
   testCounterMachine,
   type TestCounterEvent,
@@ -35,8 +35,13 @@ describe('pureTransition', () => {
   it('gives the same snapshots and emitted effects as xstate’s transition()', () => {
     fc.assert(
       fc.property(fc.array(eventArb, { maxLength: 20 }), (events) => {
-        let [ours]: [AnyMachineSnapshot, unknown] = initialTransition(testCounterMachine, { padBytes: 3 });
-        let theirs = ours;
+        let [ours]: [AnyMachineSnapshot, unknown] = pureInitialTransition(testCounterMachine, {
+          padBytes: 3,
+        });
+        let [theirs]: [AnyMachineSnapshot, unknown] = initialTransition(testCounterMachine, { padBytes: 3 });
+        expect(testCounterMachine.getPersistedSnapshot(ours)).toEqual(
+          testCounterMachine.getPersistedSnapshot(theirs),
+        );
         for (const event of events) {
           const [a, aActions] = pureTransition(testCounterMachine, ours, event);
           const [b, bActions] = transition(testCounterMachine, theirs as never, event);
