@@ -27,6 +27,7 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'traceId' }),
     genReqId: traceIdFor,
     bodyLimit: deps.options?.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    trustProxy: deps.options?.trustProxy ?? false,
   });
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(jsonSerializerCompiler);

@@ -36,6 +36,11 @@ export interface GatewayOptions {
   bodyLimit?: number;
   /** Admin requests per client per window (default 300 per minute). */
   adminRateLimit?: { max: number; timeWindowMs: number };
+  /**
+   * Behind a load balancer: trust X-Forwarded-For from these proxies (Fastify `trustProxy`), so the rate
+   * limit and logs see client addresses. Off by default: a client could otherwise spoof its address.
+   */
+  trustProxy?: boolean | string | string[];
   /** Start the NATS admin service when NATS_URL is set (default true). */
   natsAdmin?: boolean;
 }
