@@ -121,7 +121,10 @@ const HAPPY: Step[] = [
 ];
 
 export const conversationArb: fc.Arbitrary<Step[]> = fc
-  .tuple(fc.nat(HAPPY.length), fc.array(stepArb, { minLength: 1, maxLength: 40 }))
+  .tuple(
+    fc.oneof(fc.nat(HAPPY.length), fc.constant(HAPPY.length), fc.constant(7)),
+    fc.array(stepArb, { minLength: 1, maxLength: 40 }),
+  )
   .map(([n, rest]) => [...HAPPY.slice(0, n), ...rest]);
 
 /** The events of one step (a `wait` may fire several timers; most steps give one event). */
