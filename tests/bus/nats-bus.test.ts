@@ -185,6 +185,18 @@ describe.skipIf(!url)('NATS bus', () => {
     }
   });
 
+  it('rejects a publish nobody stored (no stream for the subject): never reported accepted', async () => {
+    const names = isolatedNames();
+    const bus = await open(names);
+    const nc = await connect({ servers: url ?? '' });
+    try {
+      await (await jetstreamManager(nc)).streams.delete(names.streamName ?? '');
+    } finally {
+      await nc.close();
+    }
+    await expect(bus.publish(testEnvelope('lead_gone', 1))).rejects.toThrow(/did not answer/);
+  });
+
   it('refuses to consume with a partition count other than the stream was started with', async () => {
     const names = isolatedNames();
     const bus = await open(names);

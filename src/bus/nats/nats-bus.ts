@@ -7,6 +7,7 @@ import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import type { Envelope } from '../../domain/envelope.ts';
 import { partitionOf } from '../../domain/ids.ts';
 import type { Bus, BusStatus, DeliveryHandler, PublishResult } from '../bus.ts';
+import { AckPublisher } from './ack-publisher.ts';
 import { ensureInboxStream, resetPartitionConsumer } from './inbox-stream.ts';
 import {
   inboxSubject,
@@ -21,6 +22,7 @@ import { checkPartitionCount } from './partition-count.ts';
 export const TRACE_HEADER = 'Leadline-Trace-Id';
 const RESTART_DELAY_MS = 1000;
 const FLUSH_TIMEOUT_MS = 2000;
+const PUBLISH_TIMEOUT_MS = 5000;
 
 export class NatsBus implements Bus {
   readonly mode = 'nats' as const;
@@ -30,6 +32,7 @@ export class NatsBus implements Bus {
   readonly #nc: NatsConnection;
   readonly #js: JetStreamClient;
   readonly #jsm: JetStreamManager;
+  readonly #publisher: AckPublisher;
   readonly #consumers = new Map<number, PartitionConsumer>();
   readonly #listeners = new Set<(owned: readonly number[]) => void>();
   #leases: PartitionLeases | undefined;
@@ -42,6 +45,7 @@ export class NatsBus implements Bus {
     this.#nc = nc;
     this.#jsm = jsm;
     this.#js = jetstream(nc);
+    this.#publisher = new AckPublisher(nc, PUBLISH_TIMEOUT_MS);
     void this.#watchConnection();
   }
 
@@ -70,14 +74,9 @@ export class NatsBus implements Bus {
     const partition = partitionOf(envelope.leadId, this.partitions);
     const hdrs = headers();
     if (envelope.traceId) hdrs.set(TRACE_HEADER, envelope.traceId);
-    const ack = await this.#js.publish(
-      inboxSubject(this.#config, partition, envelope.leadId),
-      JSON.stringify(envelope),
-      {
-        msgID: envelope.id,
-        headers: hdrs,
-      },
-    );
+    hdrs.set('Nats-Msg-Id', envelope.id);
+    const subject = inboxSubject(this.#config, partition, envelope.leadId);
+    const ack = await this.#publisher.publish(subject, JSON.stringify(envelope), hdrs);
     return { duplicate: ack.duplicate, seq: ack.seq };
   }
 
@@ -128,6 +127,7 @@ export class NatsBus implements Bus {
 
   async close(): Promise<void> {
     await this.stopConsuming();
+    this.#publisher.close();
     if (this.#nc.isClosed()) return;
     // Draining needs the server; while disconnected it would wait for a reconnect that may never come.
     if (this.#connected) await this.#nc.drain();
