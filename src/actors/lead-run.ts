@@ -199,12 +199,15 @@ export function runLead(input: LeadRunInput, messages: readonly RunMessage[]): L
         markDone();
         continue;
       }
-      touchedTimerKeys.add(key);
     }
     try {
       apply(message, originalId);
       for (const id of ids) seen.add(id);
-      if (event.type === 'timer.fired') writes.consumedTimerIds.push(String(event.timerId));
+      if (event.type === 'timer.fired') {
+        // Consumed: a second firing of this key later in the run is stale.
+        writes.consumedTimerIds.push(String(event.timerId));
+        touchedTimerKeys.add(String(event.key));
+      }
       for (const key of writes.timers.keys()) touchedTimerKeys.add(key);
       outcomes.push('applied');
       markDone();
