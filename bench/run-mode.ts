@@ -1,16 +1,15 @@
 // One benchmark mode (nats | single) in this process: fresh database, bus, actor host with the test-counter
 // machine (~1.5 KB snapshots), then the throughput, latency and passivation measurements.
 import { randomBytes } from 'node:crypto';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { Kvm } from '@nats-io/kv';
-import { connect } from '@nats-io/transport-node';
 import { createActorHost } from '../src/actors/actor-host.ts';
 import type { Bus } from '../src/bus/bus.ts';
 import { createInProcessBus } from '../src/bus/in-process-bus.ts';
 import { NatsBus } from '../src/bus/nats/nats-bus.ts';
 import { createTestCounterDefinition } from '../src/machines/test-counter/test-counter-definition.ts';
 import type { BenchInfra } from './bench-infra.ts';
+import { measureBusOnly } from './bus-only.ts';
 import { withCommitClock } from './commit-clock.ts';
+import { removeNatsNames } from './nats-names.ts';
 import { collectGarbage, memoryBreakdown, rssMb, sampleRss } from './rss-sampler.ts';
 import { measureLatency, measureThroughput, type Rig } from './workloads.ts';
 
@@ -30,24 +29,12 @@ const print = (row: Record<string, unknown>): void => {
   process.stdout.write(`${JSON.stringify(row)}\n`);
 };
 
-interface NatsNames {
-  streamName: string;
-  subjectPrefix: string;
-  leaseBucket: string;
-}
-
-async function removeNatsNames(url: string, names: NatsNames): Promise<void> {
-  const nc = await connect({ servers: url });
-  try {
-    await (await jetstreamManager(nc)).streams.delete(names.streamName).catch(() => undefined);
-    await (await new Kvm(nc).open(names.leaseBucket)).destroy().catch(() => undefined);
-  } finally {
-    await nc.close();
-  }
-}
-
 export async function runMode(mode: Mode, infra: BenchInfra, settings: BenchSettings): Promise<void> {
   const runId = randomBytes(3).toString('hex');
+  if (mode === 'nats' && infra.natsUrl) {
+    const busOnly = await measureBusOnly(infra.natsUrl, settings);
+    print({ bench: 'bus', mode, leads: settings.leads, messages: settings.messages, ...busOnly });
+  }
   const { db, drop } = await infra.freshDatabase();
   const names = {
     streamName: `BENCH_${runId}`,
