@@ -132,6 +132,9 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
     // Filesystem under LEADLINE_HOME, or S3 when LEADLINE_S3_BUCKET is set; shared by relay and routes.
     const mediaStore = mediaStoreFromEnv(env);
     let host: ActorHost | undefined;
+    if (role === 'worker' && bus.mode === 'single') {
+      logger.warn('worker role without NATS_URL: run only one actor-hosting process on this database');
+    }
     if (role !== 'gateway') {
       const definitions = (options.definitions ?? defaultDefinitions)(studios);
       const started = createActorHost({
