@@ -99,3 +99,46 @@ describe('deposit checkout expiry', () => {
     expect(checkoutExpiresAt(at, 2 * 3_600_000)).toBe('2026-11-23T11:00:00.000Z');
   });
 });
+
+describe('several studios in one deployment', () => {
+  it("each lead is served with its own studio's questions, currency and deposit", () => {
+    const base = demoStudioConfig.studios[0]!;
+    const second = {
+      ...base,
+      id: 'harbour',
+      name: 'Harbour Ink',
+      whatsapp: { phoneNumberId: '110000000000002' },
+      currency: 'EUR',
+      questions: [
+        { id: 'idea' as const, prompt: 'What would you like?' },
+        { id: 'budget' as const, prompt: 'And your budget?' },
+      ],
+      deposit: { ...base.deposit, amount: 7000 },
+    };
+    const d = new LeadDriver({ studios: [base, second] }, 'harbour');
+    for (const body of ['hallo', 'A lighthouse', '300']) d.text(body);
+    expect(d.take()).toEqual([
+      ['in', 'hallo'],
+      [
+        'out',
+        "Hi Alex! Thanks for getting in touch with Harbour Ink. I'll ask you a few quick questions.\n\nWhat would you like?",
+      ],
+      ['in', 'A lighthouse'],
+      ['out', 'And your budget?'],
+      ['in', '300'],
+      [
+        'out',
+        "Thanks! Here's a summary of your request:\n• Idea: A lighthouse\n• Budget: €300.00\nThe artist will review it and get back to you here soon.",
+      ],
+      ['artist', expect.stringContaining('approval: New tattoo request from Alex')],
+    ]);
+    expect(d.status).toBe('PENDING_APPROVAL');
+    d.control({ type: 'artist.approve' });
+    expect(d.effects[0]).toMatchObject({
+      type: 'effect.deposit.create_checkout',
+      studioId: 'harbour',
+      amount: 7000,
+      currency: 'EUR',
+    });
+  });
+});

@@ -6,7 +6,7 @@ import { parseSlotChoice } from '../parsers/index.ts';
 import type { Slot } from './lead-context.ts';
 import { inboundText } from './questions.ts';
 import { computeSlotOffers, slotLabel } from './slot-offers.ts';
-import { text, type Turn } from './turn.ts';
+import { text, type TemplateKind, type Turn } from './turn.ts';
 
 const TITLE_MAX = 24;
 
@@ -25,7 +25,7 @@ function offersMessage(turn: Turn, lead: string): OutboundMessage {
 }
 
 /** Computes fresh offers from `at`, excluding known-taken slots, and sends them. */
-export function offerSlots(turn: Turn, lead = ''): void {
+export function offerSlots(turn: Turn, lead = '', template: TemplateKind = 'resume'): void {
   const offered = computeSlotOffers(turn.studio, turn.at, turn.context.slots.taken);
   turn.update({ slots: { ...turn.context.slots, offered, chosen: null } });
   if (offered.length === 0) {
@@ -33,7 +33,7 @@ export function offerSlots(turn: Turn, lead = ''): void {
     turn.notifyArtist('info', `${turn.context.name ?? 'A lead'} has paid but no free slots were found.`);
     return;
   }
-  turn.say([offersMessage(turn, lead)]);
+  turn.say([offersMessage(turn, lead)], template);
 }
 
 /** The offer the lead picked: a button reply (`slot:<start>`) or a number in text. */

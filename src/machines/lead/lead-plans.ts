@@ -80,7 +80,7 @@ export const plans = {
     turn.fired('reminder');
     if (turn.context.reminded) return;
     turn.update({ reminded: true });
-    offerSlots(turn, 'Just checking in! ');
+    offerSlots(turn, 'Just checking in! ', 'reminder');
   },
   goStale: (turn) => turn.fired('stale'),
   qualifyingMessage: whenMessage(handleQualifyingMessage),
