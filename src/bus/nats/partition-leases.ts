@@ -1,4 +1,4 @@
-// Partition ownership. Every leaseMs/3 a worker renews its presence and its leases, computes its fair share
+// Partition ownership. Every leaseMs/4 a worker renews its presence and its leases, computes its fair share
 // from the live workers, releases partitions beyond it (after its consumer has stopped and in-flight work
 // settled) and claims free or expired ones within it. A lease whose renewal has not succeeded for 3/4 of
 // leaseMs is given up locally (consumer stopped) before any other worker may take it at leaseMs; the
