@@ -1,8 +1,8 @@
 // The single-node bus, backed by the `inbox` table: publish = insert (accepted means committed,
 // invariant 6; the message id dedupes), consume = one loop per partition delivering rows in seq order,
 // ack = delete the row, nak = leave it (the partition pauses for the nak delay, so order is kept).
-// Publishing wakes the partition's loop at once; polling is the fallback (rows left from a previous run
-// are delivered on start).
+// Concurrent publishes share one multi-row insert. Publishing wakes the partition's loop at once;
+// polling is the fallback (rows left from a previous run are delivered on start).
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { partitionOf } from '../domain/ids.ts';
@@ -11,6 +11,7 @@ import { silentLogger } from '../observability/logger.ts';
 import type { Db } from '../persistence/database.ts';
 import type { Bus, BusStatus, Delivery, DeliveryHandler, PublishResult } from './bus.ts';
 import { AckBatcher } from './in-process/ack-batcher.ts';
+import { PublishBatcher } from './in-process/publish-batcher.ts';
 import { WakeSignal } from './in-process/wake-signal.ts';
 
 export interface InProcessBusOptions {
@@ -33,6 +34,7 @@ export function createInProcessBus(options: InProcessBusOptions): Bus {
   const nakPauseMs = options.nakPauseMs ?? 50;
   const acks = new AckBatcher(db);
   const signals = Array.from({ length: partitions }, () => new WakeSignal());
+  const publisher = new PublishBatcher(db, (partition) => signals[partition]?.notify());
   const deliveryCounts = new Map<number, number>();
   const listeners = new Set<(owned: readonly number[]) => void>();
   let owned: number[] = [];
@@ -102,24 +104,8 @@ export function createInProcessBus(options: InProcessBusOptions): Bus {
   return {
     mode: 'single',
     partitions,
-    async publish(envelope: Envelope): Promise<PublishResult> {
-      const partition = partitionOf(envelope.leadId, partitions);
-      const inserted = await sql<{ seq: string }>`
-        insert into inbox (message_id, lead_id, partition, envelope)
-        values (${envelope.id}, ${envelope.leadId}, ${partition}, ${JSON.stringify(envelope)}::jsonb)
-        on conflict (message_id) do nothing
-        returning seq`.execute(db);
-      const row = inserted.rows[0];
-      if (row) {
-        signals[partition]?.notify();
-        return { duplicate: false, seq: Number(row.seq) };
-      }
-      const existing = await db
-        .selectFrom('inbox')
-        .select('seq')
-        .where('message_id', '=', envelope.id)
-        .executeTakeFirst();
-      return { duplicate: true, seq: existing ? Number(existing.seq) : 0 };
+    publish(envelope: Envelope): Promise<PublishResult> {
+      return publisher.publish(envelope, partitionOf(envelope.leadId, partitions));
     },
     async startConsuming(handler: DeliveryHandler): Promise<void> {
       if (consuming) throw new Error('already consuming');

@@ -74,3 +74,28 @@ describe('in-process bus', () => {
     }
   });
 });
+
+describe('in-process bus publishing', () => {
+  it('concurrent publishes (with repeated ids) are each accepted once, in call order', async () => {
+    const t = await createTestDatabase();
+    const bus = createInProcessBus({ db: t.db, partitions: 1 });
+    try {
+      const envelopes = Array.from({ length: 50 }, (_, i) =>
+        makeEnvelope({ leadId: 'ld_pub', event: { value: i } }),
+      );
+      const results = await Promise.all(
+        [...envelopes, envelopes[3]!, envelopes[7]!].map((e) => bus.publish(e)),
+      );
+      expect(results.filter((r) => r.duplicate)).toHaveLength(2);
+      expect(results.slice(0, 50).every((r) => !r.duplicate)).toBe(true);
+      const seqs = results.slice(0, 50).map((r) => r.seq);
+      expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+      expect(results[50]?.seq).toBe(results[3]?.seq);
+      const rows = await t.db.selectFrom('inbox').select('message_id').orderBy('seq').execute();
+      expect(rows.map((r) => r.message_id)).toEqual(envelopes.map((e) => e.id));
+    } finally {
+      await bus.close();
+      await t.drop();
+    }
+  });
+});
