@@ -1,0 +1,246 @@
+// The outside world of the black-box contract test: the real `leadline start` as a child process, and an
+// HTTP client that talks to it the way Meta, Stripe, an artist's phone and an admin do. Nothing here
+// imports application code; only the fake provider servers and the test database helper are shared.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import Stripe from 'stripe';
+import type { LeadView } from '../../src/persistence/queries/leads.ts';
+import { webhook } from '../gateway/whatsapp-fixtures.ts';
+
+export const secrets = {
+  admin: 'bb-admin-key',
+  appSecret: 'bb-app-secret',
+  verifyToken: 'bb-verify-token',
+  accessToken: 'bb-access-token',
+  stripeKey: 'sk_test_blackbox',
+  stripeWebhook: 'whsec_blackbox',
+  actionLinks: 'bb-action-link-secret',
+};
+
+export const DEMO_ARTIST_DIGITS = '447700900001';
+
+// Variables of the test runner's environment that would point the child somewhere else.
+const INHERITED_BUT_NOT_OURS = ['DATABASE_URL', 'NATS_URL', 'LEADLINE_CONFIG', 'NODE_OPTIONS', 'VITEST'];
+
+export interface RunningGateway {
+  base: string;
+  output(): string;
+  stop(): Promise<number | null>;
+}
+
+export async function startLeadline(options: {
+  port: number;
+  databaseUrl: string;
+  graphUrl: string;
+  stripeUrl: string;
+}): Promise<RunningGateway> {
+  const home = await mkdtemp(path.join(os.tmpdir(), 'leadline-blackbox-'));
+  const base = `http://127.0.0.1:${options.port}`;
+  const inherited = Object.entries(process.env).filter(
+    ([name]) => !INHERITED_BUT_NOT_OURS.includes(name) && !name.startsWith('VITEST_'),
+  );
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [path.resolve(import.meta.dirname, '../../bin/leadline.js'), 'start'],
+    {
+      cwd: home,
+      env: {
+        ...Object.fromEntries(inherited),
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'warn',
+        HOST: '127.0.0.1',
+        PORT: String(options.port),
+        LEADLINE_HOME: home,
+        LEADLINE_PROBE_INTERVAL: '0',
+        DATABASE_URL: options.databaseUrl,
+        ADMIN_API_KEY: secrets.admin,
+        WHATSAPP_APP_SECRET: secrets.appSecret,
+        WHATSAPP_VERIFY_TOKEN: secrets.verifyToken,
+        WHATSAPP_ACCESS_TOKEN: secrets.accessToken,
+        WHATSAPP_API_BASE_URL: options.graphUrl,
+        STRIPE_SECRET_KEY: secrets.stripeKey,
+        STRIPE_WEBHOOK_SECRET: secrets.stripeWebhook,
+        STRIPE_API_BASE_URL: options.stripeUrl,
+        ACTION_LINK_SECRET: secrets.actionLinks,
+        PUBLIC_BASE_URL: base,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    const code = await exited;
+    await rm(home, { recursive: true, force: true });
+    return code;
+  };
+  try {
+    await eventually(
+      'GET /readyz to answer 200',
+      async () => {
+        if (child.exitCode !== null) throw new Error(`leadline start exited early:\n${output}`);
+        const response = await fetch(`${base}/readyz`).catch(() => undefined);
+        return response?.status === 200;
+      },
+      30_000,
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { base, output: () => output, stop };
+}
+
+/** Polls `probe` until it returns something truthy; fails with `what` after the deadline. */
+export async function eventually<T>(
+  what: string,
+  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`, { cause: lastError });
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** The Lead of CONTRACT §3 (a type only: nothing of the application runs in this process). */
+export type Lead = LeadView;
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  json: unknown;
+  text: string;
+}
+
+async function reply(response: Response): Promise<Reply> {
+  const text = await response.text();
+  let json: unknown = undefined;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // not JSON (handshake challenge, HTML pages, Prometheus text)
+  }
+  return { status: response.status, headers: response.headers, json, text };
+}
+
+let messageCounter = 0;
+
+export function newWamid(): string {
+  return `wamid.HBgM${randomBytes(8).toString('hex').toUpperCase()}${++messageCounter}`;
+}
+
+export function textMessage(body: string, id = newWamid()): Record<string, unknown> {
+  return { id, type: 'text', text: { body } };
+}
+
+/** A webhook exactly as Meta's Cloud API sends it for inbound messages from one person. */
+export function whatsappWebhook(
+  fromDigits: string,
+  messages: Record<string, unknown>[],
+  name = 'Ada Lovelace',
+) {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  return webhook({
+    contacts: [{ profile: { name }, wa_id: fromDigits }],
+    messages: messages.map((message) => ({ from: fromDigits, timestamp, ...message })),
+  });
+}
+
+export function hubSignature(raw: string, secret = secrets.appSecret): string {
+  return `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
+}
+
+const stripe = new Stripe(secrets.stripeKey);
+
+/** A Stripe event envelope around `object`, as Stripe's webhooks deliver it. */
+export function stripeEvent(type: string, object: Record<string, unknown>) {
+  return {
+    id: `evt_${randomBytes(12).toString('hex')}`,
+    object: 'event',
+    api_version: '2025-01-27.acacia',
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    type,
+    data: { object },
+  };
+}
+
+export function client(base: string) {
+  const adminHeaders = (auth: 'key' | 'bearer' | 'none', extra: Record<string, string>) => ({
+    ...(auth === 'key' ? { 'x-api-key': secrets.admin } : {}),
+    ...(auth === 'bearer' ? { authorization: `Bearer ${secrets.admin}` } : {}),
+    ...extra,
+  });
+  const api = {
+    get: async (url: string, headers: Record<string, string> = {}, method = 'GET') =>
+      reply(await fetch(`${base}${url}`, { method, headers })),
+    admin: async (
+      url: string,
+      init: { auth?: 'key' | 'bearer' | 'none'; body?: unknown; headers?: Record<string, string> } = {},
+    ) =>
+      reply(
+        await fetch(`${base}${url}`, {
+          method: init.body === undefined ? 'GET' : 'POST',
+          headers: adminHeaders(init.auth ?? 'key', {
+            ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+            ...init.headers,
+          }),
+          ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+        }),
+      ),
+    postWhatsapp: async (
+      payload: unknown,
+      options: { signature?: string | null; headers?: Record<string, string> } = {},
+    ) => {
+      const raw = JSON.stringify(payload);
+      const signature = options.signature === undefined ? hubSignature(raw) : options.signature;
+      return reply(
+        await fetch(`${base}/webhooks/whatsapp`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(signature === null ? {} : { 'x-hub-signature-256': signature }),
+            ...options.headers,
+          },
+          body: raw,
+        }),
+      );
+    },
+    postStripe: async (event: unknown, signature?: string) => {
+      const raw = JSON.stringify(event);
+      const header =
+        signature ??
+        stripe.webhooks.generateTestHeaderString({ payload: raw, secret: secrets.stripeWebhook });
+      return reply(
+        await fetch(`${base}/webhooks/stripe`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'stripe-signature': header },
+          body: raw,
+        }),
+      );
+    },
+    leadByPhone: async (phone: string): Promise<Lead | undefined> => {
+      const found = await api.admin(`/admin/leads?phone=${encodeURIComponent(phone)}`);
+      return (found.json as { leads: Lead[] }).leads[0];
+    },
+  };
+  return api;
+}
