@@ -2,7 +2,7 @@
 // (unnest) instead of per-message round trips. Fenced (invariant 1): every lead update carries the version
 // it was computed from; if any lead's row moved on (or a "new" lead already exists) the whole transaction
 // throws FencingConflict and rolls back, and the host falls back to per-lead commits.
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Tx } from '../persistence/database.ts';
 import type { LeadWrites } from './lead-writes.ts';
 
@@ -17,33 +17,37 @@ export class FencingConflict extends Error {
 
 const json = (value: unknown): string => JSON.stringify(value);
 
-async function writeLeads(tx: Tx, all: readonly LeadWrites[]): Promise<void> {
-  const updates = all.filter((w) => w.lead !== null && w.lead.expectedVersion !== null);
-  const inserts = all.filter((w) => w.lead !== null && w.lead.expectedVersion === null);
-  const won = new Set<string>();
-  const columns = (ws: LeadWrites[]) => {
-    const pick = <T>(f: (w: LeadWrites & { lead: NonNullable<LeadWrites['lead']> }) => T): T[] =>
-      ws.map((w) => f(w as LeadWrites & { lead: NonNullable<LeadWrites['lead']> }));
-    return {
-      id: pick((w) => w.leadId),
-      actorType: pick((w) => w.actorType),
-      studioId: pick((w) => w.studioId),
-      expected: pick((w) => String(w.lead.expectedVersion ?? 0)),
-      version: pick((w) => String(w.lead.newVersion)),
-      snapshot: pick((w) => json(w.lead.persisted)),
-      machineId: pick((w) => w.lead.machineId),
-      machineVersion: pick((w) => w.lead.machineVersion),
-      status: pick((w) => w.lead.projection.status),
-      step: pick((w) => w.lead.projection.step),
-      answers: pick((w) => json(w.lead.projection.answers)),
-      phone: pick((w) => w.lead.projection.phone),
-      name: pick((w) => w.lead.projection.name),
-      lastInbound: pick((w) => w.lead.projection.lastInboundAt),
-    };
+type WithLead = LeadWrites & { lead: NonNullable<LeadWrites['lead']> };
+
+function leadColumns(ws: readonly WithLead[]) {
+  const pick = <T>(f: (w: WithLead) => T): T[] => ws.map(f);
+  return {
+    id: pick((w) => w.leadId),
+    actorType: pick((w) => w.actorType),
+    studioId: pick((w) => w.studioId),
+    expected: pick((w) => String(w.lead.expectedVersion ?? 0)),
+    version: pick((w) => String(w.lead.newVersion)),
+    snapshot: pick((w) => json(w.lead.persisted)),
+    machineId: pick((w) => w.lead.machineId),
+    machineVersion: pick((w) => w.lead.machineVersion),
+    status: pick((w) => w.lead.projection.status),
+    step: pick((w) => w.lead.projection.step),
+    answers: pick((w) => json(w.lead.projection.answers)),
+    phone: pick((w) => w.lead.projection.phone),
+    name: pick((w) => w.lead.projection.name),
+    lastInbound: pick((w) => w.lead.projection.lastInboundAt),
   };
+}
+
+/** Fenced update of existing leads and insert of new ones; both return the ids that won. */
+function leadStatements(all: readonly LeadWrites[]): { fragments: RawBuilder<unknown>[]; leads: WithLead[] } {
+  const leads = all.filter((w): w is WithLead => w.lead !== null);
+  const updates = leads.filter((w) => w.lead.expectedVersion !== null);
+  const inserts = leads.filter((w) => w.lead.expectedVersion === null);
+  const fragments: RawBuilder<unknown>[] = [];
   if (updates.length > 0) {
-    const c = columns(updates);
-    const result = await sql<{ id: string }>`
+    const c = leadColumns(updates);
+    fragments.push(sql`
       update leads as l set
         version = v.version, snapshot = v.snapshot, machine_id = v.machine_id,
         machine_version = v.machine_version, status = v.status, step = v.step, answers = v.answers,
@@ -55,12 +59,11 @@ async function writeLeads(tx: Tx, all: readonly LeadWrites[]): Promise<void> {
         as v(id, expected, version, snapshot, machine_id, machine_version, status, step, answers, phone, name,
           last_inbound_at)
       where l.id = v.id and l.version = v.expected
-      returning l.id`.execute(tx);
-    for (const row of result.rows) won.add(row.id);
+      returning l.id`);
   }
   if (inserts.length > 0) {
-    const c = columns(inserts);
-    const result = await sql<{ id: string }>`
+    const c = leadColumns(inserts);
+    fragments.push(sql`
       insert into leads (id, actor_type, studio_id, version, snapshot, machine_id, machine_version, status,
         step, answers, phone, name, last_inbound_at)
       select * from unnest(${c.id}::text[], ${c.actorType}::text[], ${c.studioId}::text[],
@@ -68,26 +71,24 @@ async function writeLeads(tx: Tx, all: readonly LeadWrites[]): Promise<void> {
         ${c.status}::text[], ${c.step}::text[], ${c.answers}::jsonb[], ${c.phone}::text[], ${c.name}::text[],
         ${c.lastInbound}::timestamptz[])
       on conflict (id) do nothing
-      returning id`.execute(tx);
-    for (const row of result.rows) won.add(row.id);
+      returning id`);
   }
-  const lost = [...updates, ...inserts].filter((w) => !won.has(w.leadId)).map((w) => w.leadId);
-  if (lost.length > 0) throw new FencingConflict(lost);
+  return { fragments, leads };
 }
 
-async function writeProcessed(tx: Tx, all: readonly LeadWrites[]): Promise<void> {
+function processedInsert(all: readonly LeadWrites[]): RawBuilder<unknown> | null {
   const rows = all.flatMap((w) => w.processed.map((p) => ({ leadId: w.leadId, ...p })));
-  if (rows.length === 0) return;
-  await sql`
+  if (rows.length === 0) return null;
+  return sql`
     insert into processed_messages (lead_id, message_id, lead_version)
     select * from unnest(${rows.map((r) => r.leadId)}::text[], ${rows.map((r) => r.messageId)}::text[],
-      ${rows.map((r) => String(r.version))}::bigint[])`.execute(tx);
+      ${rows.map((r) => String(r.version))}::bigint[])`;
 }
 
-async function writeTranscript(tx: Tx, all: readonly LeadWrites[]): Promise<void> {
+function transcriptInsert(all: readonly LeadWrites[]): RawBuilder<unknown> | null {
   const rows = all.flatMap((w) => w.transcript.map((t) => ({ leadId: w.leadId, ...t })));
-  if (rows.length === 0) return;
-  await sql`
+  if (rows.length === 0) return null;
+  return sql`
     insert into transcript (lead_id, direction, kind, text, data, provider_message_id, outbox_id, at)
     select lead_id, direction, kind, text, data, provider_message_id, outbox_id, at
     from unnest(${rows.map((r) => r.leadId)}::text[], ${rows.map((r) => r.direction)}::text[],
@@ -96,20 +97,20 @@ async function writeTranscript(tx: Tx, all: readonly LeadWrites[]): Promise<void
       ${rows.map((r) => r.providerMessageId)}::text[], ${rows.map((r) => r.outboxId)}::uuid[],
       ${rows.map((r) => r.at)}::timestamptz[])
       with ordinality as t(lead_id, direction, kind, text, data, provider_message_id, outbox_id, at, n)
-    order by n`.execute(tx);
+    order by n`;
 }
 
-async function writeOutbox(tx: Tx, all: readonly LeadWrites[]): Promise<void> {
+function outboxInsert(all: readonly LeadWrites[]): RawBuilder<unknown> | null {
   const rows = all.flatMap((w) => w.outbox.map((o) => ({ leadId: w.leadId, ...o })));
-  if (rows.length === 0) return;
+  if (rows.length === 0) return null;
   // `seq` (bigserial) orders a lead's effects for the relay: insert in emission order.
-  await sql`
+  return sql`
     insert into outbox (id, lead_id, kind, payload, trace_id)
     select id, lead_id, kind, payload, trace_id
     from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.leadId)}::text[],
       ${rows.map((r) => r.kind)}::text[], ${rows.map((r) => json(r.payload))}::jsonb[],
       ${rows.map((r) => r.traceId)}::text[]) with ordinality as o(id, lead_id, kind, payload, trace_id, n)
-    order by n`.execute(tx);
+    order by n`;
 }
 
 async function writeTimers(tx: Tx, all: readonly LeadWrites[]): Promise<void> {
@@ -136,17 +137,17 @@ async function writeTimers(tx: Tx, all: readonly LeadWrites[]): Promise<void> {
   }
 }
 
-async function writeSystemEvents(tx: Tx, all: readonly LeadWrites[]): Promise<void> {
+function systemEventsInsert(all: readonly LeadWrites[]): RawBuilder<unknown> | null {
   const rows = all.flatMap((w) => w.systemEvents);
-  if (rows.length === 0) return;
-  await sql`
+  if (rows.length === 0) return null;
+  return sql`
     insert into system_events (level, type, lead_id, payload, at)
     select level, type, lead_id, payload, coalesce(at, now())
     from unnest(${rows.map((r) => r.level)}::text[], ${rows.map((r) => r.type)}::text[],
       ${rows.map((r) => r.leadId ?? null)}::text[], ${rows.map((r) => json(r.payload ?? {}))}::jsonb[],
       ${rows.map((r) => r.at?.toISOString() ?? null)}::timestamptz[])
       with ordinality as e(level, type, lead_id, payload, at, n)
-    order by n`.execute(tx);
+    order by n`;
 }
 
 async function writeDeliveries(tx: Tx, all: readonly LeadWrites[]): Promise<void> {
@@ -167,18 +168,7 @@ async function writeDeliveries(tx: Tx, all: readonly LeadWrites[]): Promise<void
   );
 }
 
-async function writeRetries(tx: Tx, all: readonly LeadWrites[]): Promise<void> {
-  const park = all.flatMap((w) => w.park.map((p) => ({ leadId: w.leadId, ...p })));
-  if (park.length > 0) {
-    await sql`
-      insert into lead_retries (lead_id, message_id, envelope, attempts, last_error, next_attempt_at)
-      select lead_id, message_id, envelope, attempts, last_error, next_attempt_at
-      from unnest(${park.map((p) => p.leadId)}::text[], ${park.map((p) => p.messageId)}::text[],
-        ${park.map((p) => json(p.envelope))}::jsonb[], ${park.map((p) => p.attempts)}::int[],
-        ${park.map((p) => p.lastError)}::text[], ${park.map((p) => p.nextAttemptAt.toISOString())}::timestamptz[])
-        with ordinality as r(lead_id, message_id, envelope, attempts, last_error, next_attempt_at, n)
-      order by n`.execute(tx);
-  }
+async function writeRetryProgress(tx: Tx, all: readonly LeadWrites[]): Promise<void> {
   const done = all.flatMap((w) => w.retriesDone);
   if (done.length > 0) await sql`delete from lead_retries where seq = any(${done}::bigint[])`.execute(tx);
   for (const w of all) {
@@ -193,24 +183,65 @@ async function writeRetries(tx: Tx, all: readonly LeadWrites[]): Promise<void> {
       .where('seq', '=', w.retryHead.seq)
       .execute();
   }
+}
+
+function parkInsert(all: readonly LeadWrites[]): RawBuilder<unknown> | null {
+  const park = all.flatMap((w) => w.park.map((p) => ({ leadId: w.leadId, ...p })));
+  if (park.length === 0) return null;
+  return sql`
+      insert into lead_retries (lead_id, message_id, envelope, attempts, last_error, next_attempt_at)
+      select lead_id, message_id, envelope, attempts, last_error, next_attempt_at
+      from unnest(${park.map((p) => p.leadId)}::text[], ${park.map((p) => p.messageId)}::text[],
+        ${park.map((p) => json(p.envelope))}::jsonb[], ${park.map((p) => p.attempts)}::int[],
+        ${park.map((p) => p.lastError)}::text[], ${park.map((p) => p.nextAttemptAt.toISOString())}::timestamptz[])
+        with ordinality as r(lead_id, message_id, envelope, attempts, last_error, next_attempt_at, n)
+      order by n`;
+}
+
+function deadLettersInsert(all: readonly LeadWrites[]): RawBuilder<unknown> | null {
   const dead = all.flatMap((w) => w.deadLetters.map((d) => ({ leadId: w.leadId, ...d })));
-  if (dead.length > 0) {
-    await sql`
+  if (dead.length === 0) return null;
+  return sql`
       insert into dead_letters (id, lead_id, message_id, envelope, error, attempts)
       select * from unnest(${dead.map((d) => d.id)}::uuid[], ${dead.map((d) => d.leadId)}::text[],
         ${dead.map((d) => d.messageId)}::text[], ${dead.map((d) => json(d.envelope))}::jsonb[],
-        ${dead.map((d) => d.error)}::text[], ${dead.map((d) => d.attempts)}::int[])`.execute(tx);
-  }
+        ${dead.map((d) => d.error)}::text[], ${dead.map((d) => d.attempts)}::int[])`;
 }
 
-/** Writes every lead's changes inside `tx`; throws FencingConflict (roll back!) when a lead lost its race. */
+/**
+ * Writes every lead's changes inside `tx`; throws FencingConflict (roll back!) when a lead lost its race.
+ * Leads, processed ids, transcript, outbox, system events, parked messages and dead letters go in ONE
+ * statement (data-modifying CTEs on different tables); timers, delivery statuses and retry progress,
+ * which may touch rows written earlier in the same commit, follow as separate statements.
+ */
 export async function commitWrites(tx: Tx, all: readonly LeadWrites[]): Promise<void> {
-  await writeLeads(tx, all);
-  await writeProcessed(tx, all);
-  await writeTranscript(tx, all);
-  await writeOutbox(tx, all);
+  const { fragments, leads } = leadStatements(all);
+  const inserts = [
+    processedInsert(all),
+    transcriptInsert(all),
+    outboxInsert(all),
+    systemEventsInsert(all),
+    parkInsert(all),
+    deadLettersInsert(all),
+  ].filter((f): f is RawBuilder<unknown> => f !== null);
+  const ctes = [
+    ...fragments.map((f, n) => sql`${sql.raw(`won${n}`)} as (${f})`),
+    ...inserts.map((f, n) => sql`${sql.raw(`w${n}`)} as (${f} returning 1)`),
+  ];
+  if (ctes.length > 0) {
+    const wonSelect =
+      fragments.length === 0
+        ? sql`select null::text as id where false`
+        : sql.join(
+            fragments.map((_, n) => sql`select id from ${sql.raw(`won${n}`)}`),
+            sql` union all `,
+          );
+    const result = await sql<{ id: string | null }>`with ${sql.join(ctes, sql`, `)} ${wonSelect}`.execute(tx);
+    const won = new Set(result.rows.map((r) => r.id));
+    const lost = leads.filter((w) => !won.has(w.leadId)).map((w) => w.leadId);
+    if (lost.length > 0) throw new FencingConflict(lost);
+  }
   await writeTimers(tx, all);
-  await writeSystemEvents(tx, all);
   await writeDeliveries(tx, all);
-  await writeRetries(tx, all);
+  await writeRetryProgress(tx, all);
 }
