@@ -1,7 +1,8 @@
 // The single-node bus, backed by the `inbox` table: publish = insert (accepted means committed,
-// invariant 6; the message id dedupes), consume = one loop per partition delivering rows in seq order,
-// ack = delete the row, nak = leave it (the partition pauses for the nak delay, so order is kept).
-// Concurrent publishes share one multi-row insert. Publishing wakes the partition's loop at once;
+// invariant 6; the message id dedupes), consume = a few loops, each over a fixed group of partitions,
+// delivering rows in seq order (a batch may hold several partitions: fewer, larger batches amortise the
+// host's per-batch round trips), ack = delete the row, nak = leave it (the loop pauses for the nak delay,
+// so order is kept). Concurrent publishes share one multi-row insert. Publishing wakes the loop at once;
 // polling is the fallback (rows left from a previous run are delivered on start).
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
@@ -20,6 +21,8 @@ export interface InProcessBusOptions {
   logger?: Logger;
   /** Fallback poll when nothing wakes a partition (default 1000 ms). */
   pollIntervalMs?: number;
+  /** Consumer loops; partition p belongs to loop p % consumers (default 2, at most `partitions`). */
+  consumers?: number;
   /** Rows per delivered batch (default 200). */
   batchSize?: number;
   /** Pause after a nak without delay, so a failing batch is not spun hot (default 50 ms). */
@@ -33,8 +36,9 @@ export function createInProcessBus(options: InProcessBusOptions): Bus {
   const batchSize = options.batchSize ?? 200;
   const nakPauseMs = options.nakPauseMs ?? 50;
   const acks = new AckBatcher(db);
-  const signals = Array.from({ length: partitions }, () => new WakeSignal());
-  const publisher = new PublishBatcher(db, (partition) => signals[partition]?.notify());
+  const consumers = Math.max(1, Math.min(partitions, options.consumers ?? 2));
+  const signals = Array.from({ length: consumers }, () => new WakeSignal());
+  const publisher = new PublishBatcher(db, (partition) => signals[partition % consumers]?.notify());
   const deliveryCounts = new Map<number, number>();
   const listeners = new Set<(owned: readonly number[]) => void>();
   let owned: number[] = [];
@@ -46,11 +50,10 @@ export function createInProcessBus(options: InProcessBusOptions): Bus {
     for (const listener of listeners) listener(owned);
   };
 
-  async function deliverOnce(partition: number, handler: DeliveryHandler): Promise<number | 'empty'> {
-    const rows = await sql<{ seq: string; envelope: Envelope }>`
-      select seq, envelope from inbox where partition = ${partition} order by seq limit ${batchSize}`.execute(
-      db,
-    );
+  async function deliverOnce(group: readonly number[], handler: DeliveryHandler): Promise<number | 'empty'> {
+    const rows = await sql<{ seq: string; partition: number; envelope: Envelope }>`
+      select seq, partition, envelope from inbox where partition = any(${group}::int[])
+      order by seq limit ${batchSize}`.execute(db);
     if (rows.rows.length === 0) return 'empty';
     let pauseMs = 0;
     const deliveries: Delivery[] = rows.rows.map((row) => {
@@ -60,7 +63,7 @@ export function createInProcessBus(options: InProcessBusOptions): Bus {
       let settled = false;
       return {
         envelope: row.envelope,
-        partition,
+        partition: row.partition,
         seq,
         deliveryCount: count,
         ack: async () => {
@@ -81,15 +84,16 @@ export function createInProcessBus(options: InProcessBusOptions): Bus {
     return pauseMs;
   }
 
-  async function loop(partition: number, handler: DeliveryHandler): Promise<void> {
-    const signal = signals[partition] ?? new WakeSignal();
+  async function loop(index: number, handler: DeliveryHandler): Promise<void> {
+    const signal = signals[index] ?? new WakeSignal();
+    const group = Array.from({ length: partitions }, (_, p) => p).filter((p) => p % consumers === index);
     while (consuming) {
       try {
-        const result = await deliverOnce(partition, handler);
+        const result = await deliverOnce(group, handler);
         if (result === 'empty') await signal.wait(pollIntervalMs);
         else if (result > 0) await pause(signal, result);
       } catch (error) {
-        logger.error({ err: error, partition }, 'in-process bus delivery failed');
+        logger.error({ err: error, partitions: group }, 'in-process bus delivery failed');
         await signal.wait(pollIntervalMs);
       }
     }
@@ -110,7 +114,7 @@ export function createInProcessBus(options: InProcessBusOptions): Bus {
     async startConsuming(handler: DeliveryHandler): Promise<void> {
       if (consuming) throw new Error('already consuming');
       consuming = true;
-      loops = Array.from({ length: partitions }, (_, p) => loop(p, handler));
+      loops = Array.from({ length: consumers }, (_, i) => loop(i, handler));
       setOwned(Array.from({ length: partitions }, (_, p) => p));
       return Promise.resolve();
     },
