@@ -61,6 +61,18 @@ export class ActorCache {
     return evicted;
   }
 
+  /** Evicts every actor matching `predicate` (e.g. leads of partitions this node no longer owns). */
+  evictWhere(predicate: (actor: CachedActor) => boolean): number {
+    let evicted = 0;
+    for (const [leadId, actor] of this.#actors) {
+      if (!predicate(actor)) continue;
+      this.#actors.delete(leadId);
+      evicted++;
+    }
+    if (evicted > 0) this.#onSize(this.#actors.size);
+    return evicted;
+  }
+
   clear(): void {
     this.#actors.clear();
     this.#onSize(0);

@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type { Bus, Delivery } from '../bus/bus.ts';
 import type { Envelope } from '../domain/envelope.ts';
+import { partitionOf } from '../domain/ids.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { silentLogger } from '../observability/logger.ts';
 import type { Db } from '../persistence/database.ts';
@@ -184,9 +185,13 @@ export function createActorHost(options: ActorHostOptions): ActorHost {
     processDueRetries,
     passivateIdle,
     async start() {
-      unsubscribePartitions = bus.onPartitionsChanged((owned) =>
-        store.send({ type: 'partitionsChanged', owned }),
-      );
+      unsubscribePartitions = bus.onPartitionsChanged((owned) => {
+        store.send({ type: 'partitionsChanged', owned });
+        // Another node now writes the leads of partitions we lost: drop their cached actors (memory; the
+        // fenced commit would catch a stale one anyway).
+        const mine = new Set(owned);
+        cache.evictWhere((actor) => !mine.has(partitionOf(actor.leadId, bus.partitions)));
+      });
       await bus.startConsuming(handle);
       store.send({ type: 'partitionsChanged', owned: bus.status().ownedPartitions });
       const retryPollMs =
