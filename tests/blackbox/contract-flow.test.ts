@@ -75,11 +75,15 @@ async function say(digits: string, text: string): Promise<Lead> {
   });
 }
 
-async function waitForStatus(digits: string, status: string): Promise<Lead> {
-  return eventually(`lead +${digits} to be ${status}`, async () => {
-    const lead = await api.leadByPhone(`+${digits}`);
-    return lead?.status === status ? lead : undefined;
-  });
+async function waitForStatus(digits: string, status: string, timeoutMs = 10_000): Promise<Lead> {
+  return eventually(
+    `lead +${digits} to be ${status}`,
+    async () => {
+      const lead = await api.leadByPhone(`+${digits}`);
+      return lead?.status === status ? lead : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 async function systemEvents(query: string): Promise<{ type: string; leadId: string | null }[]> {
@@ -394,6 +398,50 @@ describe('black-box: the real gateway over HTTP', () => {
     await eventually('the artist told', () =>
       sendsTo(DEMO_ARTIST_DIGITS).some((s) => sendText(s).includes(`+${digits}`)),
     );
+  });
+
+  async function toPendingApproval(digits: string): Promise<Lead> {
+    for (const text of ['Hi', 'A swallow', 'calf', '8x8cm', 'traditional', 'none', '£250'])
+      await say(digits, text);
+    return waitForStatus(digits, 'PENDING_APPROVAL');
+  }
+
+  // Violation (QA report): the first offers come from the machine alone, which knows no other lead's
+  // bookings, so a slot booked earlier (by the happy-path lead above) is offered again. Flip to it(...) once fixed.
+  it.fails('slot offers leave out slots other leads have already booked', async () => {
+    const toOffers = async (digits: string) => {
+      const lead = await toPendingApproval(digits);
+      for (const type of ['artist.approve', 'deposit.mark_paid']) {
+        expect((await api.admin(`/admin/leads/${lead.id}/events`, { body: { type } })).status).toBe(202);
+        await waitForStatus(digits, type === 'artist.approve' ? 'AWAITING_DEPOSIT' : 'BOOKING');
+      }
+      const offers = await eventually('slot offers', () =>
+        sendsTo(digits).find((s) => /\n1\. /.test(sendText(s))),
+      );
+      return sendText(offers);
+    };
+    const first = newPhoneDigits();
+    const bookedSlot = /\n1\. ([^\n]+)/.exec(await toOffers(first))?.[1] ?? 'no offer';
+    await say(first, '1');
+    await waitForStatus(first, 'BOOKED');
+    expect(await toOffers(newPhoneDigits())).not.toContain(bookedSlot);
+  });
+
+  // Violation (QA report): an artist approval while the lead is opted out consumes the link and shows
+  // "Approved", but is lost: after START the lead is back in PENDING_APPROVAL. Flip to it(...) once fixed.
+  it.fails('an approval made while the lead is opted out takes effect when they come back', async () => {
+    const digits = newPhoneDigits();
+    await toPendingApproval(digits);
+    const message = await eventually('the artist notification', () =>
+      sendsTo(DEMO_ARTIST_DIGITS).find(
+        (s) => sendText(s).includes(`+${digits}`) && sendText(s).includes('/a/'),
+      ),
+    );
+    expect((await say(digits, 'STOP')).status).toBe('OPTED_OUT');
+    const approve = /https?:\/\/\S+\/a\/\S+/.exec(sendText(message))?.[0] ?? '';
+    expect((await api.get(new URL(approve).pathname)).status).toBe(200);
+    await say(digits, 'START');
+    await waitForStatus(digits, 'AWAITING_DEPOSIT', 3_000);
   });
 
   // Contract violation found by this suite (see the QA report): GET/HEAD of an action link performs the
