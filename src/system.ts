@@ -144,6 +144,16 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
         logger: logger.child({ component: 'actor-host' }),
         metrics,
         retryDelaysMs: parseRetryDelays(env.LEADLINE_RETRY_DELAYS),
+        // LEADLINE_INSPECT: every applied transition is streamed to the Stately inspector (phones masked).
+        ...(inspection
+          ? {
+              hooks: {
+                afterApply: (leadId, machine, snapshot, event) => {
+                  inspection.report(leadId, machine, snapshot, event);
+                },
+              },
+            }
+          : {}),
       });
       await started.start();
       host = open('actor-host', started, () => started.stop());

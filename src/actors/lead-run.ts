@@ -129,12 +129,10 @@ export function runLead(input: LeadRunInput, messages: readonly RunMessage[]): L
     const failure = input.failing?.get(envelope.id);
     if (failure !== undefined) throw new Error(`commit failed: ${failure}`);
     hooks.beforeApply?.(envelope);
-    const [next, actions] = pureTransition(
-      definition.machine,
-      current.snapshot,
-      definition.eventFor(envelope),
-    );
+    const event = definition.eventFor(envelope);
+    const [next, actions] = pureTransition(definition.machine, current.snapshot, event);
     if (next.status === 'error') throw next.error;
+    hooks.afterApply?.(leadId, definition.machine, next, event);
     const projection = definition.project(next);
     const scratch = emptyWrites(leadId, writes.actorType, writes.studioId);
     const context = { at: envelope.event.at, traceId: envelope.traceId ?? null };
