@@ -6,6 +6,8 @@ export const STYLE = 'Which style? (realism, blackwork, fine line)';
 export const REFS = 'Any reference images? Send photos, describe them, or say none.';
 export const BUDGET = 'What budget do you have in mind? For example £300.';
 export const GREETING = `Hi Alex! Thanks for getting in touch with Inkwell Tattoo. I'll ask you a few quick questions.\n\n${IDEA}`;
+/** The first message already was the idea: greeted, and asked the second question. */
+export const GREETING_WITH_IDEA = `Hi Alex! Thanks for getting in touch with Inkwell Tattoo. Thanks, got that. Just a few more quick questions.\n\n${PLACEMENT}`;
 export const REVIEWING = 'Thanks! The artist is reviewing your request and will get back to you soon.';
 export const HANDOVER_ACK = "Sure, I've let the artist know. They'll reply to you here personally.";
 export const OPT_OUT_CONFIRM =

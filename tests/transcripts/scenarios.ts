@@ -6,6 +6,7 @@ import {
   BUDGET,
   DEPOSIT_LINK,
   GREETING,
+  GREETING_WITH_IDEA,
   HANDOVER_ACK,
   IDEA,
   OPT_OUT_CONFIRM,
@@ -122,6 +123,44 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
       ['out', "You're booked for Mon 23 Nov, 11:00 at Inkwell Tattoo. See you then!"],
     ]);
     expect((await c.effects('effect.artist.notify')).map((n) => n.reason)).toEqual(['approval', 'booked']);
+  },
+
+  async 'a first message with the idea in it is the idea: greeted and asked the next question'(c) {
+    for (const body of ['I want a tattoo of a koi fish', 'left forearm', '10x15cm']) await c.text(body);
+    expect(await c.take()).toEqual([
+      ['in', 'I want a tattoo of a koi fish'],
+      ['out', GREETING_WITH_IDEA],
+      ['in', 'left forearm'],
+      ['out', SIZE],
+      ['in', '10x15cm'],
+      ['out', STYLE],
+    ]);
+    expect(await c.answers()).toEqual({
+      idea: 'I want a tattoo of a koi fish',
+      placement: 'left forearm',
+      dimensions: { widthCm: 10, heightCm: 15 },
+    });
+  },
+
+  async 'a greeting or generic enquiry first: greeted and asked the idea'(c) {
+    await c.text('hi, are you taking bookings?');
+    await c.text('A koi fish');
+    expect(await c.take()).toEqual([
+      ['in', 'hi, are you taking bookings?'],
+      ['out', GREETING],
+      ['in', 'A koi fish'],
+      ['out', PLACEMENT],
+    ]);
+    expect(await c.answers()).toEqual({ idea: 'A koi fish' });
+  },
+
+  async 'STOP as the first message opts out; nothing is greeted'(c) {
+    await c.text('STOP');
+    expect(await c.status()).toBe('OPTED_OUT');
+    expect(await c.take()).toEqual([
+      ['in', 'STOP'],
+      ['out', OPT_OUT_CONFIRM],
+    ]);
   },
 
   async 'repair once, then a human (NEEDS_HUMAN, artist notified)'(c) {

@@ -1,9 +1,11 @@
 // Conversation-level events that override the current question: opt-out / opt-in (rule 9), handover and
 // the repair give-up (rules 2, 3), restart and admin reset (rule 8).
 import type { LeadEvent } from '../../domain/lead-events.ts';
-import { detectIntent, type Intent } from '../parsers/index.ts';
+import type { WhatsappMessageEvent } from '../../domain/lead-events.ts';
+import type { Studio } from '../../studio/studio-schema.ts';
+import { detectIntent, isGreetingOrEnquiry, type Intent } from '../parsers/index.ts';
 import type { LeadContext } from './lead-context.ts';
-import { askQuestion } from './qualifying.ts';
+import { acceptAnswer, askQuestion, isMedia, readAnswer } from './qualifying.ts';
 import { currentQuestion, inboundText } from './questions.ts';
 import { promptForStatus } from './status-prompts.ts';
 import { addMs, type Turn } from './turn.ts';
@@ -36,12 +38,32 @@ export function recordInbound(turn: Turn, event: LeadEvent): void {
   });
 }
 
+function hello(turn: Turn): string {
+  const hi = turn.context.name === null ? 'Hi!' : `Hi ${turn.context.name}!`;
+  return `${hi} Thanks for getting in touch with ${turn.studio.name}.`;
+}
+
 export function greet(turn: Turn): void {
-  const hello = turn.context.name === null ? 'Hi!' : `Hi ${turn.context.name}!`;
-  askQuestion(
-    turn,
-    `${hello} Thanks for getting in touch with ${turn.studio.name}. I'll ask you a few quick questions.\n\n`,
-  );
+  askQuestion(turn, `${hello(turn)} I'll ask you a few quick questions.\n\n`);
+}
+
+/**
+ * The first message already answers the first question ("I want a tattoo of a koi fish"): text that is
+ * neither an intent nor only a greeting or generic enquiry ("hi", "are you taking bookings?"), and reads
+ * as an answer. Media keeps the plain greeting. Not when it would be the last answer (one step per inbound).
+ */
+export function isFirstAnswer(studio: Studio, context: LeadContext, event: WhatsappMessageEvent): boolean {
+  const words = inboundText(event.content);
+  if (isMedia(event.content) || words === null || studio.questions.length < 2) return false;
+  if (intentOf(event) !== null || isGreetingOrEnquiry(words)) return false;
+  return readAnswer(studio, context, event.content).ok;
+}
+
+/** Greets, takes the first message as the first answer and asks the second question (one step). */
+export function greetWithAnswer(turn: Turn, event: LeadEvent): void {
+  if (event.type !== 'whatsapp.message') return;
+  acceptAnswer(turn, event);
+  askQuestion(turn, `${hello(turn)} Thanks, got that. Just a few more quick questions.\n\n`);
 }
 
 export function optOut(turn: Turn): void {

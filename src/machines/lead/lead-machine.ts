@@ -50,6 +50,8 @@ export function createLeadMachine(studios: StudioRegistry) {
           'whatsapp.message': [
             optOutRequest,
             handoverRequest,
+            // "I want a koi fish" is the idea itself; "hi" or "are you taking bookings?" only opens.
+            { guard: 'firstAnswer', target: 'QUALIFYING', actions: 'greetWithAnswer' },
             { target: 'QUALIFYING', actions: ['keepMedia', 'greet'] },
           ],
         },

@@ -23,6 +23,7 @@ import {
   cancelAllTimers,
   giveUp,
   greet,
+  greetWithAnswer,
   handBack,
   optIn,
   optOut,
@@ -58,6 +59,7 @@ export const plans = {
     if (isMedia(event.content)) keepAttachment(turn, event);
   }),
   greet,
+  greetWithAnswer,
   optOut,
   optIn,
   requestHuman,

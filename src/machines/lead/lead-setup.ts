@@ -8,7 +8,7 @@ import type { Studio } from '../../studio/studio-schema.ts';
 import type { StudioRegistry } from '../../studio/studio-registry.ts';
 import type { Intent } from '../parsers/index.ts';
 import { isCurrentPaidSession, isCurrentSession, isOtherSession } from './deposit.ts';
-import { intentOf, isResuming, recordInbound } from './interruptions.ts';
+import { intentOf, isFirstAnswer, isResuming, recordInbound } from './interruptions.ts';
 import type { LeadContext, LeadInput } from './lead-context.ts';
 import { plans, type Plan } from './lead-plans.ts';
 import type { ResumableStatus } from './lead-status.ts';
@@ -57,6 +57,7 @@ export function leadSetup(studios: StudioRegistry) {
       recordInbound: run(plans.recordInbound),
       keepMedia: run(plans.keepMedia),
       greet: run(plans.greet),
+      greetWithAnswer: run(plans.greetWithAnswer),
       optOut: run(plans.optOut),
       optIn: run(plans.optIn),
       requestHuman: run(plans.requestHuman),
@@ -107,6 +108,8 @@ export function leadSetup(studios: StudioRegistry) {
       outcome: ({ context, event }, params: { outcome: QualifyingOutcome }) =>
         event.type === 'whatsapp.message' &&
         qualifyingOutcome(studioOf(context), context, event) === params.outcome,
+      firstAnswer: ({ context, event }) =>
+        event.type === 'whatsapp.message' && isFirstAnswer(studioOf(context), context, event),
       resuming: ({ context, event }) => event.type === 'whatsapp.message' && isResuming(context),
       resumesTo: ({ context }, params: { status: ResumableStatus }) => context.resumeTo === params.status,
       resumesToOneOf: ({ context }, params: { statuses: readonly ResumableStatus[] }) =>

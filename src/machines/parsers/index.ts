@@ -5,4 +5,5 @@ export { matchStyle } from './style.ts';
 export { detectIntent, type Intent } from './intent.ts';
 export { isNoneAnswer } from './none-answer.ts';
 export { parseSlotChoice } from './slot-choice.ts';
+export { isGreetingOrEnquiry } from './greeting.ts';
 export { looksLikeBundle, type BundleContext } from './bundle.ts';
