@@ -12,7 +12,12 @@ import { timerKeySchema } from './lead-events.ts';
 const outboundTranscript = transcriptEntrySchema.omit({ direction: true }).optional();
 
 export const outboundMessageSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('text'), text: z.string().min(1).max(4096) }),
+  z.object({
+    kind: z.literal('text'),
+    text: z.string().min(1).max(4096),
+    /** Let WhatsApp preview the first URL (default true); false for artist action links. */
+    previewUrl: z.boolean().optional(),
+  }),
   z.object({
     kind: z.literal('template'),
     name: z.string(),

@@ -193,10 +193,15 @@ describe('black-box: the real gateway over HTTP', () => {
     );
     const links = [...sendText(artistMessage).matchAll(/https?:\/\/\S+\/a\/\S+/g)].map((m) => m[0]);
     expect(links).toHaveLength(2);
-    const approve = await api.get(new URL(links[0] ?? '').pathname);
+    // Opening the link shows a confirmation form; pressing its button POSTs to the same URL.
+    const approveUrl = new URL(links[0] ?? '').pathname;
+    const confirm = await api.get(approveUrl);
+    expect(confirm.status).toBe(200);
+    expect(confirm.text).toContain('<form method="post"');
+    const approve = await api.get(approveUrl, {}, 'POST');
     expect(approve.status).toBe(200);
     await waitForStatus(digits, 'AWAITING_DEPOSIT');
-    expect((await api.get(new URL(links[0] ?? '').pathname)).status).toBe(409); // single use
+    expect((await api.get(approveUrl, {}, 'POST')).status).toBe(409); // single use
 
     // Stripe Checkout on the provider, named after the lead; paid → numbered slot offers.
     const session = await eventually('a checkout session', () =>
@@ -406,6 +411,24 @@ describe('black-box: the real gateway over HTTP', () => {
     return waitForStatus(digits, 'PENDING_APPROVAL');
   }
 
+  // Runs before the it.fails tests below: their polling until timeout can exhaust the admin rate limit.
+  // Link-preview fetchers and prefetchers send HEAD and GET: neither may act on an action link; only the
+  // confirmation form's POST does.
+  it('HEAD and GET on an action link (link preview) do not act', async () => {
+    const digits = newPhoneDigits();
+    await toPendingApproval(digits);
+    const message = await eventually('the artist notification', () =>
+      sendsTo(DEMO_ARTIST_DIGITS).find(
+        (s) => sendText(s).includes(`+${digits}`) && sendText(s).includes('/a/'),
+      ),
+    );
+    const reject = [...sendText(message).matchAll(/https?:\/\/\S+\/a\/\S+/g)].map((m) => m[0])[1] ?? '';
+    expect((await api.get(new URL(reject).pathname, {}, 'HEAD')).status).toBe(200);
+    expect((await api.get(new URL(reject).pathname)).status).toBe(200);
+    const marker = await say(digits, 'any news?');
+    expect(marker.status).toBe('PENDING_APPROVAL');
+  });
+
   // Violation (QA report): the first offers come from the machine alone, which knows no other lead's
   // bookings, so a slot booked earlier (by the happy-path lead above) is offered again. Flip to it(...) once fixed.
   it.fails('slot offers leave out slots other leads have already booked', async () => {
@@ -439,27 +462,8 @@ describe('black-box: the real gateway over HTTP', () => {
     );
     expect((await say(digits, 'STOP')).status).toBe('OPTED_OUT');
     const approve = /https?:\/\/\S+\/a\/\S+/.exec(sendText(message))?.[0] ?? '';
-    expect((await api.get(new URL(approve).pathname)).status).toBe(200);
+    expect((await api.get(new URL(approve).pathname, {}, 'POST')).status).toBe(200);
     await say(digits, 'START');
     await waitForStatus(digits, 'AWAITING_DEPOSIT', 3_000);
-  });
-
-  // Contract violation found by this suite (see the QA report): GET/HEAD of an action link performs the
-  // action, and the artist message is sent with preview_url, so a link-preview fetch (HEAD or GET) can
-  // approve or reject a lead. Flip to it(...) once a prefetch no longer acts.
-  it.fails('a HEAD request on an action link (link preview) does not act', async () => {
-    const digits = newPhoneDigits();
-    for (const text of ['Hi', 'A swallow', 'calf', '8x8cm', 'traditional', 'none', '£250'])
-      await say(digits, text);
-    await waitForStatus(digits, 'PENDING_APPROVAL');
-    const message = await eventually('the artist notification', () =>
-      sendsTo(DEMO_ARTIST_DIGITS).find(
-        (s) => sendText(s).includes(`+${digits}`) && sendText(s).includes('/a/'),
-      ),
-    );
-    const reject = [...sendText(message).matchAll(/https?:\/\/\S+\/a\/\S+/g)].map((m) => m[0])[1] ?? '';
-    await api.get(new URL(reject).pathname, {}, 'HEAD');
-    const marker = await say(digits, 'any news?');
-    expect(marker.status).toBe('PENDING_APPROVAL');
   });
 });

@@ -91,10 +91,12 @@ describe('artist action links', () => {
     expect(sent.body.to).toBe(studio.artists[0]!.whatsapp.replace('+', ''));
     expect((sent.body.text as { body: string }).body).toContain('New lead: realism');
 
-    const res = await app.inject({ method: 'GET', url: approve });
+    expect((sent.body.text as { preview_url: boolean }).preview_url).toBe(false);
+
+    const res = await app.inject({ method: 'POST', url: approve });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/html');
-    expect(res.body).toContain('Approved');
+    expect(res.body).toContain('Your decision was sent to the lead&#39;s conversation');
     const inbox = await h.published();
     expect(inbox).toHaveLength(1);
     expect(inbox[0]).toMatchObject({
@@ -106,9 +108,11 @@ describe('artist action links', () => {
 
     // Single use: the same link again, or the other link of the pair, changes nothing.
     for (const url of [approve, reject]) {
-      const again = await app.inject({ method: 'GET', url });
+      const again = await app.inject({ method: 'POST', url });
       expect(again.statusCode).toBe(409);
       expect(again.body).toContain('Already used');
+      // The confirmation page says so too, rather than offering a button that cannot work.
+      expect((await app.inject({ method: 'GET', url })).statusCode).toBe(409);
     }
     expect(await h.published()).toHaveLength(1);
   });
@@ -116,7 +120,8 @@ describe('artist action links', () => {
   it('an expired link answers 410 and changes nothing', async () => {
     const { reject } = await notifyArtist();
     now = new Date(now.getTime() + 8 * 86_400_000);
-    const res = await app.inject({ method: 'GET', url: reject });
+    expect((await app.inject({ method: 'GET', url: reject })).statusCode).toBe(410);
+    const res = await app.inject({ method: 'POST', url: reject });
     expect(res.statusCode).toBe(410);
     expect(res.body).toContain('expired');
     expect(await h.published()).toEqual([]);
@@ -137,7 +142,8 @@ describe('artist action links', () => {
       'garbage',
     ];
     for (const t of tampered) {
-      const res = await app.inject({ method: 'GET', url: `/a/${t}` });
+      expect((await app.inject({ method: 'GET', url: `/a/${t}` })).statusCode).toBe(400);
+      const res = await app.inject({ method: 'POST', url: `/a/${t}` });
       expect(res.statusCode).toBe(400);
     }
     expect(await h.published()).toEqual([]);
@@ -159,8 +165,37 @@ describe('artist action links', () => {
       },
       ACTION_LINK_SECRET,
     );
-    const res = await app.inject({ method: 'GET', url: `/a/${token}` });
+    expect((await app.inject({ method: 'GET', url: `/a/${token}` })).statusCode).toBe(404);
+    const res = await app.inject({ method: 'POST', url: `/a/${token}` });
     expect(res.statusCode).toBe(404);
+  });
+
+  it('GET and HEAD (what link previews send) only confirm; the form POSTs back and acts once', async () => {
+    const { reject } = await notifyArtist();
+    for (const method of ['GET', 'HEAD', 'GET'] as const) {
+      const res = await app.inject({ method, url: reject });
+      expect(res.statusCode).toBe(200);
+    }
+    const page = await app.inject({ method: 'GET', url: reject });
+    expect(page.body).toContain('Reject this lead?');
+    expect(page.body).toMatch(/<form method="post" action="">/);
+    expect(await h.published()).toEqual([]);
+    const used = await h.db.selectFrom('action_tokens').select('nonce').execute();
+    const before = used.length;
+
+    // What a browser sends when the button is pressed: an empty urlencoded form.
+    const res = await app.inject({
+      method: 'POST',
+      url: reject,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: '',
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('Rejection sent');
+    const inbox = await h.published();
+    expect(inbox).toHaveLength(1);
+    expect(inbox[0]).toMatchObject({ leadId: LEAD, event: { type: 'artist.reject' } });
+    expect(await h.db.selectFrom('action_tokens').select('nonce').execute()).toHaveLength(before + 1);
   });
 });
 

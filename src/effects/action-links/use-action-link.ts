@@ -14,6 +14,34 @@ export type ActionLinkOutcome =
   | { kind: 'tampered' }
   | { kind: 'unknown_lead' };
 
+export type ActionLinkPreview =
+  | { kind: 'valid'; action: ArtistAction; leadId: string; leadName: string | null }
+  | Exclude<ActionLinkOutcome, { kind: 'accepted' }>;
+
+/**
+ * What using the link would do, without doing it: GET (and HEAD, which link-preview fetchers send) must
+ * never act, so the confirmation page is built from this read-only check and only POST calls useActionLink.
+ */
+export async function previewActionLink(input: {
+  db: Db;
+  secret: string;
+  token: string;
+  now: Date;
+}): Promise<ActionLinkPreview> {
+  const check = verifyActionToken(input.token, input.secret, input.now);
+  if (!check.ok) return { kind: check.reason };
+  const { leadId, action, nonce } = check.payload;
+  const lead = await input.db.selectFrom('leads').select('name').where('id', '=', leadId).executeTakeFirst();
+  if (!lead) return { kind: 'unknown_lead' };
+  const used = await input.db
+    .selectFrom('action_tokens')
+    .select('action')
+    .where('nonce', '=', nonce)
+    .executeTakeFirst();
+  if (used) return { kind: 'already_used', action: used.action as ArtistAction };
+  return { kind: 'valid', action, leadId, leadName: lead.name };
+}
+
 export async function useActionLink(input: {
   db: Db;
   bus: Bus;

@@ -44,6 +44,8 @@ export function artistNotifyHandler(
       const { wamid } = await graph.sendMessage(ctx.studio.whatsapp.phoneNumberId, artist.whatsapp, {
         kind: 'text',
         text: text.slice(0, 4096),
+        // A link preview is a fetch of the link; the page does not act on GET, but no preview is safer still.
+        previewUrl: false,
       });
       await markTranscriptSent(db, ctx.outboxId, wamid);
       return { result: { wamid, artistId: artist.id } };

@@ -12,7 +12,7 @@ export function graphMessageBody(to: string, message: OutboundMessage): Record<s
   const base = { messaging_product: 'whatsapp', recipient_type: 'individual', to: graphRecipient(to) };
   switch (message.kind) {
     case 'text':
-      return { ...base, type: 'text', text: { body: message.text, preview_url: true } };
+      return { ...base, type: 'text', text: { body: message.text, preview_url: message.previewUrl ?? true } };
     case 'template':
       return {
         ...base,
