@@ -450,9 +450,8 @@ describe('black-box: the real gateway over HTTP', () => {
     expect(await toOffers(newPhoneDigits())).not.toContain(bookedSlot);
   });
 
-  // Violation (QA report): an artist approval while the lead is opted out consumes the link and shows
-  // "Approved", but is lost: after START the lead is back in PENDING_APPROVAL. Flip to it(...) once fixed.
-  it.fails('an approval made while the lead is opted out takes effect when they come back', async () => {
+  // Was a QA violation (the approval was lost after START); the machine now keeps it while opted out.
+  it('an approval made while the lead is opted out takes effect when they come back', async () => {
     const digits = newPhoneDigits();
     await toPendingApproval(digits);
     const message = await eventually('the artist notification', () =>

@@ -41,6 +41,11 @@ async function qualify(c: Conversation): Promise<void> {
 /** Approve and let the relay's checkout come back. Returns the session id. */
 async function approve(c: Conversation, sessionId = 'cs_test_1'): Promise<string> {
   await c.control({ type: 'artist.approve' });
+  return approveCheckout(c, sessionId);
+}
+
+/** The relay's checkout for the latest create_checkout comes back. Returns the session id. */
+async function approveCheckout(c: Conversation, sessionId: string): Promise<string> {
   const [checkout] = (await c.effects('effect.deposit.create_checkout')).slice(-1);
   expect(checkout).toBeDefined();
   await c.control({
@@ -366,6 +371,46 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
     ]);
     expect(await c.status()).toBe('QUALIFYING');
     expect(await c.systemEvents()).toContain('message.suppressed_opted_out');
+  },
+
+  async 'an approval while opted out is kept silently and applied on START'(c) {
+    await qualify(c);
+    await c.take();
+    await c.text('STOP');
+    await c.control({ type: 'artist.approve' });
+    expect(await c.status()).toBe('OPTED_OUT');
+    expect(await c.effects('effect.deposit.create_checkout')).toHaveLength(0);
+    await c.text('START');
+    expect(await c.status()).toBe('AWAITING_DEPOSIT');
+    const session = await approveCheckout(c, 'cs_after_start');
+    expect(await c.take()).toEqual([
+      ['in', 'STOP'],
+      ['out', OPT_OUT_CONFIRM],
+      ['in', 'START'],
+      ['out', "Welcome back, you're subscribed again."],
+      ['out', DEPOSIT_LINK('https://checkout.stripe.test/cs_after_start')],
+    ]);
+    await pay(c, session);
+    expect(await c.status()).toBe('BOOKING');
+  },
+
+  async 'a rejection while opted out is kept silently; START brings the decline'(c) {
+    await qualify(c);
+    await c.take();
+    await c.text('STOP');
+    await c.control({ type: 'artist.reject', reason: 'not my style' });
+    expect(await c.status()).toBe('OPTED_OUT');
+    await c.text('START');
+    expect(await c.status()).toBe('REJECTED');
+    expect(await c.take()).toEqual([
+      ['in', 'STOP'],
+      ['out', OPT_OUT_CONFIRM],
+      ['in', 'START'],
+      [
+        'out',
+        "Welcome back, you're subscribed again.\n\nThank you for your enquiry. Unfortunately Inkwell Tattoo can't take this one on, but we wish you the best with your tattoo.",
+      ],
+    ]);
   },
 
   async 'quiet lead: one reminder, STALE, then resumes where they were'(c) {

@@ -93,3 +93,7 @@ export function unpaidCompletion(turn: Turn, event: LeadEvent): void {
     paymentStatus: event.paymentStatus,
   });
 }
+
+export function declineText(turn: Turn): string {
+  return `Thank you for your enquiry. Unfortunately ${turn.studio.name} can't take this one on, but we wish you the best with your tattoo.`;
+}

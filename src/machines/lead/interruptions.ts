@@ -5,6 +5,7 @@ import type { WhatsappMessageEvent } from '../../domain/lead-events.ts';
 import type { Studio } from '../../studio/studio-schema.ts';
 import { detectIntent, isGreetingOrEnquiry, type Intent } from '../parsers/index.ts';
 import type { LeadContext } from './lead-context.ts';
+import { declineText, requestDeposit } from './deposit.ts';
 import { acceptAnswer, askQuestion, isMedia, readAnswer } from './qualifying.ts';
 import { currentQuestion, inboundText } from './questions.ts';
 import { promptForStatus } from './status-prompts.ts';
@@ -73,9 +74,35 @@ export function optOut(turn: Turn): void {
   );
 }
 
+const WELCOME_BACK = "Welcome back, you're subscribed again.\n\n";
+
 export function optIn(turn: Turn): void {
-  turn.update({ pending: [], resume: false });
-  promptForStatus(turn, turn.context.resumeTo, "Welcome back, you're subscribed again.\n\n");
+  const decision = turn.context.decidedWhileOptedOut ?? null;
+  turn.update({ pending: [], resume: false, decidedWhileOptedOut: null });
+  if (decision === 'approve') {
+    // Approved while away: the checkout is created now; its link follows as when approved normally.
+    turn.sayText(WELCOME_BACK.trim());
+    requestDeposit(turn);
+  } else if (decision === 'reject') {
+    turn.sayText(`${WELCOME_BACK}${declineText(turn)}`);
+  } else {
+    promptForStatus(turn, turn.context.resumeTo, WELCOME_BACK);
+  }
+}
+
+/**
+ * The artist approved or rejected while the lead was opted out: nothing is sent (rule 9), the decision is
+ * kept, and START takes the lead where the decision would have (AWAITING_DEPOSIT / REJECTED, both allowed
+ * from OPTED_OUT as resumable statuses).
+ */
+export function decideWhileOptedOut(turn: Turn, event: LeadEvent): void {
+  if (event.type !== 'artist.approve' && event.type !== 'artist.reject') return;
+  const approve = event.type === 'artist.approve';
+  turn.update({
+    decidedWhileOptedOut: approve ? 'approve' : 'reject',
+    resumeTo: approve ? 'AWAITING_DEPOSIT' : 'REJECTED',
+  });
+  turn.systemEvent('info', 'artist.decision_while_opted_out', { eventType: event.type });
 }
 
 function holdForHuman(turn: Turn): void {

@@ -51,6 +51,11 @@ export interface LeadContext {
   timers: Partial<Record<TimerKey, string>>;
   /** The one reminder for the current silence has been sent. */
   reminded: boolean;
+  /**
+   * An artist decision that arrived while the lead was opted out (nothing may be sent then): applied on
+   * START. Optional so snapshots persisted before it existed still load (absent = none).
+   */
+  decidedWhileOptedOut?: 'approve' | 'reject' | null;
   deposit: { sessionId: string | null; url: string | null; expiresAt: string | null };
   slots: { offered: Slot[]; taken: string[]; chosen: Slot | null; booked: Slot | null };
 }

@@ -244,6 +244,18 @@ export function createLeadMachine(studios: StudioRegistry) {
             guard: { type: 'resumesToOneOf', params: { statuses: DEPOSIT_STATUSES } },
             actions: 'paidWhileOptedOut',
           },
+          // The artist's decision is kept silently and applied on START (as during a handover, not lost).
+          'artist.approve': {
+            guard: {
+              type: 'resumesToOneOf',
+              params: { statuses: ['PENDING_APPROVAL', 'AWAITING_DEPOSIT', 'DEPOSIT_EXPIRED'] },
+            },
+            actions: 'decideWhileOptedOut',
+          },
+          'artist.reject': {
+            guard: { type: 'resumesTo', params: { status: 'PENDING_APPROVAL' } },
+            actions: 'decideWhileOptedOut',
+          },
           // Nothing else is ever sent until START (rule 9): every other event is ignored here.
           '*': {},
         },

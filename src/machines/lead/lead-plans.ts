@@ -4,6 +4,7 @@ import type { LeadEvent } from '../../domain/lead-events.ts';
 import { bookingMessage, offerSlots, slotReserved, slotUnavailable } from './booking.ts';
 import {
   checkoutCreated,
+  declineText,
   depositExpired,
   depositMessages,
   requestDeposit,
@@ -21,6 +22,7 @@ import {
 import {
   adminHandover,
   cancelAllTimers,
+  decideWhileOptedOut,
   giveUp,
   greet,
   greetWithAnswer,
@@ -90,10 +92,8 @@ export const plans = {
   submitForApproval,
   reviewing: (turn) => turn.sayText(REVIEWING_TEXT),
   requestDeposit,
-  decline: (turn) =>
-    turn.sayText(
-      `Thank you for your enquiry. Unfortunately ${turn.studio.name} can't take this one on, but we wish you the best with your tattoo.`,
-    ),
+  decline: (turn) => turn.sayText(declineText(turn)),
+  decideWhileOptedOut,
   checkoutCreated,
   depositReminder: (turn) => {
     const link = depositMessages(turn);
@@ -125,7 +125,8 @@ export const plans = {
   },
   paidWhileOptedOut: (turn, event) => {
     turn.systemEvent('warn', 'deposit.paid_while_opted_out', { eventType: event.type });
-    turn.update({ resumeTo: 'BOOKING' });
+    // Paid after an approval made while away: the deposit is settled, no checkout is needed on START.
+    turn.update({ resumeTo: 'BOOKING', decidedWhileOptedOut: null });
   },
   depositExpired,
   sessionMismatch,

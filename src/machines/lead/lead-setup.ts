@@ -88,6 +88,7 @@ export function leadSetup(studios: StudioRegistry) {
       checkoutCreatedAway: run(plans.checkoutCreatedAway),
       resumeDepositExpiry: run(plans.resumeDepositExpiry),
       paidWhileOptedOut: run(plans.paidWhileOptedOut),
+      decideWhileOptedOut: run(plans.decideWhileOptedOut),
       unpaidCompletion: run(plans.unpaidCompletion),
       stopDepositExpiry: run(plans.stopDepositExpiry),
       stopCooldown: run(plans.stopCooldown),
