@@ -10,6 +10,7 @@ import { registerOpenApi } from './plugins/openapi.ts';
 import { requestLogPlugin } from './plugins/request-log.ts';
 import { traceIdFor, traceIdPlugin } from './plugins/trace-id.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { registerDepositReturnRoutes } from './routes/deposit-return.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { stripeWebhookRoutes } from './routes/stripe-webhook.ts';
 import { whatsappWebhookRoutes } from './routes/whatsapp-webhook.ts';
@@ -40,6 +41,7 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
 
   registerHealthRoutes(app, deps);
   registerMetricsRoute(app, deps);
+  registerDepositReturnRoutes(app);
   await app.register(whatsappWebhookRoutes(deps));
   await app.register(stripeWebhookRoutes(deps));
   await app.register(adminRoutes(deps));

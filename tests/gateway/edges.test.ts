@@ -155,3 +155,20 @@ describe('health, readiness, metrics', () => {
     expect(res.body).toContain('leadline_dead_letters 0');
   });
 });
+
+describe('Stripe Checkout return pages', () => {
+  it('success_url and cancel_url answer small HTML pages, documented in OpenAPI', async () => {
+    const success = await gw.app.inject({ url: '/deposit/success?session_id=cs_test_123' });
+    expect(success.statusCode).toBe(200);
+    expect(success.headers['content-type']).toContain('text/html');
+    expect(success.body).toContain('being confirmed');
+    expect(success.body).toContain('WhatsApp');
+    const cancelled = await gw.app.inject({ url: '/deposit/cancelled' });
+    expect(cancelled.statusCode).toBe(200);
+    expect(cancelled.headers['content-type']).toContain('text/html');
+    expect(cancelled.body).toContain('still works until it expires');
+    const doc = (await gw.app.inject({ url: '/docs/json' })).json<{ paths: Record<string, unknown> }>();
+    expect(doc.paths).toHaveProperty(['/deposit/success', 'get']);
+    expect(doc.paths).toHaveProperty(['/deposit/cancelled', 'get']);
+  });
+});
