@@ -32,6 +32,18 @@ describe('matchStyle', () => {
     ['', null],
     ['not sure yet', null],
     ['a rose on my forearm', null],
+    ['realistic', 'realism'],
+    ['Realistic please', 'realism'],
+    ['something realistic', 'realism'],
+    ['realist', 'realism'],
+    ['geometry', 'geometric'],
+    ['real', null],
+    ['really nice', null],
+    ['reality', null],
+    ['a real skull', null],
+    ['comic', null],
+    ['fancy', null],
+    ['japan', null],
   ])('%j → %j', (text, expected) => {
     expect(matchStyle(text, styles)).toBe(expected);
   });
@@ -43,6 +55,14 @@ describe('matchStyle', () => {
   it('does not forgive typos in short style names, where one edit makes another word', () => {
     expect(matchStyle('dots', ['dot'])).toBeNull();
     expect(matchStyle('dot', ['dot'])).toBe('dot');
+  });
+
+  it('matches a style by its word family only when the word carries a suffix', () => {
+    expect(matchStyle('minimalistic', ['minimalism'])).toBe('minimalism');
+    expect(matchStyle('minimalist', ['minimalism'])).toBe('minimalism');
+    expect(matchStyle('sketchy', ['sketch'])).toBe('sketch');
+    expect(matchStyle('minimal', ['minimalism'])).toBeNull();
+    expect(matchStyle('tribalism', ['tribal'])).toBe('tribal');
   });
 
   it('finds nothing when the studio has no styles', () => {

@@ -1,6 +1,7 @@
 // Matches a free-text answer against the studio's styles: case, punctuation and hyphens are ignored
 // ("neo traditional" → "neo-traditional", "fine-line" → "fine line"), small typos are forgiven
-// ("realisim" → "realism"), and a style named inside a sentence counts ("I like blackwork").
+// ("realisim" → "realism"), a style named inside a sentence counts ("I like blackwork"), and so does another
+// word of the style's family ("realistic" → "realism", "geometry" → "geometric").
 import { editDistance } from './edit-distance.ts';
 import { toWords } from './text.ts';
 
@@ -52,6 +53,41 @@ function scoreStyle(words: readonly string[], style: string): Scored | null {
   return best;
 }
 
+/**
+ * Suffixes of one style's word family ("realistic"/"realist"/"realism", "geometry"/"geometric"), longest
+ * first. Not "-ity" ("reality" is not realism) nor "-ly" ("really").
+ */
+const SUFFIXES = ['istic', 'ism', 'ist', 'ic', 'y'] as const;
+/** A stem shorter than this is too common a word to stand for a style ("comic" is not "com-ism"). */
+const MIN_STEM = 4;
+
+/** The word without its family suffix, or null when it has none (or what remains is too short). */
+function stemOf(word: string): string | null {
+  for (const suffix of SUFFIXES) {
+    if (word.endsWith(suffix) && word.length - suffix.length >= MIN_STEM) {
+      return word.slice(0, -suffix.length);
+    }
+  }
+  return null;
+}
+
+/**
+ * A one-word style named by another word of its family ("realistic" → realism). Only a word that itself
+ * carries a suffix counts, so a bare stem ("real") never matches, and stems must be equal (no typos).
+ */
+function stemMatch(words: readonly string[], styles: readonly string[]): string | null {
+  for (const word of words) {
+    const stem = stemOf(word);
+    if (stem === null) continue;
+    const style = styles.find((s) => {
+      const target = toWords(s).replaceAll(' ', '');
+      return target !== word && (stemOf(target) ?? target) === stem;
+    });
+    if (style !== undefined) return style;
+  }
+  return null;
+}
+
 export function matchStyle(text: string, styles: readonly string[]): string | null {
   const words = toWords(text)
     .split(' ')
@@ -62,5 +98,5 @@ export function matchStyle(text: string, styles: readonly string[]): string | nu
     const scored = scoreStyle(words, style);
     if (scored !== null) best = better(best, scored);
   }
-  return best?.style ?? null;
+  return best?.style ?? stemMatch(words, styles);
 }
