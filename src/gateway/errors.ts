@@ -49,7 +49,8 @@ export const errorEnvelopeSchema = z.object({
   error: z.object({
     code: z.enum(errorCodes as [ErrorCode, ...ErrorCode[]]),
     message: z.string(),
-    details: z.unknown().optional(),
+    /** Always present: null when there is nothing more to say. */
+    details: z.unknown().nullable(),
   }),
   traceId: z.string(),
 });
@@ -60,7 +61,7 @@ export function errorEnvelope(error: GatewayError, traceId: string): ErrorEnvelo
     error: {
       code: error.code,
       message: error.message,
-      ...(error.details === undefined ? {} : { details: error.details }),
+      details: error.details ?? null,
     },
     traceId,
   };

@@ -51,7 +51,7 @@ function asMicro(handler: (request: unknown) => Promise<unknown>) {
         error: {
           code: error.code,
           message: error.message,
-          ...(error.details === undefined ? {} : { details: error.details }),
+          details: error.details ?? null,
         },
       };
       throw new MicroError(error.statusCode, error.message, body);

@@ -25,6 +25,13 @@ describe('error envelope', () => {
     const body = res.json<Envelope>();
     expect(body.error.code).toBe('NOT_FOUND');
     expect(body.traceId).toBe(res.headers['x-trace-id']);
+    // `details` is always there (CONTRACT §3), null when there is nothing more to say.
+    expect(Object.keys(body.error).sort()).toEqual(['code', 'details', 'message']);
+    expect(body.error).toHaveProperty('details', null);
+    const doc = (await gw.app.inject({ url: '/docs/json' })).json<{
+      components: { schemas: { ErrorEnvelope: { properties: { error: { required?: string[] } } } } };
+    }>();
+    expect(doc.components.schemas.ErrorEnvelope.properties.error.required).toContain('details');
   });
 
   it('413 for a body over the limit', async () => {
