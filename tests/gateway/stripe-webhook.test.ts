@@ -114,6 +114,26 @@ describe('POST /webhooks/stripe', () => {
     expect(await gw.systemEvents('stripe.signature_verification_failure')).toHaveLength(1);
   });
 
+  it('a correctly signed body that is not JSON → 400 MALFORMED_JSON, no signature-failure event', async () => {
+    const payload = '{"id": "evt_1", not json';
+    const res = await gw.app.inject({
+      method: 'POST',
+      url: '/webhooks/stripe',
+      payload,
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        'stripe-signature': Stripe.webhooks.generateTestHeaderString({
+          payload,
+          secret: SECRETS.STRIPE_WEBHOOK_SECRET,
+        }),
+      },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ error: { code: 'MALFORMED_JSON' } });
+    expect(await gw.inbox()).toEqual([]);
+    expect(await gw.systemEvents('stripe.signature_verification_failure')).toEqual([]);
+  });
+
   it('an unknown lead → 200, stripe.unknown_lead, nothing published', async () => {
     const res = await send(checkoutEvent('checkout.session.completed', { lead_id: 'ld_nobody' }));
     expect(res.statusCode).toBe(200);

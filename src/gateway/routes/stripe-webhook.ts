@@ -24,6 +24,9 @@ import type { ZodTypeProvider } from '../zod-schemas.ts';
 
 export const STRIPE_TOLERANCE_SECONDS = 300;
 
+/** The signature was right but the body is not JSON: a malformed request, not a signature failure. */
+const NOT_JSON = 'not_json';
+
 function verify(deps: GatewayDeps, raw: Buffer, header: string | undefined): StripeEventLike | string {
   const secret = deps.env.STRIPE_WEBHOOK_SECRET;
   if (secret === undefined) return 'not_configured';
@@ -33,6 +36,9 @@ function verify(deps: GatewayDeps, raw: Buffer, header: string | undefined): Str
     const parsed = stripeEventSchema.safeParse(event);
     return parsed.success ? parsed.data : 'invalid_event';
   } catch (error) {
+    // constructEvent checks the signature over the raw bytes first and only then JSON.parses them, so a
+    // SyntaxError means a correctly signed body that is not JSON.
+    if (error instanceof SyntaxError) return NOT_JSON;
     return error instanceof Error ? error.message.slice(0, 200) : 'invalid';
   }
 }
@@ -94,6 +100,10 @@ export function stripeWebhookRoutes(deps: GatewayDeps) {
       async (request) => {
         const raw = rawBodyOf(request.body);
         const verified = verify(deps, raw, request.headers['stripe-signature']);
+        if (verified === NOT_JSON) {
+          deps.metrics.inboundRejected.inc({ source: 'stripe', reason: 'malformed_json' });
+          throw new GatewayError('MALFORMED_JSON');
+        }
         if (typeof verified === 'string') {
           deps.metrics.inboundRejected.inc({ source: 'stripe', reason: 'signature' });
           await recordEdgeEvents(deps.db, [
