@@ -96,7 +96,7 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
       placement: 'left forearm',
       dimensions: { widthCm: 10, heightCm: 15 },
       style: 'realism',
-      reference_images: 'none',
+      reference_images: { mediaIds: [], description: null, none: true },
       budget: { amountMinor: 30000, currency: 'GBP' },
     });
     const [notify] = await c.effects('effect.artist.notify');
@@ -297,6 +297,7 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
     expect((await c.answers()).reference_images).toEqual({
       mediaIds: [],
       description: "my grandad's pocket watch, the one with roman numerals",
+      none: false,
     });
   },
 
@@ -315,6 +316,7 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
     expect((await c.answers()).reference_images).toEqual({
       mediaIds: ['media-ref-1', 'media-ref-2', 'media-ref-3'],
       description: null,
+      none: false,
     });
     expect((await c.effects('effect.media.store')).map((m) => m.purpose)).toEqual([
       'reference',

@@ -6,7 +6,23 @@ import type { QuestionId } from '../../studio/studio-schema.ts';
 import type { Dimensions, Money } from '../parsers/index.ts';
 import type { ResumableStatus } from './lead-status.ts';
 
-export type ReferenceImages = 'none' | { mediaIds: string[]; description: string | null };
+/**
+ * One shape for every answer: photos (`mediaIds`), a description (the caption or the text), or `none: true`
+ * (no photos, no description) for "none". Snapshots persisted before this shape may still hold the string
+ * `"none"`: readers go through `isNoReferences`.
+ */
+export interface ReferenceImages {
+  mediaIds: string[];
+  description: string | null;
+  none: boolean;
+}
+
+export const NO_REFERENCES: ReferenceImages = { mediaIds: [], description: null, none: true };
+
+/** "none", in the current shape or the legacy string. */
+export function isNoReferences(value: ReferenceImages | 'none'): boolean {
+  return value === 'none' || value.none;
+}
 
 export interface AnswerValues {
   idea: string;

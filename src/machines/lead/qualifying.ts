@@ -42,7 +42,10 @@ export function readAnswer(studio: Studio, context: LeadContext, content: Inboun
       return { ok: false, reason: 'attachment' };
     }
     const caption = content.caption?.trim() ?? '';
-    return { ok: true, value: { mediaIds: [content.mediaId], description: caption === '' ? null : caption } };
+    return {
+      ok: true,
+      value: { mediaIds: [content.mediaId], description: caption === '' ? null : caption, none: false },
+    };
   }
   const words = inboundText(content);
   if (words === null) return { ok: false, reason: 'unreadable' };

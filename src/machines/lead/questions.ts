@@ -2,7 +2,7 @@
 import type { InboundContent } from '../../domain/lead-events.ts';
 import type { QuestionId, Studio } from '../../studio/studio-schema.ts';
 import { isNoneAnswer, matchStyle, parseDimensions, parseMoney } from '../parsers/index.ts';
-import type { AnswerValue, LeadContext } from './lead-context.ts';
+import { NO_REFERENCES, type AnswerValue, type LeadContext } from './lead-context.ts';
 
 export type Question = Studio['questions'][number];
 
@@ -54,8 +54,8 @@ export function parseAnswer(studio: Studio, question: Question, raw: string): An
     case 'style':
       return matchStyle(answer, styleOptions(studio, question)) ?? matchStyle(answer, studio.styles) ?? null;
     case 'reference_images':
-      if (isNoneAnswer(answer)) return 'none';
-      return answer.length >= MIN_FREE_TEXT ? { mediaIds: [], description: answer } : null;
+      if (isNoneAnswer(answer)) return NO_REFERENCES;
+      return answer.length >= MIN_FREE_TEXT ? { mediaIds: [], description: answer, none: false } : null;
     case 'budget':
       return parseMoney(answer, studio.currency);
   }

@@ -1,7 +1,7 @@
 // How answers read back to the lead and the artist: the summary after the last question.
 import type { QuestionId, Studio } from '../../studio/studio-schema.ts';
 import type { Money } from '../parsers/index.ts';
-import type { Answers, AnswerValues, ReferenceImages } from './lead-context.ts';
+import { isNoReferences, type Answers, type AnswerValues, type ReferenceImages } from './lead-context.ts';
 
 const LABELS: Record<QuestionId, string> = {
   idea: 'Idea',
@@ -31,8 +31,9 @@ export function formatMoney(money: Money): string {
     : `${low}–${formatAmount(money.maxAmountMinor, money.currency)}`;
 }
 
-function formatReferences(value: ReferenceImages): string {
-  if (value === 'none') return 'none';
+/** Also reads the legacy string "none" of snapshots persisted before the object shape. */
+function formatReferences(value: ReferenceImages | 'none'): string {
+  if (isNoReferences(value) || typeof value === 'string') return 'none';
   const parts: string[] = [];
   const photos = value.mediaIds.length;
   if (photos > 0) parts.push(`${photos} photo${photos === 1 ? '' : 's'}`);
