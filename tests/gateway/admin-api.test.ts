@@ -1,8 +1,11 @@
 // The admin HTTP API: auth, leads, messages, control events, system events, dead letters, rate limit.
 import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leadIdFor } from '../../src/domain/ids.ts';
+import { leadStatusSchema } from '../../src/gateway/admin/admin-schemas.ts';
 import { recordSystemEvent } from '../../src/persistence/system-events.ts';
 import { adminHeaders, SECRETS, startGateway, type GatewayHarness } from './gateway-harness.ts';
 import { insertLead, insertTranscript } from './lead-rows.ts';
@@ -101,6 +104,20 @@ describe('leads', () => {
     expect((await get('/admin/leads?limit=abc')).json()).toMatchObject({
       error: { code: 'VALIDATION_FAILED' },
     });
+  });
+
+  it('an unknown status filter → 400 VALIDATION_FAILED in the envelope; every contract status is accepted', async () => {
+    const bogus = await get('/admin/leads?status=BOGUS');
+    expect(bogus.statusCode).toBe(400);
+    expect(bogus.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' }, traceId: expect.any(String) });
+    // The list is a copy of CONTRACT §3's (when the contract is checked out next to the repository).
+    const contractPath = path.resolve('../shared/design/CONTRACT.md');
+    if (existsSync(contractPath)) {
+      const listed = /`status` is one of: ([^.]+)\./.exec(readFileSync(contractPath, 'utf8'))?.[1] ?? '';
+      expect([...listed.matchAll(/`([A-Z_]+)`/g)].map((m) => m[1])).toEqual(leadStatusSchema.options);
+    }
+    for (const status of leadStatusSchema.options)
+      expect((await get(`/admin/leads?status=${status}`)).statusCode).toBe(200);
   });
 
   it('GET /admin/leads/:id → the lead, 404 when unknown or not a lead', async () => {

@@ -2,13 +2,19 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { leadMessages } from '../../persistence/queries/transcript.ts';
-import { leadIdParams, leadSchema, limitParam, messageSchema } from '../admin/admin-schemas.ts';
+import {
+  leadIdParams,
+  leadSchema,
+  leadStatusSchema,
+  limitParam,
+  messageSchema,
+} from '../admin/admin-schemas.ts';
 import { findLeads, getLead, MAX_LIST_LIMIT, type AdminContext } from '../admin/lead-admin.ts';
 import type { ZodTypeProvider } from '../zod-schemas.ts';
 
 const listQuery = z.object({
   phone: z.string().optional().meta({ description: 'E.164, e.g. +447700900123' }),
-  status: z.string().optional(),
+  status: leadStatusSchema.optional(),
   limit: limitParam(MAX_LIST_LIMIT),
 });
 
