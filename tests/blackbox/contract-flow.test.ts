@@ -429,6 +429,23 @@ describe('black-box: the real gateway over HTTP', () => {
     expect(marker.status).toBe('PENDING_APPROVAL');
   });
 
+  // Was a QA violation (the approval was lost after START); the machine now keeps it while opted out. It runs
+  // before the it.fails tests below (their polling can exhaust the admin rate limit).
+  it('an approval made while the lead is opted out takes effect when they come back', async () => {
+    const digits = newPhoneDigits();
+    await toPendingApproval(digits);
+    const message = await eventually('the artist notification', () =>
+      sendsTo(DEMO_ARTIST_DIGITS).find(
+        (s) => sendText(s).includes(`+${digits}`) && sendText(s).includes('/a/'),
+      ),
+    );
+    expect((await say(digits, 'STOP')).status).toBe('OPTED_OUT');
+    const approve = /https?:\/\/\S+\/a\/\S+/.exec(sendText(message))?.[0] ?? '';
+    expect((await api.get(new URL(approve).pathname, {}, 'POST')).status).toBe(200);
+    await say(digits, 'START');
+    await waitForStatus(digits, 'AWAITING_DEPOSIT', 3_000);
+  });
+
   // Violation (QA report): the first offers come from the machine alone, which knows no other lead's
   // bookings, so a slot booked earlier (by the happy-path lead above) is offered again. Flip to it(...) once fixed.
   it.fails('slot offers leave out slots other leads have already booked', async () => {
@@ -448,21 +465,5 @@ describe('black-box: the real gateway over HTTP', () => {
     await say(first, '1');
     await waitForStatus(first, 'BOOKED');
     expect(await toOffers(newPhoneDigits())).not.toContain(bookedSlot);
-  });
-
-  // Was a QA violation (the approval was lost after START); the machine now keeps it while opted out.
-  it('an approval made while the lead is opted out takes effect when they come back', async () => {
-    const digits = newPhoneDigits();
-    await toPendingApproval(digits);
-    const message = await eventually('the artist notification', () =>
-      sendsTo(DEMO_ARTIST_DIGITS).find(
-        (s) => sendText(s).includes(`+${digits}`) && sendText(s).includes('/a/'),
-      ),
-    );
-    expect((await say(digits, 'STOP')).status).toBe('OPTED_OUT');
-    const approve = /https?:\/\/\S+\/a\/\S+/.exec(sendText(message))?.[0] ?? '';
-    expect((await api.get(new URL(approve).pathname, {}, 'POST')).status).toBe(200);
-    await say(digits, 'START');
-    await waitForStatus(digits, 'AWAITING_DEPOSIT', 3_000);
   });
 });
