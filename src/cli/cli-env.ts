@@ -3,6 +3,7 @@
 // the embedded PostgreSQL under LEADLINE_HOME (shared with a running `leadline start`, if there is one).
 import { ConfigError, parseEnv, type Env } from '../config/env.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
+import { StudioConfigError } from '../studio/load-studio-config.ts';
 import { applyDevDefaults, type DevDefaults } from '../ops/dev-secrets.ts';
 import { createDatabase, type Db } from '../persistence/database.ts';
 import { startEmbeddedPostgres } from '../persistence/embedded-postgres.ts';
@@ -11,10 +12,12 @@ export class CliError extends Error {
   override name = 'CliError';
 }
 
+/** Configuration and usage errors are the operator's to fix: one line, no stack trace. */
 export function exitWith(error: unknown): never {
   const message =
-    error instanceof ConfigError || error instanceof CliError
-      ? error.message
+    error instanceof ConfigError || error instanceof CliError || error instanceof StudioConfigError
+      ? // A YAML parse error adds a multi-line code frame; its first line names the file and position.
+        (error.message.split('\n')[0] ?? error.message)
       : error instanceof Error
         ? (error.stack ?? error.message)
         : String(error);

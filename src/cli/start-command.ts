@@ -3,6 +3,8 @@
 import type { Env } from '../config/env.ts';
 import { createLogger } from '../observability/logger.ts';
 import type { DevDefaults } from '../ops/dev-secrets.ts';
+import { loadStudioConfig } from '../studio/load-studio-config.ts';
+import type { StudioConfig } from '../studio/studio-schema.ts';
 import { roles, startSystem, type Role, type RunningSystem } from '../system.ts';
 import { CliError, exitWith, loadEnv } from './cli-env.ts';
 
@@ -50,10 +52,18 @@ export async function startCommand(options: { role: string }): Promise<void> {
     exitWith(new CliError(`--role must be one of ${roles.join(', ')} (got "${options.role}")`));
   }
   const { env, dev } = await loadEnv();
+  // Read the studio configuration before starting anything (a database, say): a bad file then ends the
+  // process at once with one line naming the file and the path in it, like a bad environment variable.
+  let studioConfig: StudioConfig;
+  try {
+    studioConfig = await loadStudioConfig(env.LEADLINE_CONFIG);
+  } catch (error) {
+    return exitWith(error);
+  }
   const logger = createLogger({ level: env.LOG_LEVEL });
   let system: RunningSystem;
   try {
-    system = await startSystem({ env, role: options.role as Role, logger });
+    system = await startSystem({ env, role: options.role as Role, logger, studioConfig });
   } catch (error) {
     logger.fatal({ err: error }, 'could not start');
     return exitWith(error);

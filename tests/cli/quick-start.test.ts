@@ -2,7 +2,7 @@
 // directory, with no DATABASE_URL (embedded PostgreSQL under LEADLINE_HOME) and no NATS_URL.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -26,6 +26,28 @@ describe('quick start', () => {
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toContain('PORT');
+  });
+
+  it('a bad studio configuration file stops the process with one line naming the file', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'leadline-badconfig-'));
+    dirs.push(dir);
+    const cases = {
+      'invalid.yaml': 'studios:\n  - id: 42\n',
+      'broken.yaml': 'studios: [\n  nope: : :\n',
+      'missing.yaml': undefined,
+    };
+    for (const [name, text] of Object.entries(cases)) {
+      const file = path.join(dir, name);
+      if (text !== undefined) await writeFile(file, text);
+      const result = spawnSync(process.execPath, [bin, 'start'], {
+        env: childEnv({ LEADLINE_CONFIG: file, LEADLINE_HOME: path.join(dir, 'home') }),
+        encoding: 'utf8',
+      });
+      expect(result.status, name).toBe(1);
+      expect(result.stderr.trim().split('\n'), result.stderr).toHaveLength(1);
+      expect(result.stderr).toContain(file);
+      expect(result.stdout).toBe('');
+    }
   });
 
   it('npm start in an empty directory serves /readyz, then exits cleanly on SIGTERM', async () => {
