@@ -396,6 +396,18 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
     expect(await c.status()).toBe('BOOKING');
   },
 
+  async 'approved and marked paid while opted out: START goes straight to slot booking'(c) {
+    await qualify(c);
+    await c.text('STOP');
+    await c.control({ type: 'artist.approve' });
+    await c.control({ type: 'deposit.mark_paid' });
+    expect(await c.status()).toBe('OPTED_OUT');
+    await c.text('START');
+    expect(await c.status()).toBe('BOOKING');
+    expect(await c.effects('effect.deposit.create_checkout')).toHaveLength(0);
+    expect(await c.systemEvents()).toContain('deposit.paid_while_opted_out');
+  },
+
   async 'a rejection while opted out is kept silently; START brings the decline'(c) {
     await qualify(c);
     await c.take();
