@@ -1,11 +1,12 @@
-// The machines `leadline machines export` writes, each under a stable id. The lead machine is built from
-// the demo studio so the export needs no configuration (a deployment's studios change prompts and
-// timings, not the states). Like export.ts, this is for the CLI; the runtime builds its own machines.
+// The machines `leadline machines export` writes, each under a stable id: the production machines only
+// (the lead and the health probe), not the runtime's test actor. The lead machine is built from the demo
+// studio so the export needs no configuration (a deployment's studios change prompts and timings, not the
+// states). Like export.ts, this is for the CLI; the runtime builds its own machines.
 import type { AnyStateMachine } from 'xstate';
 import { StudioRegistry } from '../studio/studio-registry.ts';
 import { demoStudioConfig } from '../studio/load-studio-config.ts';
 import { createLeadDefinition } from './lead/lead-definition.ts';
-import { testCounterDefinition } from './test-counter/test-counter-definition.ts';
+import { probeMachine } from './probe/probe-machine.ts';
 
 export interface ExportableMachine {
   /** File-name-safe id: the export writes `<id>.json` and `<id>.mmd`. */
@@ -16,7 +17,6 @@ export interface ExportableMachine {
 export function exportableMachines(): ExportableMachine[] {
   return [
     { id: 'lead', machine: createLeadDefinition(new StudioRegistry(demoStudioConfig)).machine },
-    // The runtime's test actor: exported so its diagram documents what runtime tests drive.
-    { id: 'test-counter', machine: testCounterDefinition.machine },
+    { id: 'probe', machine: probeMachine },
   ];
 }
