@@ -1,23 +1,9 @@
 // Response shapes of the admin API, for the OpenAPI document (CONTRACT §3).
 import { z } from 'zod';
+import { leadStatuses } from '../../domain/lead-statuses.ts';
 
-/**
- * The lead statuses of CONTRACT §3. A copy, not an import of the lead machine's list: the gateway must not
- * import machines (src/gateway/README.md); tests/gateway/admin-api.test.ts checks it against CONTRACT.md.
- */
-export const leadStatusSchema = z.enum([
-  'NEW',
-  'QUALIFYING',
-  'NEEDS_HUMAN',
-  'PENDING_APPROVAL',
-  'REJECTED',
-  'AWAITING_DEPOSIT',
-  'DEPOSIT_EXPIRED',
-  'BOOKING',
-  'BOOKED',
-  'OPTED_OUT',
-  'STALE',
-]);
+/** The lead statuses of CONTRACT §3 (src/domain; tests/gateway/admin-api.test.ts checks them against CONTRACT.md). */
+export const leadStatusSchema = z.enum(leadStatuses);
 
 export const leadSchema = z.object({
   id: z.string(),

@@ -1,19 +1,8 @@
 // Lead statuses (CONTRACT §3) and the only status changes the conversation may make. The machine's states
 // are these statuses, and a property test checks every observed change against this table.
-export const leadStatuses = [
-  'NEW',
-  'QUALIFYING',
-  'NEEDS_HUMAN',
-  'PENDING_APPROVAL',
-  'REJECTED',
-  'AWAITING_DEPOSIT',
-  'DEPOSIT_EXPIRED',
-  'BOOKING',
-  'BOOKED',
-  'OPTED_OUT',
-  'STALE',
-] as const;
-export type LeadStatus = (typeof leadStatuses)[number];
+import { leadStatuses, type LeadStatus } from '../../domain/lead-statuses.ts';
+
+export { leadStatuses, type LeadStatus };
 
 /** Statuses a lead returns to after a handover, going stale or opting out and back in. */
 export const resumableStatuses = [
