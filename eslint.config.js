@@ -18,11 +18,6 @@ export default tseslint.config(
     },
   },
   {
-    // Migrations are frozen in time: they take Kysely<any> and never import app types.
-    files: ['src/persistence/migrations/**'],
-    rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-unsafe-argument': 'off' },
-  },
-  {
     files: ['tests/**', 'bench/**', 'src/cli/**'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },

@@ -1,7 +1,7 @@
-// Initial schema. Frozen in time: takes Kysely<any> and imports no application types.
+// Initial schema. Frozen in time: takes Kysely<unknown> and imports no application types.
 import { sql, type Kysely } from 'kysely';
 
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   // One row per actor (leads, plus the probe actor). `version` is the fencing token (invariant 1).
   await db.schema
     .createTable('leads')
@@ -179,7 +179,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('inbox_partition_idx').on('inbox').columns(['partition', 'seq']).execute();
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   for (const table of [
     'inbox',
     'dead_letters',

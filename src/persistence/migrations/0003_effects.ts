@@ -1,8 +1,8 @@
 // Effects: media attachments, slot bookings and used artist action-link nonces.
-// Frozen in time: takes Kysely<any> and imports no application types.
+// Frozen in time: takes Kysely<unknown> and imports no application types.
 import { sql, type Kysely } from 'kysely';
 
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   // Every attempt of an effect, in order ({ attempt, at, outcome, error?, nextAttemptAt? }): the row keeps
   // its full retry history, not only the last error.
   await db.schema
@@ -63,7 +63,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   for (const table of ['action_tokens', 'bookings', 'attachments']) {
     await db.schema.dropTable(table).ifExists().execute();
   }

@@ -1,8 +1,8 @@
 // Operations: scheduler job runs (insert-once per job and period = exactly one run cluster-wide) and
-// synthetic health-probe results. Frozen in time: takes Kysely<any> and imports no application types.
+// synthetic health-probe results. Frozen in time: takes Kysely<unknown> and imports no application types.
 import { sql, type Kysely } from 'kysely';
 
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('job_runs')
     .addColumn('job', 'text', (c) => c.notNull())
@@ -31,7 +31,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('probe_results_sent_idx').on('probe_results').columns(['sent_at']).execute();
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('probe_results').ifExists().execute();
   await db.schema.dropTable('job_runs').ifExists().execute();
 }
