@@ -76,6 +76,23 @@ export async function waitFor<T>(
   }
 }
 
+/** Configuration pointing the real provider clients at the local fakes. */
+export function fakeProvidersEnv(
+  graph: FakeGraphApi,
+  stripe: FakeStripeApi,
+  overrides: Record<string, string> = {},
+): Env {
+  return parseEnv({
+    WHATSAPP_API_BASE_URL: graph.url,
+    WHATSAPP_ACCESS_TOKEN: graph.token,
+    STRIPE_SECRET_KEY: 'sk_test_fake',
+    STRIPE_API_BASE_URL: stripe.url,
+    ACTION_LINK_SECRET,
+    PUBLIC_BASE_URL,
+    ...overrides,
+  });
+}
+
 export async function startEffectsHarness(
   envOverrides: Record<string, string> = {},
 ): Promise<EffectsHarness> {
@@ -83,16 +100,7 @@ export async function startEffectsHarness(
   const graph = await startFakeGraphApi();
   const stripe = await startFakeStripeApi();
   const mediaRoot = await mkdtemp(path.join(os.tmpdir(), 'leadline-media-'));
-  const env = parseEnv({
-    WHATSAPP_API_BASE_URL: graph.url,
-    WHATSAPP_ACCESS_TOKEN: graph.token,
-    STRIPE_SECRET_KEY: 'sk_test_fake',
-    STRIPE_API_BASE_URL: stripe.url,
-    ACTION_LINK_SECRET,
-    PUBLIC_BASE_URL,
-    LEADLINE_HOME: mediaRoot,
-    ...envOverrides,
-  });
+  const env = fakeProvidersEnv(graph, stripe, { LEADLINE_HOME: mediaRoot, ...envOverrides });
   const { db } = database;
   const bus = createInProcessBus({ db, partitions: 4 });
   const metrics = new Metrics();

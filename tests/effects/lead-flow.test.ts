@@ -2,7 +2,6 @@
 // a WhatsApp notification with signed links, taps approve, the relay creates the Stripe checkout and the
 // lead is sent the real session's URL. Providers are the local fakes.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { parseEnv } from '../../src/config/env.ts';
 import { useActionLink } from '../../src/effects/action-links/use-action-link.ts';
 import { createOutboxRelay, type OutboxRelay } from '../../src/effects/outbox-relay.ts';
 import { silentLogger } from '../../src/observability/logger.ts';
@@ -12,7 +11,13 @@ import { StudioRegistry } from '../../src/studio/studio-registry.ts';
 import { startFakeGraphApi, type FakeGraphApi } from '../fakes/graph-api.ts';
 import { startFakeStripeApi, type FakeStripeApi } from '../fakes/stripe-api.ts';
 import { RuntimeConversation } from '../transcripts/runtime-conversation.ts';
-import { ACTION_LINK_SECRET, PUBLIC_BASE_URL, testRelayOptions, waitFor } from './effects-harness.ts';
+import {
+  ACTION_LINK_SECRET,
+  fakeProvidersEnv,
+  PUBLIC_BASE_URL,
+  testRelayOptions,
+  waitFor,
+} from './effects-harness.ts';
 
 let graph: FakeGraphApi;
 let stripe: FakeStripeApi;
@@ -23,14 +28,7 @@ beforeAll(async () => {
   graph = await startFakeGraphApi();
   stripe = await startFakeStripeApi();
   conversation = await RuntimeConversation.start();
-  const env = parseEnv({
-    WHATSAPP_API_BASE_URL: graph.url,
-    WHATSAPP_ACCESS_TOKEN: graph.token,
-    STRIPE_SECRET_KEY: 'sk_test_fake',
-    STRIPE_API_BASE_URL: stripe.url,
-    ACTION_LINK_SECRET,
-    PUBLIC_BASE_URL,
-  });
+  const env = fakeProvidersEnv(graph, stripe);
   relay = createOutboxRelay({
     db: conversation.db,
     bus: conversation.rt.bus,
