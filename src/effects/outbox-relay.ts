@@ -164,13 +164,15 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
         return;
       }
       const delay = retryDelay(ctx.attempt, options.backoff, error.retryAfterMs, options.random);
-      const nextAttemptAt = new Date(clock().getTime() + delay);
+      // One clock read: the attempt's recorded time and its next attempt are exactly `delay` apart.
+      const failedAt = clock();
+      const nextAttemptAt = new Date(failedAt.getTime() + delay);
       await handler.onRetry?.(ctx, error, nextAttemptAt);
       await recordAttempt(
         deps.db,
         claimed,
         { status: 'retry', error: error.message, nextAttemptAt },
-        clock(),
+        failedAt,
       );
       deps.metrics.effectsExecuted.inc({ kind: row.kind, outcome: 'retry' });
       log.warn(
