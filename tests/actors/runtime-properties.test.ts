@@ -1,10 +1,17 @@
 // Property tests over random interleavings of many leads' messages with duplicates, dropped acks (a crash
-// between commit and ack → redelivery) and host restarts.
+// between commit and ack → redelivery) and host restarts, on both buses: the in-process one and NATS
+// JetStream (16 partitions, so the NATS bus merges several partitions' batches into one host call).
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Envelope } from '../../src/domain/envelope.ts';
 import { testCounterDefinition } from '../../src/machines/test-counter/test-counter-definition.ts';
-import { makeEnvelope, startRuntime, type Runtime } from '../helpers/runtime-harness.ts';
+import { natsUrl } from '../helpers/nats.ts';
+import {
+  makeEnvelope,
+  startRuntime,
+  type Runtime,
+  type StartRuntimeOptions,
+} from '../helpers/runtime-harness.ts';
 import { leadValues } from './lead-store.ts';
 
 type Op =
@@ -15,13 +22,23 @@ type Op =
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 8,
-    arbitrary: fc.record({ kind: fc.constant('send' as const), lead: fc.nat(4), dropAck: fc.boolean() }),
+    arbitrary: fc.record({ kind: fc.constant('send' as const), lead: fc.nat(7), dropAck: fc.boolean() }),
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('duplicate' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('restart' as const) }) },
 );
 
-describe('actor runtime properties', () => {
+const url = natsUrl();
+const transports: {
+  name: string;
+  transport: NonNullable<StartRuntimeOptions['transport']>;
+  partitions: number;
+}[] = [
+  { name: 'in-process bus', transport: 'in-process', partitions: 3 },
+  ...(url ? [{ name: 'NATS bus', transport: { nats: url }, partitions: 16 }] : []),
+];
+
+describe.each(transports)('actor runtime properties on the $name', ({ transport, partitions }) => {
   let rt: Runtime;
   const busy = new Map<string, number>();
   const dropOnce = new Set<string>();
@@ -31,7 +48,8 @@ describe('actor runtime properties', () => {
   beforeAll(async () => {
     rt = await startRuntime({
       definitions: [testCounterDefinition],
-      partitions: 3,
+      partitions,
+      transport,
       host: {
         hooks: {
           onLeadBusy(leadId, isBusy) {

@@ -1,5 +1,6 @@
-// A whole single-node runtime for tests: a fresh migrated database (or yours), the in-process bus and an
-// actor host with your definitions.
+// A whole runtime for tests: a fresh migrated database (or yours), a bus (the in-process one, or NATS with
+// `transport: 'nats'` on isolated stream/bucket names of the suite's server) and an actor host with your
+// definitions.
 //
 //   const rt = await startRuntime({ definitions: [testCounterDefinition], retryDelaysMs: [20, 40] });
 //   await rt.publish(makeEnvelope({ leadId: 'ld_a', event: { type: 'test.add', value: 1 } }));
@@ -18,9 +19,11 @@ import { createActorHost, type ActorHost, type ActorHostOptions } from '../../sr
 import { fireDueTimers } from '../../src/actors/fire-due-timers.ts';
 import type { Bus, PublishResult } from '../../src/bus/bus.ts';
 import { createInProcessBus } from '../../src/bus/in-process-bus.ts';
+import { NatsBus } from '../../src/bus/nats/nats-bus.ts';
 import type { Envelope } from '../../src/domain/envelope.ts';
 import type { Db } from '../../src/persistence/database.ts';
 import { createTestDatabase } from './database.ts';
+import { natsBacklog, type NatsBacklog } from './nats-backlog.ts';
 
 export interface StartRuntimeOptions {
   definitions: readonly ActorDefinition[];
@@ -32,6 +35,8 @@ export interface StartRuntimeOptions {
   host?: Partial<Omit<ActorHostOptions, 'db' | 'bus' | 'definitions'>>;
   /** Set false to build everything without starting the host (call rt.host.start() yourself). */
   start?: boolean;
+  /** The bus: the single-node one (default) or NATS at this URL, on names no other test sees. */
+  transport?: 'in-process' | { nats: string };
 }
 
 export interface Runtime {
@@ -88,8 +93,13 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runtim
   const owned = options.db ? undefined : await createTestDatabase();
   const db = options.db ?? (owned as NonNullable<typeof owned>).db;
   const partitions = options.partitions ?? 4;
-  const build = () => {
-    const bus = createInProcessBus({ db, partitions, pollIntervalMs: 200 });
+  const transport = options.transport ?? 'in-process';
+  const nats: NatsBacklog | undefined =
+    transport === 'in-process' ? undefined : await natsBacklog(transport.nats, partitions);
+  const build = async () => {
+    const bus = nats
+      ? await NatsBus.connect({ servers: nats.url, partitions, leaseMs: 2000, ...nats.names })
+      : createInProcessBus({ db, partitions, pollIntervalMs: 200 });
     const host = createActorHost({
       db,
       bus,
@@ -100,15 +110,17 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runtim
     });
     return { bus, host };
   };
-  let current = build();
+  let current = await build();
   if (options.start !== false) await current.host.start();
 
   const idle = async (timeoutMs = 15_000) => {
     await waitFor(
       async () => {
         if (current.host.store.getSnapshot().context.mailboxDepth > 0) return false;
-        const row = await sql<{ n: string }>`select count(*) as n from inbox`.execute(db);
-        return row.rows[0]?.n === '0' && current.host.store.getSnapshot().context.mailboxDepth === 0;
+        const backlog = nats
+          ? await nats.unacked()
+          : Number((await sql<{ n: string }>`select count(*) as n from inbox`.execute(db)).rows[0]?.n);
+        return backlog === 0 && current.host.store.getSnapshot().context.mailboxDepth === 0;
       },
       timeoutMs,
       'the runtime to go idle',
@@ -134,12 +146,13 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runtim
     async restartHost() {
       await current.host.stop();
       await current.bus.close();
-      current = build();
+      current = await build();
       await current.host.start();
     },
     async stop() {
       await current.host.stop();
       await current.bus.close();
+      await nats?.remove();
       await owned?.drop();
     },
   };

@@ -21,8 +21,12 @@ export interface NatsBusOptions {
   ackWaitMs?: number;
   /** Un-acked messages a partition consumer may have outstanding (default 1024). */
   maxAckPending?: number;
-  /** Largest batch handed to the handler (default 256). */
+  /** Largest batch one partition consumer takes from its buffer at a time (default 256). */
   maxBatch?: number;
+  /** Handler calls in flight at once; partitions' batches are merged into them (default 2, batch-coalescer.ts). */
+  handlerConcurrency?: number;
+  /** A merged handler call takes whole partition batches up to at least this many deliveries (default 512). */
+  maxHandlerBatch?: number;
   /** Nats-Msg-Id dedupe window of the stream when the bus creates it (default 2 min). */
   duplicateWindowMs?: number;
   /** Replicas of the stream and lease bucket when the bus creates them (default 1; 3 on a 3-node cluster). */
@@ -43,6 +47,8 @@ export interface NatsBusConfig {
   ackWaitMs: number;
   maxAckPending: number;
   maxBatch: number;
+  handlerConcurrency: number;
+  maxHandlerBatch: number;
   duplicateWindowMs: number;
   replicas: number;
   logger: Logger;
@@ -78,6 +84,8 @@ export function resolveNatsBusConfig(options: NatsBusOptions): NatsBusConfig {
     ackWaitMs: options.ackWaitMs ?? 30_000,
     maxAckPending: options.maxAckPending ?? 1024,
     maxBatch: options.maxBatch ?? 256,
+    handlerConcurrency: options.handlerConcurrency ?? 2,
+    maxHandlerBatch: options.maxHandlerBatch ?? 512,
     duplicateWindowMs: options.duplicateWindowMs ?? 120_000,
     replicas: options.replicas ?? 1,
     logger: options.logger ?? silentLogger,

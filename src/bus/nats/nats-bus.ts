@@ -1,6 +1,6 @@
 // The Bus on NATS JetStream: publish = JetStream publish with Nats-Msg-Id (resolves on the PubAck, so
 // accepted means durable); consume = one durable pull consumer per partition, for the partitions whose
-// lease this worker holds (partition-leases.ts).
+// lease this worker holds (partition-leases.ts), their batches merged into few host calls (batch-coalescer.ts).
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
@@ -8,6 +8,7 @@ import type { Envelope } from '../../domain/envelope.ts';
 import { partitionOf } from '../../domain/ids.ts';
 import type { Bus, BusStatus, DeliveryHandler, PublishResult } from '../bus.ts';
 import { AckPublisher } from './ack-publisher.ts';
+import { BatchCoalescer } from './batch-coalescer.ts';
 import { ensureInboxStream, resetPartitionConsumer } from './inbox-stream.ts';
 import {
   inboxSubject,
@@ -84,8 +85,13 @@ export class NatsBus implements Bus {
     if (this.#leases) throw new Error('NATS bus: already consuming');
     const kv = await this.#openLeaseBucket();
     await checkPartitionCount(kv, this.partitions);
+    // Every partition's batches go through one coalescer: fewer, larger host calls (batch-coalescer.ts).
+    const coalesced = new BatchCoalescer(handler, {
+      maxConcurrent: this.#config.handlerConcurrency,
+      maxDeliveries: this.#config.maxHandlerBatch,
+    }).submit;
     const leases = new PartitionLeases(kv, this.#config, {
-      acquired: (partition) => this.#startPartition(partition, handler),
+      acquired: (partition) => this.#startPartition(partition, coalesced),
       lost: (partition) => this.#stopPartition(partition),
       changed: (owned) => {
         for (const listener of this.#listeners) listener(owned);
