@@ -12,6 +12,12 @@ export interface BenchInfra {
   pgUrl: string;
   /** A fresh migrated database (dropped by stop()). */
   freshDatabase(): Promise<{ db: Db; drop: () => Promise<void> }>;
+  /**
+   * Writes back what earlier phases left dirty (CHECKPOINT), so a saturating phase's ~1 GB of WAL is not
+   * flushed during the next phase and counted in its latency. Needs superuser or pg_checkpoint; without
+   * it the phase runs unsettled and a note goes to stderr.
+   */
+  settle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -54,6 +60,11 @@ export async function startBenchInfra(): Promise<BenchInfra> {
           await admin(postgres.url, `drop database if exists ${name} with (force)`);
         },
       };
+    },
+    async settle() {
+      await admin(postgres.url, 'checkpoint').catch((error: unknown) => {
+        process.stderr.write(`bench: could not CHECKPOINT before the phase (${String(error)})\n`);
+      });
     },
     async stop() {
       for (const s of stops.reverse()) await s.stop();

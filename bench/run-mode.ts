@@ -70,6 +70,7 @@ export async function runMode(mode: Mode, infra: BenchInfra, settings: BenchSett
       window: settings.window,
       tag: 't',
     });
+    await infra.settle();
     const latency = await measureLatency(rig, {
       leads: settings.leads,
       ratePerSec: settings.ratePerSec,
