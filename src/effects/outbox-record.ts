@@ -2,11 +2,14 @@
 // update is fenced on the lease the relay claimed with, so a relay whose lease expired (and whose row was
 // re-claimed elsewhere) cannot overwrite the newer attempt's record.
 import { sql } from 'kysely';
+import type { Envelope } from '../domain/envelope.ts';
 import type { Db } from '../persistence/database.ts';
 import type { OutboxAttempt } from '../persistence/schema.ts';
 import type { ClaimedRow } from './outbox-claim.ts';
 
 type Outcome =
+  /** The provider succeeded: keep the outcome on the (still leased) row before telling the lead. */
+  | { status: 'executed'; result: Record<string, unknown>; feedback: Envelope }
   | { status: 'done'; result: Record<string, unknown> }
   | { status: 'retry'; error: string; nextAttemptAt: Date }
   | { status: 'failed'; error: string; result?: Record<string, unknown> }
@@ -27,7 +30,7 @@ export async function recordAttempt(
     .where('locked_until', '=', claimed.lease);
   const attempts = claimed.row.attempts + 1;
   const entry: OutboxAttempt | undefined =
-    outcome.status === 'released'
+    outcome.status === 'released' || outcome.status === 'executed'
       ? undefined
       : {
           attempt: attempts,
@@ -39,6 +42,9 @@ export async function recordAttempt(
   const log = sql<string>`attempt_log || ${JSON.stringify(entry ? [entry] : [])}::jsonb`;
   let query;
   switch (outcome.status) {
+    case 'executed':
+      query = base.set({ result: outcome.result, feedback: { ...outcome.feedback } });
+      break;
     case 'done':
       query = base.set({
         status: 'done',

@@ -1,10 +1,12 @@
 // The outbox relay: claims due effects (oldest unfinished row per lead only), executes them through the
 // provider clients with a rate limit and a circuit breaker per provider, records every attempt on the row,
 // retries retryable failures with backoff + jitter, and feeds outcomes back to the lead's actor as
-// `effect:<outbox id>` envelopes. Several relays may run against one database.
+// `effect:<outbox id>` envelopes. A success is stored before it is published, so a failed publish is
+// finished later without calling the provider twice. Several relays may run against one database.
 import type { Bus } from '../bus/bus.ts';
 import type { Env } from '../config/env.ts';
 import { effectSchema, type OutboxEffect } from '../domain/effects.ts';
+import { envelopeSchema, type Envelope } from '../domain/envelope.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Db } from '../persistence/database.ts';
@@ -60,8 +62,8 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
     return breaker;
   };
 
-  async function publishFeedback(claimed: ClaimedRow, studioId: string, feedback: EffectFeedback) {
-    const envelope = feedbackEnvelope({
+  function envelopeFor(claimed: ClaimedRow, studioId: string, feedback: EffectFeedback): Envelope {
+    return feedbackEnvelope({
       outboxId: claimed.row.id,
       leadId: claimed.row.lead_id,
       studioId,
@@ -69,7 +71,60 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
       feedback,
       now: clock(),
     });
-    await deps.bus.publish(envelope);
+  }
+
+  async function publishFeedback(claimed: ClaimedRow, studioId: string, feedback: EffectFeedback) {
+    await deps.bus.publish(envelopeFor(claimed, studioId, feedback));
+  }
+
+  /**
+   * The provider did it: keep the outcome (and the envelope that tells the lead) on the row before
+   * publishing, so a failed publish or a crash is finished later by re-publishing, never by executing the
+   * effect again. Without feedback there is nothing to publish: the row is marked done at once.
+   */
+  async function complete(claimed: ClaimedRow, result: Record<string, unknown>, feedback: Envelope | null) {
+    const { row } = claimed;
+    if (feedback) {
+      await recordAttempt(deps.db, claimed, { status: 'executed', result, feedback }, clock());
+      try {
+        await deps.bus.publish(feedback);
+      } catch (error) {
+        // The bus is down: put the row back (no attempt spent) to be finished after a short backoff.
+        const nextAttemptAt = new Date(
+          clock().getTime() + retryDelay(1, options.backoff, undefined, options.random),
+        );
+        await recordAttempt(deps.db, claimed, { status: 'released', nextAttemptAt }, clock());
+        log.warn(
+          { outboxId: row.id, kind: row.kind, err: error },
+          'effect done; feedback publish failed, will re-publish',
+        );
+        return;
+      }
+    }
+    const recorded = await recordAttempt(deps.db, claimed, { status: 'done', result }, clock());
+    if (!recorded) log.warn({ outboxId: row.id }, 'lease lost before completion: another relay re-ran it');
+    deps.metrics.effectsExecuted.inc({ kind: row.kind, outcome: 'done' });
+  }
+
+  /** A row whose effect already succeeded (result stored) but was not finished: publish what was kept. */
+  async function finishExecuted(claimed: ClaimedRow, result: Record<string, unknown>): Promise<void> {
+    const { row } = claimed;
+    const stored = row.feedback === null ? null : envelopeSchema.safeParse(row.feedback);
+    if (stored?.success === false) {
+      // Only a hand-edited row gets here; finishing it would leave the lead waiting without a word.
+      log.error(
+        { outboxId: row.id, kind: row.kind },
+        'stored feedback is not an envelope; the lead is not told',
+      );
+      await recordSystemEvent(deps.db, {
+        level: 'error',
+        type: 'effect.feedback_invalid',
+        leadId: row.lead_id,
+        payload: { outboxId: row.id, effectType: row.kind },
+      });
+    }
+    log.info({ outboxId: row.id, kind: row.kind }, 'effect already executed; finishing it');
+    await complete(claimed, result, stored?.success === true ? stored.data : null);
   }
 
   async function fail(
@@ -115,6 +170,7 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
 
   async function execute(claimed: ClaimedRow): Promise<void> {
     const { row } = claimed;
+    if (row.result !== null) return finishExecuted(claimed, row.result);
     const parsed = effectSchema.safeParse(row.payload);
     const effect = parsed.success ? (parsed.data as OutboxEffect) : undefined;
     const studio = effect && 'studioId' in effect ? deps.studios.byId(effect.studioId) : undefined;
@@ -182,15 +238,8 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
       return;
     }
     breaker.success();
-    if (outcome.feedback) await publishFeedback(claimed, studio.id, outcome.feedback);
-    const recorded = await recordAttempt(
-      deps.db,
-      claimed,
-      { status: 'done', result: outcome.result },
-      clock(),
-    );
-    if (!recorded) log.warn({ outboxId: row.id }, 'lease lost before completion: another relay re-ran it');
-    deps.metrics.effectsExecuted.inc({ kind: row.kind, outcome: 'done' });
+    const feedback = outcome.feedback ? envelopeFor(claimed, studio.id, outcome.feedback) : null;
+    await complete(claimed, outcome.result, feedback);
   }
 
   async function runOnce(): Promise<number> {

@@ -74,6 +74,16 @@ export interface OutboxTable {
   completed_at: Timestamp | null;
   /** Every attempt, in order (migration 0003; written by src/effects/outbox-record.ts). */
   attempt_log: ColumnType<OutboxAttempt[], string | undefined, string>;
+  /**
+   * The envelope fed back to the lead (`effect:<id>`), stored with `result` once the provider succeeded and
+   * before it is published (migration 0005): a row with a result that is not yet done is finished by
+   * re-publishing it, without executing the effect again.
+   */
+  feedback: JSONColumnType<
+    Record<string, unknown> | null,
+    Record<string, unknown> | null | undefined,
+    Record<string, unknown> | null
+  >;
 }
 
 export interface OutboxAttempt {

@@ -1,3 +1,4 @@
+import type { Bus } from '../../src/bus/bus.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { leadIdFor } from '../../src/domain/ids.ts';
 import type { EffectOf } from '../../src/effects/effect-handler.ts';
@@ -74,6 +75,33 @@ describe('effect.deposit.create_checkout (real stripe client, fake Stripe server
       },
     });
     expect(await h.outboxRow(id)).toMatchObject({ status: 'done', result: { sessionId: session.id } });
+  });
+
+  it('a success whose feedback could not be published is finished by re-publishing it, not by calling Stripe again', async () => {
+    let outage = 2;
+    const flaky: Bus = {
+      ...h.bus,
+      publish: (envelope) =>
+        outage-- > 0 ? Promise.reject(new Error('NATS: no responders')) : h.bus.publish(envelope),
+    };
+    const id = await h.enqueue(checkout());
+    const relay = h.relay({}, flaky);
+    await relay.runOnce();
+    // The session exists; the lead has not heard yet; the row keeps the outcome and is due again soon.
+    expect(h.stripe.requests).toHaveLength(1);
+    expect(await h.published()).toEqual([]);
+    const kept = await h.outboxRow(id);
+    expect(kept).toMatchObject({ status: 'pending', attempts: 0, feedback: { id: `effect:${id}` } });
+
+    await h.drain(relay);
+    expect(h.stripe.requests).toHaveLength(1);
+    const published = await h.published();
+    expect(published.map((e) => e.id)).toEqual([`effect:${id}`]);
+    expect(published[0]?.event).toMatchObject({ type: 'deposit.checkout_created', outboxId: id });
+    const row = await h.outboxRow(id);
+    const session = h.stripe.sessions[0] as { id: string };
+    expect(row).toMatchObject({ status: 'done', attempts: 1, result: { sessionId: session.id } });
+    expect(row.attempt_log.map((a) => a.outcome)).toEqual(['done']);
   });
 
   it('clamps expires_at into [now + 30 min, now + 24 h]', () => {

@@ -46,7 +46,8 @@ export interface EffectsHarness {
   metrics: Metrics;
   mediaRoot: string;
   studios: StudioRegistry;
-  relay(options?: Partial<RelayOptions>): OutboxRelay;
+  /** A relay on the harness bus, or on `bus` (e.g. one whose publishes fail, to play an outage). */
+  relay(options?: Partial<RelayOptions>, bus?: Bus): OutboxRelay;
   /** Inserts an outbox row the way the actor host does (plus its outbound transcript row when asked). */
   enqueue(effect: OutboxEffect, options?: { leadId?: string; transcript?: boolean }): Promise<string>;
   /** Envelopes the relay published for a lead, in order. */
@@ -117,10 +118,10 @@ export async function startEffectsHarness(
     metrics,
     mediaRoot,
     studios,
-    relay(options = {}) {
+    relay(options = {}, relayBus = bus) {
       const relay = createOutboxRelay({
         db,
-        bus,
+        bus: relayBus,
         env,
         studios,
         logger: silentLogger,
