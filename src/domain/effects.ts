@@ -102,6 +102,17 @@ export const bookingReserveEffectSchema = z.object({
   slotEnd: z.iso.datetime({ offset: true }),
 });
 /**
+ * Load the studio's slots already booked by other leads, starting in [from, until) (relay: a query on
+ * bookings), so the offers a lead is about to get leave them out (rule 12). Fed back as
+ * `booking.taken_slots`.
+ */
+export const bookingLoadTakenEffectSchema = z.object({
+  type: z.literal('effect.booking.load_taken'),
+  studioId: z.string(),
+  from: z.iso.datetime({ offset: true }),
+  until: z.iso.datetime({ offset: true }),
+});
+/**
  * Runtime-handled: move an outbound transcript entry's delivery status forward (sent → delivered → read;
  * failed from anywhere). A late `delivered` never overwrites `read`.
  */
@@ -120,6 +131,7 @@ export const effectSchema = z.discriminatedUnion('type', [
   depositCheckoutEffectSchema,
   mediaStoreEffectSchema,
   bookingReserveEffectSchema,
+  bookingLoadTakenEffectSchema,
   transcriptDeliveryEffectSchema,
 ]);
 export type Effect = z.infer<typeof effectSchema>;

@@ -129,12 +129,19 @@ export const effectResultSchema = z.discriminatedUnion('type', [
     slotStart: at,
     slotEnd: at,
   }),
-  /** The chosen slot was taken meanwhile by another lead; `takenSlots` are the studio's booked slot starts. */
+  /** The chosen slot was taken meanwhile by another lead; `takenSlots` are the slots other leads booked. */
   z.object({
     type: z.literal('booking.slot_unavailable'),
     ...base,
     outboxId: z.string(),
     slotStart: at,
+    takenSlots: z.array(at),
+  }),
+  /** Answer to `effect.booking.load_taken`: slot starts other leads have booked in the asked range. */
+  z.object({
+    type: z.literal('booking.taken_slots'),
+    ...base,
+    outboxId: z.string(),
     takenSlots: z.array(at),
   }),
   z.object({

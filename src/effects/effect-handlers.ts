@@ -2,6 +2,7 @@
 import { permanent } from './effect-errors.ts';
 import type { EffectHandlers } from './effect-handler.ts';
 import { artistNotifyHandler } from './handlers/artist-notify.ts';
+import { bookingLoadTakenHandler } from './handlers/booking-load-taken.ts';
 import { bookingReserveHandler } from './handlers/booking-reserve.ts';
 import { depositCheckoutHandler } from './handlers/deposit-checkout.ts';
 import type { HandlerDeps } from './handlers/handler-deps.ts';
@@ -35,6 +36,7 @@ export function createEffectHandlers(deps: HandlerDeps): EffectHandlers {
     'effect.deposit.create_checkout': depositCheckoutHandler(stripe, env.PUBLIC_BASE_URL),
     'effect.media.store': mediaStoreHandler(db, graph, store, options.leaseMs),
     'effect.booking.reserve': bookingReserveHandler(db),
+    'effect.booking.load_taken': bookingLoadTakenHandler(db),
     // The host applies these itself; a row of this kind in the outbox is a bug, reported as a failure.
     'effect.transcript.delivery': {
       provider: 'database',

@@ -28,6 +28,13 @@ const reserve = (slotStart: string): EffectOf<'effect.booking.reserve'> => ({
   slotEnd: new Date(Date.parse(slotStart) + HOUR).toISOString(),
 });
 
+const loadTaken = (from: Date, until: Date): EffectOf<'effect.booking.load_taken'> => ({
+  type: 'effect.booking.load_taken',
+  studioId: studio.id,
+  from: from.toISOString(),
+  until: until.toISOString(),
+});
+
 let h: EffectsHarness;
 beforeAll(async () => {
   h = await startEffectsHarness();
@@ -40,6 +47,7 @@ beforeEach(async () => {
   h.stripe.sessions.length = 0;
   await h.db.deleteFrom('outbox').execute();
   await h.db.deleteFrom('inbox').execute();
+  await h.db.deleteFrom('bookings').execute();
 });
 
 describe('effect.deposit.create_checkout (real stripe client, fake Stripe server)', () => {
@@ -194,5 +202,73 @@ describe('effect.booking.reserve', () => {
     const bookings = await h.db.selectFrom('bookings').selectAll().execute();
     expect(bookings).toHaveLength(1);
     expect(bookings[0]?.lead_id).toBe(LEAD);
+  });
+});
+
+describe('effect.booking.load_taken', () => {
+  const RIVAL = leadIdFor(studio.id, '+447700900555');
+  const book = (leadId: string, slotStart: Date, studioId = studio.id) =>
+    h.db
+      .insertInto('bookings')
+      .values({
+        studio_id: studioId,
+        slot_start: slotStart,
+        slot_end: new Date(slotStart.getTime() + HOUR),
+        lead_id: leadId,
+        outbox_id: null,
+      })
+      .execute();
+
+  it("feeds back the studio's slots other leads booked in [from, until), in order", async () => {
+    const from = new Date(Date.parse('2030-03-04T09:00:00.000Z'));
+    const until = new Date(from.getTime() + 7 * 24 * HOUR);
+    const at = (hours: number) => new Date(from.getTime() + hours * HOUR);
+    await book(RIVAL, at(5));
+    await book(RIVAL, at(1));
+    await book(RIVAL, at(0)); // from is inclusive
+    await book(RIVAL, at(-1)); // before the range
+    await book(RIVAL, until); // until is exclusive
+    await book(LEAD, at(2)); // the lead's own booking is still its to choose
+    await book(RIVAL, at(3), 'another-studio');
+
+    const id = await h.enqueue(loadTaken(from, until));
+    await h.drain(h.relay());
+
+    const [envelope] = await h.published();
+    expect(envelope).toMatchObject({
+      id: `effect:${id}`,
+      event: {
+        type: 'booking.taken_slots',
+        outboxId: id,
+        takenSlots: [at(0), at(1), at(5)].map((d) => d.toISOString()),
+      },
+    });
+    expect(await h.outboxRow(id)).toMatchObject({ status: 'done', attempts: 1 });
+  });
+
+  it('answers with no slots when nobody else has booked', async () => {
+    const from = new Date();
+    await book(LEAD, new Date(from.getTime() + HOUR));
+    const id = await h.enqueue(loadTaken(from, new Date(from.getTime() + 24 * HOUR)));
+    await h.drain(h.relay());
+    const [envelope] = await h.published();
+    expect(envelope?.event).toEqual(
+      expect.objectContaining({ type: 'booking.taken_slots', outboxId: id, takenSlots: [] }),
+    );
+  });
+
+  it('a lost reservation lists the same taken slots: other leads only', async () => {
+    const mine = new Date(Date.now() + 24 * HOUR);
+    const theirs = new Date(Date.now() + 48 * HOUR);
+    await book(LEAD, mine);
+    await book(RIVAL, theirs);
+    const id = await h.enqueue(reserve(theirs.toISOString()));
+    await h.drain(h.relay());
+    const [envelope] = await h.published();
+    expect(envelope?.event).toMatchObject({
+      type: 'booking.slot_unavailable',
+      outboxId: id,
+      takenSlots: [theirs.toISOString()],
+    });
   });
 });

@@ -1,7 +1,9 @@
 // The relay with the real lead machine in the real single-node runtime: a lead qualifies, the artist gets
 // a WhatsApp notification with signed links, taps approve, the relay creates the Stripe checkout and the
-// lead is sent the real session's URL. Providers are the local fakes.
+// lead is sent the real session's URL; paid, the lead's first offers leave out a slot another lead booked.
+// Providers are the local fakes. The relay runs on the conversation's clock, like the scheduler.
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { leadIdFor } from '../../src/domain/ids.ts';
 import { useActionLink } from '../../src/effects/action-links/use-action-link.ts';
 import { createOutboxRelay, type OutboxRelay } from '../../src/effects/outbox-relay.ts';
 import { silentLogger } from '../../src/observability/logger.ts';
@@ -37,6 +39,7 @@ beforeAll(async () => {
     logger: silentLogger,
     metrics: new Metrics(),
     options: testRelayOptions,
+    clock: () => new Date(conversation.now),
   });
 });
 afterAll(async () => {
@@ -93,4 +96,30 @@ it('qualify → artist approves by link → Stripe checkout → the lead gets th
   expect(await conversation.status()).toBe('AWAITING_DEPOSIT');
   const sentTexts = graph.sends.map((s) => JSON.stringify(s.body));
   expect(sentTexts.filter((t) => t.includes(session.url))).toHaveLength(1);
+});
+
+it('paid → the first offers, sent once the bookings are loaded, leave out a slot another lead booked', async () => {
+  expect(await conversation.status()).toBe('AWAITING_DEPOSIT');
+  // The first slot the lead would be offered (conversation clock: Mon 23 Nov 2026, 09:00 London).
+  const start = new Date('2026-11-23T10:00:00.000Z');
+  await conversation.db
+    .insertInto('bookings')
+    .values({
+      studio_id: 'inkwell',
+      slot_start: start,
+      slot_end: new Date(start.getTime() + 3_600_000),
+      lead_id: leadIdFor('inkwell', '+447700900555'),
+      outbox_id: null,
+    })
+    .execute();
+  await conversation.control({ type: 'deposit.mark_paid' });
+  await settle();
+
+  expect(await conversation.status()).toBe('BOOKING');
+  const offers = graph.sends
+    .filter((s) => s.body.to === conversation.phone.replace('+', '') && s.body.type === 'interactive')
+    .map((s) => (s.body.interactive as { body: { text: string } }).body.text);
+  expect(offers).toEqual([
+    'Deposit received, thank you!\nPlease choose a time:\n1. Mon 23 Nov, 11:00\n2. Mon 23 Nov, 12:00\n3. Mon 23 Nov, 13:00\nReply with the number.',
+  ]);
 });

@@ -69,6 +69,9 @@ function eventsFrom(snapshot: SnapshotFrom<LeadMachine>): LeadEvent[] {
       currency: 'gbp',
     });
   }
+  if ((context.slots.loading ?? null) !== null) {
+    events.push({ type: 'booking.taken_slots', at: AT, outboxId: 'ob3', takenSlots: [] });
+  }
   if (slot !== undefined && context.slots.chosen !== null) {
     events.push({
       type: 'booking.reserved',
@@ -90,6 +93,7 @@ const paths = getShortestPaths(machine, {
       s.context.step,
       s.context.deposit.sessionId,
       s.context.slots.chosen?.start ?? null,
+      s.context.slots.loading !== null && s.context.slots.loading !== undefined,
       Object.keys(s.context.timers).sort(),
       s.context.resume,
     ]),

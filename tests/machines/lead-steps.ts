@@ -35,6 +35,9 @@ const NOISE = [
   'ok thanks',
 ];
 
+/** The demo studio's first slots after the driver's start (Mon 23 Nov 2026, 10:00 and 11:00 London). */
+export const FIRST_SLOTS_FROM_START = ['2026-11-23T10:00:00.000Z', '2026-11-23T11:00:00.000Z'];
+
 export type Step =
   | { kind: 'answer'; pick: number }
   | { kind: 'text'; text: string }
@@ -55,6 +58,8 @@ export type Step =
     }
   | { kind: 'checkout' }
   | { kind: 'stripe'; current: boolean; expired: boolean }
+  | { kind: 'taken'; otherLeads: boolean }
+  | { kind: 'loadFailed' }
   | { kind: 'reserved' }
   | { kind: 'unavailable' }
   | { kind: 'sendFailed' }
@@ -104,6 +109,11 @@ export const stepArb: fc.Arbitrary<Step> = fc.oneof(
       expired: fc.boolean(),
     }),
   },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('taken' as const), otherLeads: fc.boolean() }),
+  },
+  { weight: 1, arbitrary: fc.constant({ kind: 'loadFailed' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'reserved' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'unavailable' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'sendFailed' as const }) },
@@ -116,6 +126,7 @@ const HAPPY: Step[] = [
   { kind: 'control', type: 'artist.approve' },
   { kind: 'checkout' },
   { kind: 'stripe', current: true, expired: false },
+  { kind: 'taken', otherLeads: true },
   { kind: 'text', text: '1' },
   { kind: 'reserved' },
 ];
@@ -204,6 +215,26 @@ export function eventsFor(
             },
       ];
     }
+    case 'taken':
+      // The relay's answer to a load: sometimes the slots the machine would offer first are booked.
+      return [
+        {
+          type: 'booking.taken_slots',
+          at,
+          outboxId: `ob-${seq}`,
+          takenSlots: step.otherLeads ? FIRST_SLOTS_FROM_START : [],
+        },
+      ];
+    case 'loadFailed':
+      return [
+        {
+          type: 'effect.failed',
+          at,
+          outboxId: `ob-${seq}`,
+          effectType: 'effect.booking.load_taken',
+          reason: 'database unavailable',
+        },
+      ];
     case 'reserved':
       return [
         { type: 'booking.reserved', at, outboxId: `ob-${seq}`, slotStart: slot.start, slotEnd: slot.end },

@@ -69,8 +69,41 @@ async function pay(c: Conversation, sessionId: string, eventId = `evt_${sessionI
   });
 }
 
-const OFFERS_9AM =
-  'Please choose a time:\n1. Mon 23 Nov, 10:00\n2. Mon 23 Nov, 11:00\n3. Mon 23 Nov, 12:00\nReply with the number.';
+/** The relay reserved the chosen slot. */
+async function reserved(
+  c: Conversation,
+  reserve: { slotStart: string; slotEnd: string } | undefined,
+  outboxId: string,
+): Promise<void> {
+  expect(reserve).toBeDefined();
+  await c.control({
+    type: 'booking.reserved',
+    outboxId,
+    slotStart: reserve?.slotStart,
+    slotEnd: reserve?.slotEnd,
+  });
+}
+
+/**
+ * The relay's answer to the latest `effect.booking.load_taken`: the slots other leads have booked. Offers
+ * wait for it. Checks the load asked for the offers' whole horizon from now.
+ */
+async function loadTaken(c: Conversation, takenSlots: string[] = []): Promise<void> {
+  const [load] = (await c.effects('effect.booking.load_taken')).slice(-1);
+  const from = new Date(c.now).toISOString();
+  expect(load).toEqual({
+    type: 'effect.booking.load_taken',
+    studioId: 'inkwell',
+    from,
+    until: new Date(c.now + 57 * 24 * HOUR).toISOString(),
+  });
+  await c.control({ type: 'booking.taken_slots', outboxId: `ob_load_${from}`, takenSlots });
+}
+
+const offers = (...labels: string[]) =>
+  ['Please choose a time:', ...labels.map((l, i) => `${i + 1}. ${l}`), 'Reply with the number.'].join('\n');
+const OFFERS_9AM = offers('Mon 23 Nov, 10:00', 'Mon 23 Nov, 11:00', 'Mon 23 Nov, 12:00');
+const CHECKING = "One moment, I'm checking which times are still free.";
 
 export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
   async 'happy path: six answers, summary, approval, deposit, slot, booked'(c) {
@@ -108,18 +141,14 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
     expect(await c.status()).toBe('AWAITING_DEPOSIT');
     await pay(c, session);
     expect(await c.status()).toBe('BOOKING');
+    await loadTaken(c);
     await c.text('2');
     const [reserve] = await c.effects('effect.booking.reserve');
     expect(reserve).toMatchObject({
       slotStart: '2026-11-23T11:00:00.000Z',
       slotEnd: '2026-11-23T12:00:00.000Z',
     });
-    await c.control({
-      type: 'booking.reserved',
-      outboxId: 'ob_r1',
-      slotStart: reserve?.slotStart,
-      slotEnd: reserve?.slotEnd,
-    });
+    await reserved(c, reserve, 'ob_r1');
     expect(await c.status()).toBe('BOOKED');
     expect(await c.take()).toEqual([
       ['out', DEPOSIT_LINK('https://checkout.stripe.test/cs_test_1')],
@@ -236,6 +265,7 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
     await c.text('talk to a human again please');
     await pay(c, session);
     expect(await c.status()).toBe('BOOKING');
+    await loadTaken(c);
     expect(await c.take()).toEqual([
       ['out', DEPOSIT_LINK('https://checkout.stripe.test/cs_test_1')],
       ['in', 'talk to a human again please'],
@@ -505,6 +535,8 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
     await pay(c, session, 'evt_1');
     await pay(c, session, 'evt_1_again');
     expect(await c.status()).toBe('BOOKING');
+    expect(await c.effects('effect.booking.load_taken')).toHaveLength(1);
+    await loadTaken(c);
     expect(await c.take()).toEqual([['out', `Deposit received, thank you!\n${OFFERS_9AM}`]]);
   },
 
@@ -576,6 +608,7 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
   async 'a slot taken meanwhile: system event and fresh offers without it'(c) {
     await qualify(c);
     await pay(c, await approve(c));
+    await loadTaken(c);
     await c.take();
     await c.text('1');
     const [first] = await c.effects('effect.booking.reserve');
@@ -590,12 +623,7 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
     await c.text('2');
     const [, second] = await c.effects('effect.booking.reserve');
     expect(second?.slotStart).toBe('2026-11-23T13:00:00.000Z');
-    await c.control({
-      type: 'booking.reserved',
-      outboxId: 'ob_r2',
-      slotStart: second?.slotStart,
-      slotEnd: second?.slotEnd,
-    });
+    await reserved(c, second, 'ob_r2');
     expect(await c.status()).toBe('BOOKED');
     expect(await c.take()).toEqual([
       ['in', '1'],
@@ -605,6 +633,96 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
       ],
       ['in', '2'],
       ['out', "You're booked for Mon 23 Nov, 13:00 at Inkwell Tattoo. See you then!"],
+    ]);
+  },
+  async 'first offers leave out the slots other leads have booked'(c) {
+    await qualify(c);
+    const session = await approve(c);
+    await c.take();
+    await pay(c, session);
+    expect(await c.status()).toBe('BOOKING');
+    // Nothing yet: the offers wait for the studio's bookings.
+    expect(await c.take()).toEqual([]);
+    await loadTaken(c, ['2026-11-23T10:00:00.000Z', '2026-11-23T12:00:00.000Z']);
+    expect(await c.take()).toEqual([
+      [
+        'out',
+        `Deposit received, thank you!\n${offers('Mon 23 Nov, 11:00', 'Mon 23 Nov, 13:00', 'Mon 23 Nov, 14:00')}`,
+      ],
+    ]);
+    await c.text('1');
+    const [reserve] = await c.effects('effect.booking.reserve');
+    expect(reserve?.slotStart).toBe('2026-11-23T11:00:00.000Z');
+  },
+
+  async 'a message while the offers load gets a holding reply; the offers follow'(c) {
+    await qualify(c);
+    await pay(c, await approve(c));
+    await c.take();
+    await c.text('1');
+    expect(await c.effects('effect.booking.reserve')).toHaveLength(0);
+    await loadTaken(c);
+    await c.text('1');
+    expect(await c.take()).toEqual([
+      ['in', '1'],
+      ['out', CHECKING],
+      ['out', `Deposit received, thank you!\n${OFFERS_9AM}`],
+      ['in', '1'],
+    ]);
+    const [reserve] = await c.effects('effect.booking.reserve');
+    expect(reserve?.slotStart).toBe('2026-11-23T10:00:00.000Z');
+  },
+
+  async 'the booked slots cannot be loaded: the offers go out without them'(c) {
+    await qualify(c);
+    await pay(c, await approve(c));
+    await c.take();
+    await c.control({
+      type: 'effect.failed',
+      outboxId: 'ob_load',
+      effectType: 'effect.booking.load_taken',
+      reason: 'database unavailable',
+    });
+    expect(await c.take()).toEqual([['out', `Deposit received, thank you!\n${OFFERS_9AM}`]]);
+    expect(await c.systemEvents()).toContain('lead.effect_failed');
+    expect(await c.status()).toBe('BOOKING');
+  },
+
+  async 'the reminder loads the bookings made meanwhile before offering again'(c) {
+    await qualify(c);
+    await pay(c, await approve(c));
+    await loadTaken(c);
+    await c.take();
+    await c.wait(12 * HOUR);
+    expect(await c.take()).toEqual([]);
+    expect(await c.effects('effect.booking.load_taken')).toHaveLength(2);
+    await loadTaken(c, ['2026-11-24T10:00:00.000Z']);
+    expect(await c.take()).toEqual([
+      ['out', `Just checking in! ${offers('Tue 24 Nov, 11:00', 'Tue 24 Nov, 12:00', 'Tue 24 Nov, 13:00')}`],
+    ]);
+  },
+
+  async 'back in BOOKING after a handover: offers reload; a pick from the earlier ones meanwhile counts'(c) {
+    await qualify(c);
+    await pay(c, await approve(c));
+    await loadTaken(c);
+    await c.text('can I talk to someone');
+    await c.control({ type: 'handover.end' });
+    expect(await c.status()).toBe('BOOKING');
+    await c.take();
+    await c.text('back again');
+    expect(await c.effects('effect.booking.load_taken')).toHaveLength(2);
+    await c.text('2');
+    const [reserve] = await c.effects('effect.booking.reserve');
+    expect(reserve?.slotStart).toBe('2026-11-23T11:00:00.000Z');
+    // The lead's pick is being confirmed: the reloaded offers are not sent over it.
+    await loadTaken(c, ['2026-11-23T12:00:00.000Z']);
+    await reserved(c, reserve, 'ob_r1');
+    expect(await c.status()).toBe('BOOKED');
+    expect(await c.take()).toEqual([
+      ['in', 'back again'],
+      ['in', '2'],
+      ['out', "You're booked for Mon 23 Nov, 11:00 at Inkwell Tattoo. See you then!"],
     ]);
   },
 };

@@ -3,6 +3,7 @@
 // lead (a retried effect) counts as reserved.
 import type { Db } from '../../persistence/database.ts';
 import type { EffectHandler, EffectOf } from '../effect-handler.ts';
+import { takenSlots } from './taken-slots.ts';
 
 /** How far ahead `takenSlots` looks when a slot was lost (the machine re-offers from these). */
 const TAKEN_HORIZON_MS = 8 * 7 * 86_400_000;
@@ -34,18 +35,15 @@ export function bookingReserveHandler(db: Db): EffectHandler<EffectOf<'effect.bo
         const slot = { slotStart: slotStart.toISOString(), slotEnd: new Date(effect.slotEnd).toISOString() };
         return { result: { reserved: true, ...slot }, feedback: { type: 'booking.reserved', ...slot } };
       }
-      const taken = await db
-        .selectFrom('bookings')
-        .select('slot_start')
-        .where('studio_id', '=', ctx.studio.id)
-        .where('slot_start', '>=', ctx.now)
-        .where('slot_start', '<', new Date(ctx.now.getTime() + TAKEN_HORIZON_MS))
-        .orderBy('slot_start')
-        .execute();
-      const takenSlots = taken.map((t) => t.slot_start.toISOString());
+      const taken = await takenSlots(db, {
+        studioId: ctx.studio.id,
+        from: ctx.now,
+        until: new Date(ctx.now.getTime() + TAKEN_HORIZON_MS),
+        leadId: ctx.leadId,
+      });
       return {
-        result: { reserved: false, takenSlots },
-        feedback: { type: 'booking.slot_unavailable', slotStart: slotStart.toISOString(), takenSlots },
+        result: { reserved: false, takenSlots: taken },
+        feedback: { type: 'booking.slot_unavailable', slotStart: slotStart.toISOString(), takenSlots: taken },
       };
     },
   };

@@ -1,6 +1,8 @@
 // Provider feedback and admin messages: delivery statuses, sends refused because the 24-hour window had
-// closed (error 131047: send the template, keep the content for the lead's reply), failed effects.
+// closed (error 131047: send the template, keep the content for the lead's reply), failed effects (a
+// failed load of the booked slots still sends the waiting offers).
 import type { LeadEvent } from '../../domain/lead-events.ts';
+import { offersLoadFailed } from './booking.ts';
 import type { Turn } from './turn.ts';
 
 /** WhatsApp error: the customer-service window is closed. */
@@ -52,6 +54,7 @@ export function effectFailed(turn: Turn, event: LeadEvent): void {
   if (event.effectType === 'effect.booking.reserve') {
     turn.update({ slots: { ...turn.context.slots, chosen: null } });
   }
+  if (event.effectType === 'effect.booking.load_taken') offersLoadFailed(turn);
   if (event.effectType === 'effect.deposit.create_checkout') {
     turn.notifyArtist(
       'info',

@@ -5,6 +5,7 @@ import type { TimerKey } from '../../domain/lead-events.ts';
 import type { QuestionId } from '../../studio/studio-schema.ts';
 import type { Dimensions, Money } from '../parsers/index.ts';
 import type { ResumableStatus } from './lead-status.ts';
+import type { TemplateKind } from './turn.ts';
 
 /**
  * One shape for every answer: photos (`mediaIds`), a description (the caption or the text), or `none: true`
@@ -40,6 +41,16 @@ export interface Slot {
   end: string;
 }
 
+/**
+ * Offers waiting for the studio's booked slots (`effect.booking.load_taken`): when `booking.taken_slots`
+ * arrives they are computed without those slots and sent with this lead-in, under this template outside the
+ * window.
+ */
+export interface LoadingOffers {
+  lead: string;
+  template: TemplateKind;
+}
+
 export interface LeadContext {
   studioId: string;
   /** E.164, from the first inbound message. */
@@ -73,7 +84,19 @@ export interface LeadContext {
    */
   decidedWhileOptedOut?: 'approve' | 'reject' | null;
   deposit: { sessionId: string | null; url: string | null; expiresAt: string | null };
-  slots: { offered: Slot[]; taken: string[]; chosen: Slot | null; booked: Slot | null };
+  slots: {
+    /** The offers the lead was last sent (a number or button reply picks from these). */
+    offered: Slot[];
+    /** Slot starts known to be booked by other leads. */
+    taken: string[];
+    chosen: Slot | null;
+    booked: Slot | null;
+    /**
+     * Offers are waiting for the taken slots to load. Optional so snapshots persisted before it existed
+     * still load (absent = not loading). Only ever set in BOOKING: leaving BOOKING clears it.
+     */
+    loading?: LoadingOffers | null;
+  };
 }
 
 export interface LeadInput {
@@ -99,6 +122,6 @@ export function initialLeadContext(input: LeadInput): LeadContext {
     timers: {},
     reminded: false,
     deposit: { sessionId: null, url: null, expiresAt: null },
-    slots: { offered: [], taken: [], chosen: null, booked: null },
+    slots: { offered: [], taken: [], chosen: null, booked: null, loading: null },
   };
 }

@@ -36,6 +36,8 @@ export function createLeadMachine(studios: StudioRegistry) {
       'whatsapp.send_failed': { actions: 'sendFailed' },
       'message.send': { actions: 'adminMessage' },
       'effect.failed': { actions: 'effectFailed' },
+      // Booked slots loaded for offers: sent in BOOKING, only remembered elsewhere (see booking.ts).
+      'booking.taken_slots': { actions: 'takenSlotsLoaded' },
       'lead.reset': { target: '.QUALIFYING', reenter: true, actions: 'restart' },
       'handover.start': { target: '.NEEDS_HUMAN', actions: 'adminHandover' },
       'stripe.checkout.completed': { guard: 'otherSession', actions: 'sessionMismatch' },
@@ -198,7 +200,7 @@ export function createLeadMachine(studios: StudioRegistry) {
       },
       BOOKING: {
         entry: [{ type: 'remember', params: { status: 'BOOKING' } }, 'watchSilence'],
-        exit: 'stopWatchingSilence',
+        exit: ['stopWatchingSilence', 'stopLoadingOffers'],
         on: {
           'whatsapp.message': [
             optOutRequest,

@@ -1,7 +1,14 @@
 // The named actions of the lead machine, each a plan over one Turn. Plans are plain functions so the
 // machine file reads as the conversation's shape and the behaviour is testable piece by piece.
 import type { LeadEvent } from '../../domain/lead-events.ts';
-import { bookingMessage, offerSlots, slotReserved, slotUnavailable } from './booking.ts';
+import {
+  bookingMessage,
+  requestOffers,
+  slotReserved,
+  slotUnavailable,
+  stopLoadingOffers,
+  takenSlotsLoaded,
+} from './booking.ts';
 import {
   checkoutCreated,
   declineText,
@@ -84,7 +91,7 @@ export const plans = {
     turn.fired('reminder');
     if (turn.context.reminded) return;
     turn.update({ reminded: true });
-    offerSlots(turn, 'Just checking in! ', 'reminder');
+    requestOffers(turn, 'Just checking in! ', 'reminder');
   },
   goStale: (turn) => turn.fired('stale'),
   qualifyingMessage: whenMessage(handleQualifyingMessage),
@@ -107,7 +114,7 @@ export const plans = {
   },
   depositPaid: (turn) => {
     turn.fired('deposit_expiry');
-    offerSlots(turn, 'Deposit received, thank you!\n');
+    requestOffers(turn, 'Deposit received, thank you!\n');
   },
   /** The checkout came back during a handover: kept, the link is sent when the bot resumes. */
   checkoutCreatedAway: (turn, event) => {
@@ -138,6 +145,8 @@ export const plans = {
     turn.update({ resume: false });
   },
   bookingMessage,
+  takenSlotsLoaded,
+  stopLoadingOffers,
   slotReserved,
   slotUnavailable,
   recordDelivery,

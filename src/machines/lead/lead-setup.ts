@@ -93,6 +93,8 @@ export function leadSetup(studios: StudioRegistry) {
       stopDepositExpiry: run(plans.stopDepositExpiry),
       stopCooldown: run(plans.stopCooldown),
       bookingMessage: run(plans.bookingMessage),
+      takenSlotsLoaded: run(plans.takenSlotsLoaded),
+      stopLoadingOffers: run(plans.stopLoadingOffers),
       slotReserved: run(plans.slotReserved),
       slotUnavailable: run(plans.slotUnavailable),
       recordDelivery: run(plans.recordDelivery),

@@ -6,8 +6,8 @@ import type { Slot } from './lead-context.ts';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
-/** How far ahead to look for free slots. */
-const HORIZON_DAYS = 56;
+/** How far ahead to look for free slots (days from the studio's today). */
+export const HORIZON_DAYS = 56;
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 
 /** Intl formatters are costly to build: one per (purpose, time zone). */

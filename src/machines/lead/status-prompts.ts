@@ -1,6 +1,6 @@
 // What the lead is told when they come back to a status (after a handover, going stale, opting back in,
 // or a closed window): the question, link or offers that is waiting for them.
-import { bookedText, offerSlots } from './booking.ts';
+import { bookedText, requestOffers } from './booking.ts';
 import { depositMessages, EXPIRED_TEXT } from './deposit.ts';
 import type { ResumableStatus } from './lead-status.ts';
 import { questionMessages } from './qualifying.ts';
@@ -23,7 +23,8 @@ export function promptForStatus(turn: Turn, status: ResumableStatus, lead = ''):
       turn.say([text(`${lead}${EXPIRED_TEXT}`)]);
       return;
     case 'BOOKING':
-      offerSlots(turn, lead);
+      // Coming back after a while: the offers follow once the bookings made meanwhile are loaded.
+      requestOffers(turn, lead);
       return;
     case 'BOOKED':
       turn.sayText(...bookedText(turn).map((t) => `${lead}${t}`));
