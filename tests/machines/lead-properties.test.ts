@@ -194,6 +194,25 @@ describe('lead conversation properties', () => {
     );
   });
 
+  it('while a deposit link is open its expiry is armed, at the checkout expiry (or at once if past)', () => {
+    let checked = 0;
+    fc.assert(
+      fc.property(conversationArb, (steps) => {
+        play(steps, ({ event, after }) => {
+          const { sessionId, expiresAt } = after.context.deposit;
+          if (status(after) !== 'AWAITING_DEPOSIT' || sessionId === null || expiresAt === null) return;
+          checked += 1;
+          const armed = after.context.timers.deposit_expiry;
+          expect(armed, `no deposit_expiry after ${event.type}`).toBeDefined();
+          if (Date.parse(expiresAt) > Date.parse(event.at)) expect(armed).toBe(expiresAt);
+          else expect(Date.parse(armed ?? '')).toBeLessThanOrEqual(Date.parse(event.at));
+        });
+      }),
+      RUNS,
+    );
+    expect(checked).toBeGreaterThan(0);
+  });
+
   it('offers never include a slot the lead was told another lead booked', () => {
     let checked = 0;
     fc.assert(

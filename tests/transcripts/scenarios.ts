@@ -104,6 +104,8 @@ const offers = (...labels: string[]) =>
   ['Please choose a time:', ...labels.map((l, i) => `${i + 1}. ${l}`), 'Reply with the number.'].join('\n');
 const OFFERS_9AM = offers('Mon 23 Nov, 10:00', 'Mon 23 Nov, 11:00', 'Mon 23 Nov, 12:00');
 const CHECKING = "One moment, I'm checking which times are still free.";
+const WELCOME_BACK = "Welcome back, you're subscribed again.";
+const DEPOSIT_EXPIRED = "Your deposit link has expired. Reply here if you'd like a new one.";
 
 export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
   async 'happy path: six answers, summary, approval, deposit, slot, booked'(c) {
@@ -455,6 +457,117 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
         "Welcome back, you're subscribed again.\n\nThank you for your enquiry. Unfortunately Inkwell Tattoo can't take this one on, but we wish you the best with your tattoo.",
       ],
     ]);
+  },
+
+  async 'opted out with a deposit link open: START sends it again; it still expires at its original time'(c) {
+    await qualify(c);
+    await approve(c);
+    await c.take();
+    await c.wait(2 * HOUR);
+    await c.text('STOP');
+    await c.wait(3 * HOUR);
+    await c.text('START');
+    expect(await c.status()).toBe('AWAITING_DEPOSIT');
+    // Approved at 09:00 with a 24-hour link: it expires at 09:00 next day, not 24 hours after START.
+    await c.wait(18 * HOUR + 59 * MINUTE);
+    expect(await c.status()).toBe('AWAITING_DEPOSIT');
+    await c.wait(MINUTE);
+    expect(await c.status()).toBe('DEPOSIT_EXPIRED');
+    expect(await c.take()).toEqual([
+      ['in', 'STOP'],
+      ['out', OPT_OUT_CONFIRM],
+      ['in', 'START'],
+      ['out', WELCOME_BACK],
+      ['out', DEPOSIT_LINK('https://checkout.stripe.test/cs_test_1')],
+      ['out', DEPOSIT_EXPIRED],
+    ]);
+  },
+
+  async 'START after the deposit link expired while opted out: DEPOSIT_EXPIRED and told, no stale link'(c) {
+    await qualify(c);
+    await approve(c);
+    await c.take();
+    await c.wait(HOUR);
+    await c.text('STOP');
+    await c.wait(30 * HOUR);
+    expect(await c.take()).toEqual([
+      ['in', 'STOP'],
+      ['out', OPT_OUT_CONFIRM],
+    ]);
+    await c.text('START');
+    expect(await c.status()).toBe('DEPOSIT_EXPIRED');
+    // Nothing else is due: no expiry fires a second time.
+    await c.wait(HOUR);
+    expect(await c.take()).toEqual([
+      ['in', 'START'],
+      ['out', `${WELCOME_BACK}\n\n${DEPOSIT_EXPIRED}`],
+    ]);
+    await c.text('yes please, a new one');
+    expect(await c.status()).toBe('AWAITING_DEPOSIT');
+    expect(await c.effects('effect.deposit.create_checkout')).toHaveLength(2);
+  },
+
+  async 'a checkout made while opted out is kept: START sends its link, and it expires on time'(c) {
+    await qualify(c);
+    await c.control({ type: 'artist.approve' });
+    await c.text('STOP');
+    // The relay's checkout for the approval comes back after STOP: nothing is sent.
+    await approveCheckout(c, 'cs_while_away');
+    expect(await c.status()).toBe('OPTED_OUT');
+    await c.take();
+    await c.wait(HOUR);
+    await c.text('START');
+    expect(await c.status()).toBe('AWAITING_DEPOSIT');
+    expect(await c.take()).toEqual([
+      ['in', 'START'],
+      ['out', WELCOME_BACK],
+      ['out', DEPOSIT_LINK('https://checkout.stripe.test/cs_while_away')],
+    ]);
+    await c.wait(23 * HOUR);
+    expect(await c.status()).toBe('DEPOSIT_EXPIRED');
+    expect(await c.take()).toEqual([['out', DEPOSIT_EXPIRED]]);
+  },
+
+  async 'the checkout of an approval made while opted out expires as usual'(c) {
+    await qualify(c);
+    await c.text('STOP');
+    await c.control({ type: 'artist.approve' });
+    await c.wait(2 * HOUR);
+    await c.text('START');
+    await approveCheckout(c, 'cs_after_start');
+    const [checkout] = await c.effects('effect.deposit.create_checkout');
+    expect(checkout?.expiresAt).toBe('2026-11-24T11:00:00.000Z');
+    await c.take();
+    await c.wait(24 * HOUR - MINUTE);
+    expect(await c.status()).toBe('AWAITING_DEPOSIT');
+    await c.wait(MINUTE);
+    expect(await c.status()).toBe('DEPOSIT_EXPIRED');
+    // 24 hours after START the window has closed: the deposit template tells the lead.
+    expect(await c.take()).toEqual([['out', '[template leadline_deposit]']]);
+  },
+
+  async 'a handover cut short by STOP ends on START: the bot answers and watches for silence again'(c) {
+    for (const body of ['hi', 'A fox', 'can I talk to someone']) await c.text(body);
+    expect(await c.status()).toBe('NEEDS_HUMAN');
+    await c.take();
+    await c.wait(HOUR);
+    await c.text('STOP');
+    await c.wait(HOUR);
+    await c.text('START');
+    expect(await c.status()).toBe('QUALIFYING');
+    // The cooldown (6h from the handover) is not re-armed: nothing happens when it would have ended.
+    await c.wait(6 * HOUR);
+    expect(await c.take()).toEqual([
+      ['in', 'STOP'],
+      ['out', OPT_OUT_CONFIRM],
+      ['in', 'START'],
+      ['out', `${WELCOME_BACK}\n\n${PLACEMENT}`],
+    ]);
+    // Silence is watched from START (rule 7): the reminder 12 hours later, STALE after 3 days.
+    await c.wait(6 * HOUR);
+    expect(await c.take()).toEqual([['out', `Just checking in!\n\n${PLACEMENT}`]]);
+    await c.wait(60 * HOUR);
+    expect(await c.status()).toBe('STALE');
   },
 
   async 'quiet lead: one reminder, STALE, then resumes where they were'(c) {

@@ -60,18 +60,38 @@ export function depositMessages(turn: Turn): OutboundMessage[] {
   ];
 }
 
-export function checkoutCreated(turn: Turn, event: LeadEvent): void {
+/** The checkout's session, link and expiry: its time runs from here whether or not the lead is around. */
+export function keepCheckout(turn: Turn, event: LeadEvent): void {
   if (event.type !== 'deposit.checkout_created') return;
   turn.update({ deposit: { sessionId: event.sessionId, url: event.url, expiresAt: event.expiresAt } });
+}
+
+export function checkoutCreated(turn: Turn, event: LeadEvent): void {
+  if (event.type !== 'deposit.checkout_created') return;
+  keepCheckout(turn, event);
   turn.say(depositMessages(turn), 'deposit');
   turn.schedule('deposit_expiry', event.expiresAt);
+}
+
+/**
+ * The lead's checkout has passed its expiry (`deposit.expiresAt`, fixed when the checkout was created) by
+ * `at`. Used where the expiry timer could not fire (it is cancelled while the lead is opted out).
+ */
+export function checkoutLapsed(context: LeadContext, at: string): boolean {
+  const { sessionId, expiresAt } = context.deposit;
+  return sessionId !== null && expiresAt !== null && Date.parse(expiresAt) <= Date.parse(at);
+}
+
+/** The link no longer works: it is never sent again (the session id stays, a late payment still counts). */
+export function forgetLink(turn: Turn): void {
+  turn.update({ deposit: { ...turn.context.deposit, url: null } });
 }
 
 export const EXPIRED_TEXT = "Your deposit link has expired. Reply here if you'd like a new one.";
 
 export function depositExpired(turn: Turn): void {
   turn.fired('deposit_expiry');
-  turn.update({ deposit: { ...turn.context.deposit, url: null } });
+  forgetLink(turn);
   turn.say([text(EXPIRED_TEXT)], 'deposit');
 }
 

@@ -5,7 +5,8 @@ import type { WhatsappMessageEvent } from '../../domain/lead-events.ts';
 import type { Studio } from '../../studio/studio-schema.ts';
 import { detectIntent, isGreetingOrEnquiry, type Intent } from '../parsers/index.ts';
 import type { LeadContext } from './lead-context.ts';
-import { declineText, requestDeposit } from './deposit.ts';
+import type { ResumableStatus } from './lead-status.ts';
+import { checkoutLapsed, declineText, forgetLink, requestDeposit } from './deposit.ts';
 import { acceptAnswer, askQuestion, isMedia, readAnswer } from './qualifying.ts';
 import { currentQuestion, inboundText } from './questions.ts';
 import { promptForStatus } from './status-prompts.ts';
@@ -76,8 +77,26 @@ export function optOut(turn: Turn): void {
 
 const WELCOME_BACK = "Welcome back, you're subscribed again.\n\n";
 
+/**
+ * Where START takes an opted-out lead: back where they were (`resumeTo`), except that a deposit link
+ * whose time ran out meanwhile has expired (rule 11: measured from the checkout, not from START; its timer
+ * was cancelled with the opt-out). An approval made while away replaces that link, so it still goes to
+ * AWAITING_DEPOSIT. The guard (`optInTo`) and `optIn` both read this.
+ */
+export function optInStatus(context: LeadContext, at: string): ResumableStatus {
+  const approvedAway = (context.decidedWhileOptedOut ?? null) === 'approve';
+  const lapsed = context.resumeTo === 'AWAITING_DEPOSIT' && !approvedAway && checkoutLapsed(context, at);
+  return lapsed ? 'DEPOSIT_EXPIRED' : context.resumeTo;
+}
+
+/**
+ * START. The target status's entry re-arms its timers: QUALIFYING and BOOKING watch for silence from this
+ * message, AWAITING_DEPOSIT re-arms the link's expiry at its original time (`resumeDepositExpiry`). A
+ * handover that STOP cut short is over: START asks to hear from the bot again, so it answers.
+ */
 export function optIn(turn: Turn): void {
   const decision = turn.context.decidedWhileOptedOut ?? null;
+  const status = optInStatus(turn.context, turn.at);
   turn.update({ pending: [], resume: false, decidedWhileOptedOut: null });
   if (decision === 'approve') {
     // Approved while away: the checkout is created now; its link follows as when approved normally.
@@ -86,7 +105,9 @@ export function optIn(turn: Turn): void {
   } else if (decision === 'reject') {
     turn.sayText(`${WELCOME_BACK}${declineText(turn)}`);
   } else {
-    promptForStatus(turn, turn.context.resumeTo, WELCOME_BACK);
+    // The link expired while the lead was away: they are told so instead of being sent a dead link.
+    if (status === 'DEPOSIT_EXPIRED' && turn.context.resumeTo === 'AWAITING_DEPOSIT') forgetLink(turn);
+    promptForStatus(turn, status, WELCOME_BACK);
   }
 }
 

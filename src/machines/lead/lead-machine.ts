@@ -240,6 +240,11 @@ export function createLeadMachine(studios: StudioRegistry) {
           ],
           'whatsapp.status': { actions: 'recordDelivery' },
           'message.send': { actions: 'suppressedMessage' },
+          // The checkout requested before STOP: kept silently; START sends its link and arms its expiry.
+          'deposit.checkout_created': {
+            guard: { type: 'resumesTo', params: { status: 'AWAITING_DEPOSIT' } },
+            actions: 'keepCheckout',
+          },
           // A payment still counts: recorded silently, the lead returns to slot booking on START.
           'stripe.checkout.completed': { guard: 'paidWhileAway', actions: 'paidWhileOptedOut' },
           'deposit.mark_paid': {

@@ -14,6 +14,7 @@ import {
   declineText,
   depositExpired,
   depositMessages,
+  keepCheckout,
   requestDeposit,
   sessionMismatch,
   unpaidCompletion,
@@ -119,11 +120,11 @@ export const plans = {
   /** The checkout came back during a handover: kept, the link is sent when the bot resumes. */
   checkoutCreatedAway: (turn, event) => {
     if (event.type !== 'deposit.checkout_created') return;
-    turn.update({
-      deposit: { sessionId: event.sessionId, url: event.url, expiresAt: event.expiresAt },
-      resume: true,
-    });
+    keepCheckout(turn, event);
+    turn.update({ resume: true });
   },
+  /** The checkout came back while the lead was opted out: kept silently; START sends the link. */
+  keepCheckout,
   /** Back in AWAITING_DEPOSIT after a handover: the link's expiry is watched again. */
   resumeDepositExpiry: (turn) => {
     const { sessionId, expiresAt } = turn.context.deposit;

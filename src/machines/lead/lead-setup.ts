@@ -8,7 +8,7 @@ import type { Studio } from '../../studio/studio-schema.ts';
 import type { StudioRegistry } from '../../studio/studio-registry.ts';
 import type { Intent } from '../parsers/index.ts';
 import { isCurrentPaidSession, isCurrentSession, isOtherSession } from './deposit.ts';
-import { intentOf, isFirstAnswer, isResuming, recordInbound } from './interruptions.ts';
+import { intentOf, isFirstAnswer, isResuming, optInStatus, recordInbound } from './interruptions.ts';
 import type { LeadContext, LeadInput } from './lead-context.ts';
 import { plans, type Plan } from './lead-plans.ts';
 import type { ResumableStatus } from './lead-status.ts';
@@ -86,6 +86,7 @@ export function leadSetup(studios: StudioRegistry) {
       depositExpired: run(plans.depositExpired),
       sessionMismatch: run(plans.sessionMismatch),
       checkoutCreatedAway: run(plans.checkoutCreatedAway),
+      keepCheckout: run(plans.keepCheckout),
       resumeDepositExpiry: run(plans.resumeDepositExpiry),
       paidWhileOptedOut: run(plans.paidWhileOptedOut),
       decideWhileOptedOut: run(plans.decideWhileOptedOut),
@@ -126,7 +127,7 @@ export function leadSetup(studios: StudioRegistry) {
         context.timers.handover_cooldown !== undefined &&
         context.resumeTo === params.status,
       optInTo: ({ context, event }, params: { status: ResumableStatus }) =>
-        intentOf(event) === 'opt_in' && context.resumeTo === params.status,
+        intentOf(event) === 'opt_in' && optInStatus(context, event.at) === params.status,
       /** A timer this lead still expects (a cancelled or replaced one is ignored). */
       timer: ({ context, event }, params: { key: TimerKey }) =>
         event.type === 'timer.fired' && event.key === params.key && context.timers[params.key] !== undefined,

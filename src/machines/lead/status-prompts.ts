@@ -17,7 +17,8 @@ export function promptForStatus(turn: Turn, status: ResumableStatus, lead = ''):
       turn.sayText(`${lead}${REVIEWING_TEXT}`);
       return;
     case 'AWAITING_DEPOSIT':
-      turn.say(depositMessages(turn), 'deposit');
+      // The lead-in ("Welcome back…") on its own first: the link's message has its own opening.
+      turn.say([...(lead === '' ? [] : [text(lead.trim())]), ...depositMessages(turn)], 'deposit');
       return;
     case 'DEPOSIT_EXPIRED':
       turn.say([text(`${lead}${EXPIRED_TEXT}`)]);
