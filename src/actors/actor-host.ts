@@ -4,7 +4,6 @@
 // @xstate/store store (runtime-store.ts).
 import type { Logger } from 'pino';
 import type { Bus, Delivery } from '../bus/bus.ts';
-import type { Envelope } from '../domain/envelope.ts';
 import { partitionOf } from '../domain/ids.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { silentLogger } from '../observability/logger.ts';
@@ -13,7 +12,7 @@ import type { ActorDefinition } from './actor-definition.ts';
 import { ActorCache } from './actor-cache.ts';
 import { decodeEnvelope } from './decode-envelope.ts';
 import type { HostHooks } from './host-hooks.ts';
-import type { Outcome } from './lead-run.ts';
+import type { Outcome, RunMessage } from './lead-run.ts';
 import { LeadLocks } from './lead-locks.ts';
 import { LeadProcessor, type LeadBatchItem } from './lead-processor.ts';
 import { DEFAULT_RETRY_DELAYS, parseRetryDelays } from './retry-policy.ts';
@@ -90,13 +89,18 @@ export function createActorHost(options: ActorHostOptions): ActorHost {
   let unsubscribePartitions: () => void = () => undefined;
   let retryPass: Promise<number> | undefined;
 
-  async function settle(deliveries: readonly Delivery[], outcomes: readonly Outcome[] | null): Promise<void> {
+  async function settle(
+    deliveries: readonly Delivery[],
+    messages: readonly RunMessage[],
+    outcomes: readonly Outcome[] | null,
+  ): Promise<void> {
     await Promise.all(
       deliveries.map(async (delivery, i) => {
         try {
           if (outcomes === null || outcomes[i] === 'uncommitted')
             return await delivery.nak(failureNakDelayMs);
-          if (outcomes[i] === 'applied' && hooks.dropAck?.(delivery.envelope)) return await delivery.nak();
+          const envelope = messages[i]?.envelope;
+          if (outcomes[i] === 'applied' && envelope && hooks.dropAck?.(envelope)) return await delivery.nak();
           await delivery.ack();
         } catch (error) {
           logger.warn({ err: error, messageId: delivery.envelope.id }, 'ack/nak failed');
@@ -130,7 +134,7 @@ export function createActorHost(options: ActorHostOptions): ActorHost {
             [...byLead].map(([leadId, entry]) => {
               const outcomes = results.get(leadId) ?? null;
               if (outcomes) all.push(...outcomes);
-              return settle(entry.deliveries, outcomes);
+              return settle(entry.deliveries, entry.item.messages, outcomes);
             }),
           );
         } finally {
@@ -149,13 +153,21 @@ export function createActorHost(options: ActorHostOptions): ActorHost {
         deadLettered: tally(all, 'dead_lettered'),
       });
     }
-    if (options.metrics) recordLatency(options.metrics, batch, all, clock());
+    if (options.metrics) {
+      const messages = [...byLead.values()].flatMap((e) => e.item.messages);
+      recordLatency(options.metrics, messages, all, clock());
+    }
   }
 
-  function recordLatency(metrics: Metrics, batch: readonly Delivery[], outcomes: Outcome[], now: Date): void {
+  function recordLatency(
+    metrics: Metrics,
+    messages: readonly RunMessage[],
+    outcomes: Outcome[],
+    now: Date,
+  ): void {
     for (const outcome of new Set(outcomes)) metrics.processed.inc({ outcome }, tally(outcomes, outcome));
-    for (const delivery of batch) {
-      const envelope: Envelope = delivery.envelope;
+    for (const { envelope, invalid } of messages) {
+      if (invalid !== undefined) continue;
       const accepted = Date.parse(envelope.acceptedAt);
       if (Number.isFinite(accepted)) {
         metrics.processingLatency.observe(

@@ -1,6 +1,6 @@
 // The transport between producers (gateway, scheduler, relay, replay) and the actor host. Two
 // implementations: NATS JetStream (distributed) and in-process (single node, backed by the inbox table).
-import type { Envelope } from '../domain/envelope.ts';
+import type { BusMessage, Envelope } from '../domain/envelope.ts';
 
 export interface PublishResult {
   /** The bus had already accepted an envelope with this id (Nats-Msg-Id / inbox dedupe). */
@@ -11,7 +11,8 @@ export interface PublishResult {
 
 /** One message handed to the host. Ack only after the host's commit (invariant 3). */
 export interface Delivery {
-  readonly envelope: Envelope;
+  /** As published; validated by the host (a bus drops only what it cannot route to a lead). */
+  readonly envelope: BusMessage;
   readonly partition: number;
   /** Monotonic within a partition: the order in which the lead's messages must be applied. */
   readonly seq: number;

@@ -30,5 +30,17 @@ export const envelopeSchema = z.object({
 
 export type Envelope = z.infer<typeof envelopeSchema>;
 
+/**
+ * What a bus hands the host: routable (a message id and a lead), the rest not yet checked. The host
+ * validates it with `envelopeSchema` and dead-letters what fails, content and all, so a bus never drops a
+ * message it can route to a lead.
+ */
+export const busMessageSchema = z.looseObject({
+  id: z.string().min(1).max(512),
+  leadId: z.string().min(1),
+});
+
+export type BusMessage = z.infer<typeof busMessageSchema>;
+
 /** Narrower helper type for lead envelopes once validated. */
 export type LeadEnvelope = Envelope & { actorType: 'lead'; event: z.infer<typeof leadEventSchema> };

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listDeadLetters, getDeadLetter, replayDeadLetter } from '../../src/actors/dead-letters.ts';
 import { testCounterDefinition } from '../../src/machines/test-counter/test-counter-definition.ts';
 import { makeEnvelope, startRuntime, type Runtime } from '../helpers/runtime-harness.ts';
+import { runtimeTransports } from '../helpers/transports.ts';
 import { leadValues } from './lead-store.ts';
 
 // Minutes-long delays with the host's own retry loop off: the tests drive processDueRetries(now) with
@@ -18,13 +19,14 @@ async function retryThroughAllDelays(rt: Runtime): Promise<void> {
   }
 }
 
-describe('retries and dead letters', () => {
+describe.each(runtimeTransports())('retries and dead letters on the $name', ({ transport }) => {
   let rt: Runtime;
   /** Message ids that fail this many more times (then succeed). */
   const flaky = new Map<string, number>();
   beforeAll(async () => {
     rt = await startRuntime({
       definitions: [testCounterDefinition],
+      transport,
       retryDelaysMs: RETRY_DELAYS,
       host: {
         retryPollMs: false,

@@ -5,13 +5,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Envelope } from '../../src/domain/envelope.ts';
 import { testCounterDefinition } from '../../src/machines/test-counter/test-counter-definition.ts';
-import { natsUrl } from '../helpers/nats.ts';
-import {
-  makeEnvelope,
-  startRuntime,
-  type Runtime,
-  type StartRuntimeOptions,
-} from '../helpers/runtime-harness.ts';
+import { makeEnvelope, startRuntime, type Runtime } from '../helpers/runtime-harness.ts';
+import { runtimeTransports } from '../helpers/transports.ts';
 import { leadValues } from './lead-store.ts';
 
 type Op =
@@ -28,15 +23,11 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('restart' as const) }) },
 );
 
-const url = natsUrl();
-const transports: {
-  name: string;
-  transport: NonNullable<StartRuntimeOptions['transport']>;
-  partitions: number;
-}[] = [
-  { name: 'in-process bus', transport: 'in-process', partitions: 3 },
-  ...(url ? [{ name: 'NATS bus', transport: { nats: url }, partitions: 16 }] : []),
-];
+// 16 partitions on NATS, so the bus merges several partitions' batches into one host call.
+const transports = runtimeTransports().map((t) => ({
+  ...t,
+  partitions: t.transport === 'in-process' ? 3 : 16,
+}));
 
 describe.each(transports)('actor runtime properties on the $name', ({ transport, partitions }) => {
   let rt: Runtime;

@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testCounterDefinition } from '../../src/machines/test-counter/test-counter-definition.ts';
 import { makeEnvelope, startRuntime, type Runtime } from '../helpers/runtime-harness.ts';
+import { runtimeTransports } from '../helpers/transports.ts';
 import { leadValues } from './lead-store.ts';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const iso = (offsetMs: number) => new Date(T0 + offsetMs).toISOString();
 
-describe('durable timers', () => {
+describe.each(runtimeTransports())('durable timers on the $name', ({ transport }) => {
   let rt: Runtime;
   beforeAll(async () => {
-    rt = await startRuntime({ definitions: [testCounterDefinition] });
+    rt = await startRuntime({ definitions: [testCounterDefinition], transport });
   });
   afterAll(async () => {
     await rt.stop();

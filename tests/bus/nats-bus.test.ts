@@ -1,16 +1,18 @@
 // The NATS bus against a real nats-server: order per partition, Nats-Msg-Id dedupe, ack semantics.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Delivery } from '../../src/bus/bus.ts';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { TRACE_HEADER, type NatsBus } from '../../src/bus/nats/nats-bus.ts';
+import { envelopeSchema } from '../../src/domain/envelope.ts';
 import { partitionOf } from '../../src/domain/ids.ts';
+import { createTestDatabase } from '../helpers/database.ts';
 import { natsUrl } from '../helpers/nats.ts';
 import { startNatsServer } from '../helpers/servers.ts';
 import { connectBus, isolatedNames, testEnvelope, waitFor } from './nats-test-bus.ts';
 
 const url = natsUrl();
-const stepOf = (d: Delivery): number => Number(d.envelope.event.n);
+const stepOf = (d: Delivery): number => Number(envelopeSchema.parse(d.envelope).event.n);
 
 describe.skipIf(!url)('NATS bus', () => {
   const opened: NatsBus[] = [];
@@ -170,6 +172,47 @@ describe.skipIf(!url)('NATS bus', () => {
       expect(stored?.header.get('Nats-Msg-Id')).toBe('stripe:evt_123');
     } finally {
       await nc.close();
+    }
+  });
+
+  it('removes only what it cannot route (its bytes recorded); a routable invalid envelope reaches the host', async () => {
+    const names = isolatedNames();
+    const database = await createTestDatabase();
+    const nc = await connect({ servers: url ?? '' });
+    try {
+      const bus = await open(names, { partitions: 1, db: database.db });
+      const js = jetstream(nc);
+      const subject = `${names.subjectPrefix ?? ''}.0.lead_bad`;
+      await js.publish(subject, 'not json at all');
+      await js.publish(subject, JSON.stringify({ id: 'x:no-lead' }));
+      // Routable but not an envelope (no studio, no event): the host's to judge, with its full content.
+      await js.publish(subject, JSON.stringify({ id: 'x:routable', leadId: 'lead_bad', note: 'kept' }));
+      await bus.publish(testEnvelope('lead_bad', 1, 'x:valid'));
+      const seen: Delivery[] = [];
+      await bus.startConsuming(async (batch) => {
+        for (const d of batch) {
+          seen.push(d);
+          await d.ack();
+        }
+      });
+      await waitFor('the routable messages', () => seen.length >= 2);
+      expect(seen.map((d) => d.envelope.id)).toEqual(['x:routable', 'x:valid']);
+      expect(seen[0]?.envelope).toEqual({ id: 'x:routable', leadId: 'lead_bad', note: 'kept' });
+      const events = await database.db
+        .selectFrom('system_events')
+        .select(['type', 'level', 'payload'])
+        .where('type', '=', 'bus.malformed_message')
+        .orderBy('id')
+        .execute();
+      expect(events.map((e) => e.payload)).toMatchObject([
+        { reason: 'not JSON', excerpt: 'not json at all', bytes: 15 },
+        { excerpt: '{"id":"x:no-lead"}' },
+      ]);
+      expect(String(events[1]?.payload.reason)).toMatch(/^leadId/);
+      expect(events.every((e) => e.level === 'error')).toBe(true);
+    } finally {
+      await nc.close();
+      await database.drop();
     }
   });
 

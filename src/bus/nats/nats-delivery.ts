@@ -1,8 +1,10 @@
-// A JetStream message as the host sees it. Bytes become an Envelope here, at the edge: a message that does
-// not parse can never succeed, so it is acked (removed) and recorded as a system event instead of blocking
-// its partition.
+// A JetStream message as the host sees it. Only what cannot be routed to a lead is judged here (not JSON,
+// or no message id / lead id): it can never succeed, so it is acked (removed) and recorded as a system event
+// with its bytes (an excerpt) instead of blocking its partition. Anything routable goes to the host, which
+// validates the envelope and dead-letters an invalid one with its full content (replayable once fixed),
+// as it does on the in-process bus.
 import type { JsMsg } from '@nats-io/jetstream';
-import { envelopeSchema, type Envelope } from '../../domain/envelope.ts';
+import { busMessageSchema, type BusMessage } from '../../domain/envelope.ts';
 import { recordSystemEvent } from '../../persistence/system-events.ts';
 import type { Delivery } from '../bus.ts';
 import type { NatsBusConfig } from './nats-bus-config.ts';
@@ -53,22 +55,32 @@ export async function toDelivery(
   };
 }
 
-/** The envelope, or why the message is not one. */
-function parseEnvelope(msg: JsMsg): Envelope | string {
+/** The routable message, or why it cannot be routed. */
+function parseEnvelope(msg: JsMsg): BusMessage | string {
   let json: unknown;
   try {
     json = msg.json();
   } catch {
     return 'not JSON';
   }
-  const result = envelopeSchema.safeParse(json);
+  const result = busMessageSchema.safeParse(json);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  return issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid envelope';
+  return issue ? `${issue.path.join('.')}: ${issue.message}` : 'not an envelope';
 }
 
+/** Enough of the bytes to see what was sent (the message itself is removed). */
+const EXCERPT_BYTES = 2048;
+
 async function rejectMalformed(msg: JsMsg, config: NatsBusConfig, reason: string): Promise<void> {
-  const details = { subject: msg.subject, seq: msg.seq, reason };
+  const body = msg.data.subarray(0, EXCERPT_BYTES);
+  const details = {
+    subject: msg.subject,
+    seq: msg.seq,
+    reason,
+    bytes: msg.data.length,
+    excerpt: Buffer.from(body).toString('utf8'),
+  };
   config.logger.error(details, 'malformed bus message removed');
   if (config.db) {
     await recordSystemEvent(config.db, {
