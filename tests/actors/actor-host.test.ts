@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testCounterDefinition } from '../../src/machines/test-counter/test-counter-definition.ts';
 import { makeEnvelope, startRuntime, type Runtime } from '../helpers/runtime-harness.ts';
+import { runtimeTransports } from '../helpers/transports.ts';
 import { leadValues } from './lead-store.ts';
 
-describe('actor host (in-process bus)', () => {
+describe.each(runtimeTransports())('actor host on the $name', ({ transport }) => {
   let rt: Runtime;
   beforeAll(async () => {
-    rt = await startRuntime({ definitions: [testCounterDefinition] });
+    rt = await startRuntime({ definitions: [testCounterDefinition], transport });
   });
   afterAll(async () => {
     await rt.stop();
@@ -60,10 +61,10 @@ describe('actor host (in-process bus)', () => {
   });
 });
 
-describe('runtime-handled effects', () => {
+describe.each(runtimeTransports())('runtime-handled effects on the $name', ({ transport }) => {
   let rt: Runtime;
   beforeAll(async () => {
-    rt = await startRuntime({ definitions: [testCounterDefinition] });
+    rt = await startRuntime({ definitions: [testCounterDefinition], transport });
   });
   afterAll(async () => {
     await rt.stop();

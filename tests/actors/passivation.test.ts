@@ -2,16 +2,18 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testCounterDefinition } from '../../src/machines/test-counter/test-counter-definition.ts';
 import { makeEnvelope, startRuntime, type Runtime } from '../helpers/runtime-harness.ts';
+import { runtimeTransports } from '../helpers/transports.ts';
 import { leadValues } from './lead-store.ts';
 
 const CAP = 3;
 
-describe('passivation', () => {
+describe.each(runtimeTransports())('passivation on the $name', ({ transport }) => {
   let rt: Runtime;
   let maxInMemory = 0;
   beforeAll(async () => {
     rt = await startRuntime({
       definitions: [testCounterDefinition],
+      transport,
       host: { maxActorsInMemory: CAP, idleTimeoutMs: 60_000 },
     });
     rt.host.store.subscribe((s) => {
