@@ -78,6 +78,19 @@ it('qualify → artist approves by link → Stripe checkout → the lead gets th
   const toLead = graph.sends.filter((s) => s.body.to === conversation.phone.replace('+', ''));
   expect(toLead.length).toBeGreaterThanOrEqual(7);
   expect(toLead.every((s) => s.wamid !== null)).toBe(true);
+  // The style question reached WhatsApp as reply buttons, one per style.
+  expect(toLead.filter((s) => s.body.type === 'interactive').map((s) => s.body.interactive)).toEqual([
+    {
+      type: 'button',
+      body: { text: 'Which style? (realism, blackwork, fine line)' },
+      action: {
+        buttons: ['realism', 'blackwork', 'fine line'].map((style) => ({
+          type: 'reply',
+          reply: { id: `style:${style}`, title: style },
+        })),
+      },
+    },
+  ]);
 
   const outcome = await useActionLink({
     db: conversation.db,
@@ -116,10 +129,11 @@ it('paid → the first offers, sent once the bookings are loaded, leave out a sl
   await settle();
 
   expect(await conversation.status()).toBe('BOOKING');
-  const offers = graph.sends
+  const interactive = graph.sends
     .filter((s) => s.body.to === conversation.phone.replace('+', '') && s.body.type === 'interactive')
     .map((s) => (s.body.interactive as { body: { text: string } }).body.text);
-  expect(offers).toEqual([
+  // The style question's buttons first, then the offers.
+  expect(interactive.slice(1)).toEqual([
     'Deposit received, thank you!\nPlease choose a time:\n1. Mon 23 Nov, 11:00\n2. Mon 23 Nov, 12:00\n3. Mon 23 Nov, 13:00\nReply with the number.',
   ]);
 });

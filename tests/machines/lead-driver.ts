@@ -19,13 +19,21 @@ export function emittedEffects(actions: readonly { type: string; params?: unknow
   return actions.filter((a) => a.type === 'xstate.emit').map((a) => (a.params as { event: Effect }).event);
 }
 
+/**
+ * An interactive message as a transcript line: its body, then the titles of its choices (buttons or list
+ * rows), so golden conversations show what the lead can tap as well as what they read.
+ */
+export function withChoices(body: string, options: readonly { title: string }[]): string {
+  return `${body}\n[choices: ${options.map((o) => o.title).join(' | ')}]`;
+}
+
 export function describeEffect(effect: Effect): LogLine | null {
   switch (effect.type) {
     case 'effect.whatsapp.send': {
       const m = effect.message;
       if (m.kind === 'text') return ['out', m.text];
       if (m.kind === 'template') return ['out', `[template ${m.name}]`];
-      return ['out', m.body];
+      return ['out', withChoices(m.body, m.options)];
     }
     case 'effect.artist.notify':
       return ['artist', `${effect.reason}: ${effect.text}`];
@@ -93,7 +101,12 @@ export class LeadDriver {
 
   message(content: InboundContent, sentAt = this.at): Effect[] {
     this.#seq += 1;
-    const text = content.kind === 'text' ? content.text : `[${content.kind}]`;
+    const text =
+      content.kind === 'text'
+        ? content.text
+        : content.kind === 'interactive' || content.kind === 'button'
+          ? content.title
+          : `[${content.kind}]`;
     this.log.push(['in', text]);
     return this.send({
       type: 'whatsapp.message',
@@ -108,6 +121,11 @@ export class LeadDriver {
 
   text(body: string): Effect[] {
     return this.message({ kind: 'text', text: body });
+  }
+
+  /** A tap on a reply button or list row of a message the lead was sent. */
+  tap(id: string, title: string): Effect[] {
+    return this.message({ kind: 'interactive', id, title });
   }
 
   image(mediaId: string, caption?: string): Effect[] {

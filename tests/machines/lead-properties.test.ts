@@ -66,10 +66,13 @@ describe('lead conversation properties', () => {
     fc.assert(
       fc.property(conversationArb, (steps) => {
         play(steps, ({ before, event, after, effects }) => {
+          // Telling the artist a checkout failed for good is no message to the lead (and no new work).
+          const failureNotice = (e: Effect) =>
+            e.type === 'effect.artist.notify' && event.type === 'effect.failed' && e.reason === 'info';
           const outward = effects.filter(
             (e) =>
               e.type === 'effect.whatsapp.send' ||
-              e.type === 'effect.artist.notify' ||
+              (e.type === 'effect.artist.notify' && !failureNotice(e)) ||
               e.type.startsWith('effect.deposit') ||
               e.type.startsWith('effect.booking'),
           );

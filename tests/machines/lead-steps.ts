@@ -2,7 +2,7 @@
 // lead's current state, so a valid answer, a checkout for the current request or a reservation of the
 // chosen slot can be generated as easily as noise, duplicates, late messages and timer firings.
 import fc from 'fast-check';
-import type { LeadEvent } from '../../src/domain/lead-events.ts';
+import type { InboundContent, LeadEvent } from '../../src/domain/lead-events.ts';
 import type { QuestionId } from '../../src/studio/studio-schema.ts';
 import { HOUR, LEAD_PHONE, type LeadDriver } from './lead-driver.ts';
 
@@ -60,6 +60,8 @@ export type Step =
   | { kind: 'stripe'; current: boolean; expired: boolean }
   | { kind: 'taken'; otherLeads: boolean }
   | { kind: 'loadFailed' }
+  | { kind: 'checkoutFailed' }
+  | { kind: 'tap'; pick: number }
   | { kind: 'reserved' }
   | { kind: 'unavailable' }
   | { kind: 'sendFailed' }
@@ -114,6 +116,9 @@ export const stepArb: fc.Arbitrary<Step> = fc.oneof(
     arbitrary: fc.record({ kind: fc.constant('taken' as const), otherLeads: fc.boolean() }),
   },
   { weight: 1, arbitrary: fc.constant({ kind: 'loadFailed' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'checkoutFailed' as const }) },
+  // A tap on the choices of the latest interactive message (style buttons, slot offers), even an old one.
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('tap' as const), pick: fc.nat(10) }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'reserved' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'unavailable' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'sendFailed' as const }) },
@@ -146,14 +151,23 @@ export function eventsFor(
   seq: number,
 ): LeadEvent[] {
   const at = d.at;
-  const message = (text: string, sentAt = at): LeadEvent => ({
+  const inbound = (content: InboundContent, sentAt = at): LeadEvent => ({
     type: 'whatsapp.message',
     at,
     messageId: `wamid.p${seq}`,
     from: LEAD_PHONE,
     profileName: 'Sam',
     sentAt,
-    content: { kind: 'text', text },
+    content,
+  });
+  const message = (text: string, sentAt = at): LeadEvent => inbound({ kind: 'text', text }, sentAt);
+  /** The relay gave up on an effect (its retries exhausted). */
+  const failed = (effectType: string, reason: string): LeadEvent => ({
+    type: 'effect.failed',
+    at,
+    outboxId: `ob-${seq}`,
+    effectType,
+    reason,
   });
   const sessionId = `cs_${seq}`;
   const slot = d.context.slots.chosen ?? d.context.slots.offered[0] ?? { start: at, end: at };
@@ -225,16 +239,18 @@ export function eventsFor(
           takenSlots: step.otherLeads ? FIRST_SLOTS_FROM_START : [],
         },
       ];
+    case 'tap': {
+      const choices = latestChoices(d);
+      const choice = choices[step.pick % Math.max(1, choices.length)] ?? {
+        id: 'style:realism',
+        title: 'realism',
+      };
+      return [inbound({ kind: 'interactive', ...choice })];
+    }
+    case 'checkoutFailed':
+      return [failed('effect.deposit.create_checkout', 'Stripe unavailable')];
     case 'loadFailed':
-      return [
-        {
-          type: 'effect.failed',
-          at,
-          outboxId: `ob-${seq}`,
-          effectType: 'effect.booking.load_taken',
-          reason: 'database unavailable',
-        },
-      ];
+      return [failed('effect.booking.load_taken', 'database unavailable')];
     case 'reserved':
       return [
         { type: 'booking.reserved', at, outboxId: `ob-${seq}`, slotStart: slot.start, slotEnd: slot.end },
@@ -263,6 +279,15 @@ export function eventsFor(
     case 'delivery':
       return [{ type: 'whatsapp.status', at, messageId: `wamid.out${seq}`, status: 'delivered', sentAt: at }];
   }
+}
+
+/** The options of the latest interactive message sent to the lead (none yet: empty). */
+function latestChoices(d: LeadDriver): { id: string; title: string }[] {
+  for (const effect of [...d.allEffects].reverse()) {
+    if (effect.type === 'effect.whatsapp.send' && effect.message.kind === 'interactive')
+      return effect.message.options;
+  }
+  return [];
 }
 
 function questionAt(d: LeadDriver): QuestionId | undefined {

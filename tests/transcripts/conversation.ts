@@ -15,6 +15,8 @@ export interface Conversation {
   readonly now: number;
   text(body: string): Promise<void>;
   image(mediaId: string, caption?: string): Promise<void>;
+  /** A tap on a reply button or list row (WhatsApp `interactive` reply: our id, the title shown). */
+  tap(id: string, title: string): Promise<void>;
   /** A message whose provider timestamp is `ageMs` older than its arrival (late webhook). */
   textSentAgo(body: string, ageMs: number): Promise<void>;
   /** Lets time pass; the timers due by then fire, as the scheduler would. */
@@ -23,7 +25,10 @@ export interface Conversation {
   control(event: ControlInput): Promise<void>;
   status(): Promise<string>;
   answers(): Promise<Record<string, unknown>>;
-  /** [in|out, text] lines since the previous call, in conversation order. */
+  /**
+   * [in|out, text] lines since the previous call, in conversation order. An interactive message is its body
+   * and then `[choices: title | …]` (tests/machines/lead-driver.ts `withChoices`); a tap is its title.
+   */
   take(): Promise<Line[]>;
   /** Effects of one type emitted so far (outbox payloads / system events). */
   effects<T extends Effect['type']>(type: T): Promise<Extract<Effect, { type: T }>[]>;

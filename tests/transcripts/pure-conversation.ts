@@ -22,6 +22,11 @@ export class PureConversation implements Conversation {
     return Promise.resolve();
   }
 
+  tap(id: string, title: string): Promise<void> {
+    this.driver.tap(id, title);
+    return Promise.resolve();
+  }
+
   textSentAgo(body: string, ageMs: number): Promise<void> {
     this.driver.message({ kind: 'text', text: body }, new Date(this.driver.now - ageMs).toISOString());
     return Promise.resolve();

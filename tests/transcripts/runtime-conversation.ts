@@ -12,7 +12,7 @@ import { demoStudioConfig } from '../../src/studio/load-studio-config.ts';
 import { StudioRegistry } from '../../src/studio/studio-registry.ts';
 import type { Db } from '../../src/persistence/database.ts';
 import { startRuntime, type Runtime } from '../helpers/runtime-harness.ts';
-import { LEAD_PHONE, START } from '../machines/lead-driver.ts';
+import { LEAD_PHONE, START, withChoices } from '../machines/lead-driver.ts';
 import type { ControlInput, Conversation, Line } from './conversation.ts';
 
 const STUDIO = 'inkwell';
@@ -95,6 +95,14 @@ export class RuntimeConversation implements Conversation {
     );
   }
 
+  /** As the gateway maps a button or list reply (src/gateway/webhooks/whatsapp-content.ts). */
+  tap(id: string, title: string): Promise<void> {
+    return this.#inbound(
+      { kind: 'interactive', id, title },
+      { direction: 'in', kind: 'interactive', text: title, data: { id } },
+    );
+  }
+
   textSentAgo(body: string, ageMs: number): Promise<void> {
     return this.#inbound(
       { kind: 'text', text: body },
@@ -136,6 +144,14 @@ export class RuntimeConversation implements Conversation {
     if (last) this.#lastTranscriptId = last.id;
     return rows.map((row) => {
       const template = row.data?.template;
+      const options = row.data?.options;
+      if (
+        row.direction === 'out' &&
+        row.kind === 'interactive' &&
+        row.text !== null &&
+        Array.isArray(options)
+      )
+        return [row.direction, withChoices(row.text, options as { title: string }[])];
       const text =
         row.text ??
         (row.kind === 'template' && typeof template === 'string'

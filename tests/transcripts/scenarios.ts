@@ -1,6 +1,7 @@
 // Golden conversations (CONTRACT §5), written once against `Conversation` and run both on the pure machine
 // (tests/machines/golden-pure.test.ts) and through the real runtime (tests/transcripts/golden.test.ts).
 import { expect } from 'vitest';
+import { withChoices } from '../machines/lead-driver.ts';
 import type { Conversation } from './conversation.ts';
 import {
   BUDGET,
@@ -15,6 +16,9 @@ import {
   REVIEWING,
   SIZE,
   STYLE,
+  STYLE_CHOICES,
+  STYLE_PROMPT,
+  STYLE_REPAIR,
   summary,
 } from './prompts.ts';
 
@@ -36,6 +40,60 @@ async function qualify(c: Conversation): Promise<void> {
     await c.text(body);
   }
   expect(await c.status()).toBe('PENDING_APPROVAL');
+}
+
+/** hi → idea, placement, size: the style question is next. */
+async function toStyle(c: Conversation): Promise<void> {
+  for (const body of ['hi', 'A fox', 'forearm', '10x15cm']) await c.text(body);
+  await c.take();
+}
+
+/** The relay gave up on the latest effect of this type (retries exhausted): `effect.failed`. */
+async function failedForGood(c: Conversation, effectType: string, reason: string): Promise<void> {
+  await c.control({ type: 'effect.failed', outboxId: `ob_${effectType}`, effectType, reason });
+}
+
+/** The relay's answer when WhatsApp refused the latest free-form send: error 131047, window closed. */
+async function refusedOutsideWindow(c: Conversation): Promise<void> {
+  await c.control({
+    type: 'whatsapp.send_failed',
+    outboxId: 'ob_x',
+    code: 131047,
+    reason: 'Re-engagement message',
+    outsideWindow: true,
+  });
+}
+
+/** The lead taps a style's button: it is the answer, and the next question follows. */
+async function tapStyle(c: Conversation, style: string): Promise<void> {
+  await c.tap(`style:${style}`, style);
+  expect(await c.take()).toEqual([
+    ['in', style],
+    ['out', REFS],
+  ]);
+  expect((await c.answers()).style).toBe(style);
+}
+
+/** The message most recently sent to the lead, as the relay gets it. */
+async function lastSent(c: Conversation) {
+  return (await c.effects('effect.whatsapp.send')).at(-1)?.message;
+}
+
+/**
+ * START once the deposit link stopped working while the lead was opted out: DEPOSIT_EXPIRED and told so
+ * (no dead link), nothing fires during `quiet` afterwards, and a reply asks for a new link.
+ */
+async function startAfterLinkExpired(c: Conversation, quiet: number): Promise<void> {
+  await c.text('START');
+  expect(await c.status()).toBe('DEPOSIT_EXPIRED');
+  await c.wait(quiet);
+  expect(await c.take()).toEqual([
+    ['in', 'START'],
+    ['out', `${WELCOME_BACK}\n\n${DEPOSIT_EXPIRED}`],
+  ]);
+  await c.text('yes please, a new one');
+  expect(await c.status()).toBe('AWAITING_DEPOSIT');
+  expect(await c.effects('effect.deposit.create_checkout')).toHaveLength(2);
 }
 
 /** Approve and let the relay's checkout come back. Returns the session id. */
@@ -100,8 +158,13 @@ async function loadTaken(c: Conversation, takenSlots: string[] = []): Promise<vo
   await c.control({ type: 'booking.taken_slots', outboxId: `ob_load_${from}`, takenSlots });
 }
 
-const offers = (...labels: string[]) =>
-  ['Please choose a time:', ...labels.map((l, i) => `${i + 1}. ${l}`), 'Reply with the number.'].join('\n');
+const offers = (...labels: string[]) => {
+  const numbered = labels.map((l, i) => `${i + 1}. ${l}`);
+  return withChoices(
+    ['Please choose a time:', ...numbered, 'Reply with the number.'].join('\n'),
+    numbered.map((title) => ({ title })),
+  );
+};
 const OFFERS_9AM = offers('Mon 23 Nov, 10:00', 'Mon 23 Nov, 11:00', 'Mon 23 Nov, 12:00');
 const CHECKING = "One moment, I'm checking which times are still free.";
 const WELCOME_BACK = "Welcome back, you're subscribed again.";
@@ -494,17 +557,8 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
       ['in', 'STOP'],
       ['out', OPT_OUT_CONFIRM],
     ]);
-    await c.text('START');
-    expect(await c.status()).toBe('DEPOSIT_EXPIRED');
     // Nothing else is due: no expiry fires a second time.
-    await c.wait(HOUR);
-    expect(await c.take()).toEqual([
-      ['in', 'START'],
-      ['out', `${WELCOME_BACK}\n\n${DEPOSIT_EXPIRED}`],
-    ]);
-    await c.text('yes please, a new one');
-    expect(await c.status()).toBe('AWAITING_DEPOSIT');
-    expect(await c.effects('effect.deposit.create_checkout')).toHaveLength(2);
+    await startAfterLinkExpired(c, HOUR);
   },
 
   async 'a checkout made while opted out is kept: START sends its link, and it expires on time'(c) {
@@ -544,6 +598,53 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
     expect(await c.status()).toBe('DEPOSIT_EXPIRED');
     // 24 hours after START the window has closed: the deposit template tells the lead.
     expect(await c.take()).toEqual([['out', '[template leadline_deposit]']]);
+  },
+
+  async 'Stripe expires the link while the lead is opted out: START says so instead of sending it'(c) {
+    await qualify(c);
+    const session = await approve(c);
+    await c.take();
+    await c.text('STOP');
+    await c.wait(HOUR);
+    // Expired early (e.g. by hand in Stripe's dashboard), long before the link's own expiry: nothing is sent.
+    await c.control({ type: 'stripe.checkout.expired', eventId: 'evt_expired', sessionId: session });
+    expect(await c.status()).toBe('OPTED_OUT');
+    expect(await c.systemEvents()).toContain('deposit.expired_while_opted_out');
+    expect(await c.take()).toEqual([
+      ['in', 'STOP'],
+      ['out', OPT_OUT_CONFIRM],
+    ]);
+    await c.wait(HOUR);
+    // Nothing is due at the link's own expiry either (a day later).
+    await startAfterLinkExpired(c, 24 * HOUR);
+  },
+
+  async 'a checkout that failed for good while opted out: the artist is told, START requests a new one'(c) {
+    await qualify(c);
+    await c.control({ type: 'artist.approve' });
+    await c.text('STOP');
+    await c.take();
+    await failedForGood(c, 'effect.deposit.create_checkout', 'Stripe unavailable');
+    expect(await c.status()).toBe('OPTED_OUT');
+    expect(await c.take()).toEqual([]);
+    const notices = await c.effects('effect.artist.notify');
+    expect(notices.map((n) => n.reason)).toEqual(['approval', 'info']);
+    expect(notices.at(-1)?.text).toMatch(
+      /^The deposit checkout for Alex \(\+\d+\) could not be created \(Stripe unavailable\)\. They have opted out of messages; a new checkout will be requested if they reply START\.$/,
+    );
+    expect(await c.systemEvents()).toContain('lead.effect_failed');
+    await c.wait(HOUR);
+    await c.text('START');
+    expect(await c.status()).toBe('AWAITING_DEPOSIT');
+    expect(await c.effects('effect.deposit.create_checkout')).toHaveLength(2);
+    const session = await approveCheckout(c, 'cs_after_failure');
+    expect(await c.take()).toEqual([
+      ['in', 'START'],
+      ['out', WELCOME_BACK],
+      ['out', DEPOSIT_LINK('https://checkout.stripe.test/cs_after_failure')],
+    ]);
+    await pay(c, session);
+    expect(await c.status()).toBe('BOOKING');
   },
 
   async 'a handover cut short by STOP ends on START: the bot answers and watches for silence again'(c) {
@@ -591,6 +692,66 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
     ]);
   },
 
+  async 'the style question comes with a button per style; tapping one answers it'(c) {
+    await toStyle(c);
+    expect(await lastSent(c)).toEqual({ kind: 'interactive', body: STYLE_PROMPT, options: STYLE_CHOICES });
+    await tapStyle(c, 'fine line');
+  },
+
+  async 'a style that is not offered gets the repair with the same buttons; a tap then answers'(c) {
+    await toStyle(c);
+    await c.text('something bold');
+    await c.tap('style:blackwork', 'blackwork');
+    expect(await c.take()).toEqual([
+      ['in', 'something bold'],
+      ['out', STYLE_REPAIR],
+      ['in', 'blackwork'],
+      ['out', REFS],
+    ]);
+    expect((await c.answers()).style).toBe('blackwork');
+  },
+
+  async 'the style question asked again keeps its buttons: after a handover, START and a closed window'(c) {
+    await toStyle(c);
+    await c.text('can I talk to a human');
+    await c.control({ type: 'handover.end' });
+    await c.text('ok');
+    await c.text('STOP');
+    await c.text('START');
+    // The provider refuses the welcome back (131047): a template now, the same message on the reply.
+    await refusedOutsideWindow(c);
+    await c.text('hello?');
+    expect(await c.take()).toEqual([
+      ['in', 'can I talk to a human'],
+      ['out', HANDOVER_ACK],
+      ['in', 'ok'],
+      ['out', `Thanks! Picking up where we left off.\n\n${STYLE}`],
+      ['in', 'STOP'],
+      ['out', OPT_OUT_CONFIRM],
+      ['in', 'START'],
+      ['out', `${WELCOME_BACK}\n\n${STYLE}`],
+      ['out', '[template leadline_resume]'],
+      ['in', 'hello?'],
+      ['out', `${WELCOME_BACK}\n\n${STYLE}`],
+    ]);
+    expect(await lastSent(c)).toMatchObject({ kind: 'interactive', options: STYLE_CHOICES });
+    await tapStyle(c, 'realism');
+  },
+
+  async 'a tap on an earlier style button at a later question is not taken as its answer'(c) {
+    await toStyle(c);
+    await c.tap('style:realism', 'realism');
+    await c.tap('style:blackwork', 'blackwork');
+    expect(await c.take()).toEqual([
+      ['in', 'realism'],
+      ['out', REFS],
+      ['in', 'blackwork'],
+      ['out', 'Please send one or more photos, describe your references in a few words, or say none.'],
+    ]);
+    expect(await c.answers()).toMatchObject({ style: 'realism' });
+    expect((await c.answers()).reference_images).toBeUndefined();
+  },
+
   async 'outside the 24-hour window: a template, then the content when the lead replies'(c) {
     await qualify(c);
     await c.take();
@@ -621,13 +782,7 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
       ['out', PLACEMENT],
     ]);
     // The provider refuses the free-form question (131047): a template now, the question on the reply.
-    await c.control({
-      type: 'whatsapp.send_failed',
-      outboxId: 'ob_x',
-      code: 131047,
-      reason: 'Re-engagement message',
-      outsideWindow: true,
-    });
+    await refusedOutsideWindow(c);
     await c.text('sorry?');
     expect(await c.take()).toEqual([
       ['out', '[template leadline_resume]'],
@@ -675,12 +830,7 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
   async 'a checkout that could not be created: the artist is told, approving again retries'(c) {
     await qualify(c);
     await c.control({ type: 'artist.approve' });
-    await c.control({
-      type: 'effect.failed',
-      outboxId: 'ob_checkout',
-      effectType: 'effect.deposit.create_checkout',
-      reason: 'Stripe unavailable',
-    });
+    await failedForGood(c, 'effect.deposit.create_checkout', 'Stripe unavailable');
     expect((await c.effects('effect.artist.notify')).map((n) => n.reason)).toEqual(['approval', 'info']);
     const session = await approve(c, 'cs_retry');
     expect(await c.effects('effect.deposit.create_checkout')).toHaveLength(2);
@@ -742,7 +892,7 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
       ['in', '1'],
       [
         'out',
-        'Sorry, that time was just taken. Please choose a time:\n1. Mon 23 Nov, 11:00\n2. Mon 23 Nov, 13:00\n3. Mon 23 Nov, 14:00\nReply with the number.',
+        `Sorry, that time was just taken. ${offers('Mon 23 Nov, 11:00', 'Mon 23 Nov, 13:00', 'Mon 23 Nov, 14:00')}`,
       ],
       ['in', '2'],
       ['out', "You're booked for Mon 23 Nov, 13:00 at Inkwell Tattoo. See you then!"],
@@ -790,12 +940,7 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
     await qualify(c);
     await pay(c, await approve(c));
     await c.take();
-    await c.control({
-      type: 'effect.failed',
-      outboxId: 'ob_load',
-      effectType: 'effect.booking.load_taken',
-      reason: 'database unavailable',
-    });
+    await failedForGood(c, 'effect.booking.load_taken', 'database unavailable');
     expect(await c.take()).toEqual([['out', `Deposit received, thank you!\n${OFFERS_9AM}`]]);
     expect(await c.systemEvents()).toContain('lead.effect_failed');
     expect(await c.status()).toBe('BOOKING');

@@ -44,23 +44,55 @@ export function suppressedMessage(turn: Turn, event: LeadEvent): void {
   turn.systemEvent('warn', 'message.suppressed_opted_out', { eventType: event.type });
 }
 
-export function effectFailed(turn: Turn, event: LeadEvent): void {
-  if (event.type !== 'effect.failed') return;
+type EffectFailedEvent = Extract<LeadEvent, { type: 'effect.failed' }>;
+
+function recordFailure(turn: Turn, event: EffectFailedEvent, optedOut = false): void {
   turn.systemEvent('warn', 'lead.effect_failed', {
     outboxId: event.outboxId,
     effectType: event.effectType,
     reason: event.reason,
+    ...(optedOut ? { optedOut } : {}),
   });
+}
+
+function checkoutFailedText(turn: Turn, event: EffectFailedEvent, next: string): string {
+  return `The deposit checkout for ${turn.context.name ?? 'a lead'} (${turn.context.phone ?? 'unknown number'}) could not be created (${event.reason}). ${next}`;
+}
+
+export function effectFailed(turn: Turn, event: LeadEvent): void {
+  if (event.type !== 'effect.failed') return;
+  recordFailure(turn, event);
   if (event.effectType === 'effect.booking.reserve') {
     turn.update({ slots: { ...turn.context.slots, chosen: null } });
   }
   if (event.effectType === 'effect.booking.load_taken') offersLoadFailed(turn);
   if (event.effectType === 'effect.deposit.create_checkout') {
-    turn.notifyArtist(
-      'info',
-      `The deposit checkout for ${turn.context.name ?? 'a lead'} (${turn.context.phone ?? 'unknown number'}) could not be created (${event.reason}). Approve again to retry.`,
-    );
+    turn.notifyArtist('info', checkoutFailedText(turn, event, 'Approve again to retry.'));
   }
+}
+
+/**
+ * A failed effect while the lead is opted out: recorded, and nothing goes to the lead (rule 9; nor do the
+ * waiting offers of a failed load, which leaving BOOKING already dropped). A checkout the lead was waiting
+ * for that failed for good is the artist's to know (a notice to the artist is not a message to the lead).
+ * The approval stands, so START requests a new checkout, as for an approval made while away.
+ */
+export function effectFailedWhileOptedOut(turn: Turn, event: LeadEvent): void {
+  if (event.type !== 'effect.failed') return;
+  recordFailure(turn, event, true);
+  const { resumeTo, deposit } = turn.context;
+  // A checkout that already came back, or a lead no longer waiting for one (paid, reset), needs nothing.
+  const awaited = resumeTo === 'AWAITING_DEPOSIT' && deposit.sessionId === null;
+  if (event.effectType !== 'effect.deposit.create_checkout' || !awaited) return;
+  turn.update({ decidedWhileOptedOut: 'approve' });
+  turn.notifyArtist(
+    'info',
+    checkoutFailedText(
+      turn,
+      event,
+      'They have opted out of messages; a new checkout will be requested if they reply START.',
+    ),
+  );
 }
 
 export function controlIgnored(turn: Turn, event: LeadEvent): void {

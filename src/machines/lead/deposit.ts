@@ -74,17 +74,33 @@ export function checkoutCreated(turn: Turn, event: LeadEvent): void {
 }
 
 /**
- * The lead's checkout has passed its expiry (`deposit.expiresAt`, fixed when the checkout was created) by
- * `at`. Used where the expiry timer could not fire (it is cancelled while the lead is opted out).
+ * The lead's checkout no longer works at `at`: its link was forgotten (Stripe said it expired), or it has
+ * passed its expiry (`deposit.expiresAt`, fixed when the checkout was created). Used where the expiry timer
+ * could not fire (it is cancelled while the lead is opted out).
  */
 export function checkoutLapsed(context: LeadContext, at: string): boolean {
-  const { sessionId, expiresAt } = context.deposit;
-  return sessionId !== null && expiresAt !== null && Date.parse(expiresAt) <= Date.parse(at);
+  const { sessionId, url, expiresAt } = context.deposit;
+  if (sessionId === null) return false;
+  return url === null || (expiresAt !== null && Date.parse(expiresAt) <= Date.parse(at));
 }
 
 /** The link no longer works: it is never sent again (the session id stays, a late payment still counts). */
 export function forgetLink(turn: Turn): void {
   turn.update({ deposit: { ...turn.context.deposit, url: null } });
+}
+
+/**
+ * Stripe expired the lead's current checkout while they were opted out: nothing is sent (rule 9), but the
+ * link is forgotten, so START finds the deposit expired (`checkoutLapsed`) and says so instead of sending
+ * a dead link. Stripe may expire a session before `deposit.expiresAt` (the relay's clamp, or by hand).
+ */
+export function expiredWhileOptedOut(turn: Turn, event: LeadEvent): void {
+  if (event.type !== 'stripe.checkout.expired') return;
+  forgetLink(turn);
+  turn.systemEvent('info', 'deposit.expired_while_opted_out', {
+    eventId: event.eventId,
+    sessionId: event.sessionId,
+  });
 }
 
 export const EXPIRED_TEXT = "Your deposit link has expired. Reply here if you'd like a new one.";

@@ -79,8 +79,9 @@ export interface LeadContext {
   /** The one reminder for the current silence has been sent. */
   reminded: boolean;
   /**
-   * An artist decision that arrived while the lead was opted out (nothing may be sent then): applied on
-   * START. Optional so snapshots persisted before it existed still load (absent = none).
+   * An artist decision to apply on START, kept while the lead was opted out (nothing may be sent then): one
+   * made meanwhile, or an earlier approval whose checkout failed for good meanwhile ('approve': START
+   * requests a new checkout). Optional so snapshots persisted before it existed still load (absent = none).
    */
   decidedWhileOptedOut?: 'approve' | 'reject' | null;
   deposit: { sessionId: string | null; url: string | null; expiresAt: string | null };

@@ -245,6 +245,13 @@ export function createLeadMachine(studios: StudioRegistry) {
             guard: { type: 'resumesTo', params: { status: 'AWAITING_DEPOSIT' } },
             actions: 'keepCheckout',
           },
+          // Stripe expired the open link: remembered silently; START says it expired instead of resending it.
+          'stripe.checkout.expired': {
+            guard: 'openLinkExpired',
+            actions: 'expiredWhileOptedOut',
+          },
+          // Recorded; a checkout that failed for good is told to the artist, and START requests a new one.
+          'effect.failed': { actions: 'effectFailedWhileOptedOut' },
           // A payment still counts: recorded silently, the lead returns to slot booking on START.
           'stripe.checkout.completed': { guard: 'paidWhileAway', actions: 'paidWhileOptedOut' },
           'deposit.mark_paid': {

@@ -14,6 +14,7 @@ import {
   declineText,
   depositExpired,
   depositMessages,
+  expiredWhileOptedOut,
   keepCheckout,
   requestDeposit,
   sessionMismatch,
@@ -23,6 +24,7 @@ import {
   adminMessage,
   controlIgnored,
   effectFailed,
+  effectFailedWhileOptedOut,
   recordDelivery,
   sendFailed,
   suppressedMessage,
@@ -50,7 +52,7 @@ import {
   watchSilence,
 } from './qualifying.ts';
 import { REVIEWING_TEXT, resumeStatus } from './status-prompts.ts';
-import { text, type Turn } from './turn.ts';
+import type { Turn } from './turn.ts';
 
 export type Plan = (turn: Turn, event: LeadEvent) => void;
 
@@ -86,7 +88,7 @@ export const plans = {
     turn.fired('reminder');
     if (turn.context.reminded) return;
     turn.update({ reminded: true });
-    turn.say(questionMessages(turn, 'Just checking in!\n\n').map(text), 'reminder');
+    turn.say(questionMessages(turn, 'Just checking in!\n\n'), 'reminder');
   },
   remindSlots: (turn) => {
     turn.fired('reminder');
@@ -137,6 +139,7 @@ export const plans = {
     turn.update({ resumeTo: 'BOOKING', decidedWhileOptedOut: null });
   },
   depositExpired,
+  expiredWhileOptedOut,
   sessionMismatch,
   unpaidCompletion,
   stopDepositExpiry: (turn) => turn.cancel('deposit_expiry'),
@@ -155,6 +158,7 @@ export const plans = {
   adminMessage,
   suppressedMessage,
   effectFailed,
+  effectFailedWhileOptedOut,
   controlIgnored,
 } satisfies Record<string, Plan>;
 

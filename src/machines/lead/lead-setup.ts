@@ -84,6 +84,7 @@ export function leadSetup(studios: StudioRegistry) {
       newLinkRequested: run(plans.newLinkRequested),
       depositPaid: run(plans.depositPaid),
       depositExpired: run(plans.depositExpired),
+      expiredWhileOptedOut: run(plans.expiredWhileOptedOut),
       sessionMismatch: run(plans.sessionMismatch),
       checkoutCreatedAway: run(plans.checkoutCreatedAway),
       keepCheckout: run(plans.keepCheckout),
@@ -103,6 +104,7 @@ export function leadSetup(studios: StudioRegistry) {
       adminMessage: run(plans.adminMessage),
       suppressedMessage: run(plans.suppressedMessage),
       effectFailed: run(plans.effectFailed),
+      effectFailedWhileOptedOut: run(plans.effectFailedWhileOptedOut),
       controlIgnored: run(plans.controlIgnored),
       /** Entering a resumable status: handovers, staleness and opt-outs come back here. */
       remember: assign((_, params: { status: ResumableStatus }) => ({ resumeTo: params.status })),
@@ -121,6 +123,11 @@ export function leadSetup(studios: StudioRegistry) {
       /** Paid while away (handover, opted out): the deposit still counts. */
       paidWhileAway: ({ context, event }) =>
         isCurrentPaidSession(context, event) && DEPOSIT_STATUSES.includes(context.resumeTo),
+      /** Stripe expired the checkout whose link the lead was given, while they were away (opted out). */
+      openLinkExpired: ({ context, event }) =>
+        event.type === 'stripe.checkout.expired' &&
+        isCurrentSession(context, event) &&
+        context.resumeTo === 'AWAITING_DEPOSIT',
       cooldownOverTo: ({ context, event }, params: { status: ResumableStatus }) =>
         event.type === 'timer.fired' &&
         event.key === 'handover_cooldown' &&

@@ -1,10 +1,20 @@
 // QUALIFYING: one question at a time (CONTRACT §5 rules 1, 2, 4, 5). Each inbound message has exactly one
 // outcome; the machine's guards and the plans below read the same outcome, so they cannot disagree.
+import type { OutboundMessage } from '../../domain/effects.ts';
 import type { InboundContent, WhatsappMessageEvent } from '../../domain/lead-events.ts';
 import type { Studio } from '../../studio/studio-schema.ts';
 import { looksLikeBundle } from '../parsers/index.ts';
 import type { AnswerValue, LeadContext } from './lead-context.ts';
-import { currentQuestion, inboundText, parseAnswer, questionPrompt, repairPrompt } from './questions.ts';
+import {
+  currentQuestion,
+  inboundText,
+  parseAnswer,
+  questionMessage,
+  repairMessage,
+  styleOptions,
+  type Question,
+} from './questions.ts';
+import { chosenStyle, isStyleChoice } from './style-choices.ts';
 import { answerLines, leadSummary } from './summary.ts';
 import { addMs, type Turn } from './turn.ts';
 
@@ -47,6 +57,10 @@ export function readAnswer(studio: Studio, context: LeadContext, content: Inboun
       value: { mediaIds: [content.mediaId], description: caption === '' ? null : caption, none: false },
     };
   }
+  if (isStyleChoice(content)) {
+    const choice = readStyleChoice(studio, question, content);
+    if (choice !== undefined) return choice;
+  }
   const words = inboundText(content);
   if (words === null) return { ok: false, reason: 'unreadable' };
   if (!BUNDLE_EXEMPT.has(question.id) && looksLikeBundle(words, { styles: studio.styles })) {
@@ -54,6 +68,18 @@ export function readAnswer(studio: Studio, context: LeadContext, content: Inboun
   }
   const value = parseAnswer(studio, question, words);
   return value === null ? { ok: false, reason: 'invalid' } : { ok: true, value };
+}
+
+/**
+ * A tapped style choice (button or list row). At the style question its id names the style as offered,
+ * taken as is (no fuzzy match, no bundle check; an id this studio no longer offers is read by its title,
+ * undefined here). At another question it is a tap on an earlier style question's buttons, still on the
+ * lead's screen: not an answer to this one (a style is not an idea or a placement), so it gets the repair.
+ */
+function readStyleChoice(studio: Studio, question: Question, content: InboundContent): Reading | undefined {
+  if (question.id !== 'style') return { ok: false, reason: 'invalid' };
+  const style = chosenStyle(content, styleOptions(studio, question)) ?? chosenStyle(content, studio.styles);
+  return style === null ? undefined : { ok: true, value: style };
 }
 
 /**
@@ -94,14 +120,14 @@ export function qualifyingOutcome(
   return context.step + 1 >= studio.questions.length ? 'last_answer' : 'answer';
 }
 
-/** The current question as a message (empty once every question is answered). */
-export function questionMessages(turn: Turn, lead = ''): string[] {
+/** The current question as a message (empty once every question is answered); style with its choices. */
+export function questionMessages(turn: Turn, lead = ''): OutboundMessage[] {
   const question = currentQuestion(turn.studio, turn.context);
-  return question === undefined ? [] : [`${lead}${questionPrompt(turn.studio, question)}`];
+  return question === undefined ? [] : [questionMessage(turn.studio, question, lead)];
 }
 
 export function askQuestion(turn: Turn, lead = ''): void {
-  turn.sayText(...questionMessages(turn, lead));
+  turn.say(questionMessages(turn, lead));
 }
 
 /** Restarts silence tracking: one reminder after reminderAfter, STALE after staleAfter (rule 7). */
@@ -168,7 +194,7 @@ export function handleQualifyingMessage(turn: Turn, event: WhatsappMessageEvent)
     case 'repair': {
       const question = currentQuestion(turn.studio, turn.context);
       turn.update({ repairs: turn.context.repairs + 1 });
-      if (question !== undefined) turn.sayText(repairPrompt(turn.studio, question));
+      if (question !== undefined) turn.say([repairMessage(turn.studio, question)]);
       return;
     }
     case 'ignore':

@@ -1,8 +1,10 @@
 // The six questions (CONTRACT §5): how each answer is read and normalised, how each is asked again.
+import type { OutboundMessage } from '../../domain/effects.ts';
 import type { InboundContent } from '../../domain/lead-events.ts';
 import type { QuestionId, Studio } from '../../studio/studio-schema.ts';
 import { isNoneAnswer, matchStyle, parseDimensions, parseMoney } from '../parsers/index.ts';
 import { NO_REFERENCES, type AnswerValue, type LeadContext } from './lead-context.ts';
+import { styleChoiceMessage } from './style-choices.ts';
 
 export type Question = Studio['questions'][number];
 
@@ -18,6 +20,21 @@ export function styleOptions(studio: Studio, question: Question): readonly strin
 export function questionPrompt(studio: Studio, question: Question): string {
   if (question.id !== 'style') return question.prompt;
   return `${question.prompt} (${styleOptions(studio, question).join(', ')})`;
+}
+
+/**
+ * What asks a question, wherever it is asked (first time, again after a detour, reminder, resume): the
+ * style question with its options as choices (style-choices.ts), every other one as text.
+ */
+function asked(studio: Studio, question: Question, body: string): OutboundMessage {
+  return question.id === 'style'
+    ? styleChoiceMessage(body, styleOptions(studio, question))
+    : { kind: 'text', text: body };
+}
+
+/** The question as a message, after an optional lead-in ("Welcome back!\n\n"). */
+export function questionMessage(studio: Studio, question: Question, lead = ''): OutboundMessage {
+  return asked(studio, question, `${lead}${questionPrompt(studio, question)}`);
 }
 
 /** The words of an inbound message: its text, a button's title, or a media caption. */
@@ -73,7 +90,7 @@ const REPAIR: Record<QuestionId, (studio: Studio, question: Question) => string>
   budget: () => "Sorry, I didn't catch your budget. Please give an amount, for example £300 or 250-400 GBP.",
 };
 
-/** One repair prompt per question, always with an example of an answer that works. */
-export function repairPrompt(studio: Studio, question: Question): string {
-  return REPAIR[question.id](studio, question);
+/** One repair prompt per question, always with an example of an answer that works (or the choices). */
+export function repairMessage(studio: Studio, question: Question): OutboundMessage {
+  return asked(studio, question, REPAIR[question.id](studio, question));
 }

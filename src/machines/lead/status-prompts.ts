@@ -11,7 +11,7 @@ export const REVIEWING_TEXT = 'Thanks! The artist is reviewing your request and 
 export function promptForStatus(turn: Turn, status: ResumableStatus, lead = ''): void {
   switch (status) {
     case 'QUALIFYING':
-      turn.sayText(...questionMessages(turn, lead));
+      turn.say(questionMessages(turn, lead));
       return;
     case 'PENDING_APPROVAL':
       turn.sayText(`${lead}${REVIEWING_TEXT}`);
