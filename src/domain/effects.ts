@@ -82,6 +82,16 @@ export const depositCheckoutEffectSchema = z.object({
   expiresAt: z.iso.datetime({ offset: true }),
   description: z.string(),
 });
+/**
+ * Ask Stripe how the lead's checkout session stands (relay: `stripe.checkout.sessions.retrieve`). Emitted
+ * when the deposit's expiry is due, so a payment whose `checkout.session.completed` webhook never arrived
+ * is found before the lead is told the link expired. Fed back as `deposit.session_checked`.
+ */
+export const depositCheckSessionEffectSchema = z.object({
+  type: z.literal('effect.deposit.check_session'),
+  studioId: z.string(),
+  sessionId: z.string(),
+});
 export const mediaStoreEffectSchema = z.object({
   type: z.literal('effect.media.store'),
   studioId: z.string(),
@@ -129,6 +139,7 @@ export const effectSchema = z.discriminatedUnion('type', [
   whatsappSendEffectSchema,
   artistNotifyEffectSchema,
   depositCheckoutEffectSchema,
+  depositCheckSessionEffectSchema,
   mediaStoreEffectSchema,
   bookingReserveEffectSchema,
   bookingLoadTakenEffectSchema,

@@ -113,6 +113,19 @@ export const effectResultSchema = z.discriminatedUnion('type', [
     url: z.string(),
     expiresAt: at,
   }),
+  /** Answer to `effect.deposit.check_session`: the checkout session as Stripe has it now. */
+  z.object({
+    type: z.literal('deposit.session_checked'),
+    ...base,
+    outboxId: z.string(),
+    sessionId: z.string(),
+    /** Stripe's `status`: `open`, `complete` or `expired` (null on sessions older than the field). */
+    status: z.string().nullable(),
+    /** Stripe's `payment_status`: `paid`, `unpaid` or `no_payment_required`. */
+    paymentStatus: z.string(),
+    amountTotal: z.number().int().nullable(),
+    currency: z.string().nullable(),
+  }),
   z.object({
     type: z.literal('whatsapp.send_failed'),
     ...base,

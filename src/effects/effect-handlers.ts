@@ -4,6 +4,7 @@ import type { EffectHandlers } from './effect-handler.ts';
 import { artistNotifyHandler } from './handlers/artist-notify.ts';
 import { bookingLoadTakenHandler } from './handlers/booking-load-taken.ts';
 import { bookingReserveHandler } from './handlers/booking-reserve.ts';
+import { depositCheckSessionHandler } from './handlers/deposit-check-session.ts';
 import { depositCheckoutHandler } from './handlers/deposit-checkout.ts';
 import type { HandlerDeps } from './handlers/handler-deps.ts';
 import { mediaStoreHandler } from './handlers/media-store.ts';
@@ -34,6 +35,7 @@ export function createEffectHandlers(deps: HandlerDeps): EffectHandlers {
       actionLinkSecret: env.ACTION_LINK_SECRET,
     }),
     'effect.deposit.create_checkout': depositCheckoutHandler(stripe, env.PUBLIC_BASE_URL),
+    'effect.deposit.check_session': depositCheckSessionHandler(stripe),
     'effect.media.store': mediaStoreHandler(db, graph, store, options.leaseMs),
     'effect.booking.reserve': bookingReserveHandler(db),
     'effect.booking.load_taken': bookingLoadTakenHandler(db),

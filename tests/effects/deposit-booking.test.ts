@@ -28,6 +28,12 @@ const reserve = (slotStart: string): EffectOf<'effect.booking.reserve'> => ({
   slotEnd: new Date(Date.parse(slotStart) + HOUR).toISOString(),
 });
 
+const check = (sessionId: string): EffectOf<'effect.deposit.check_session'> => ({
+  type: 'effect.deposit.check_session',
+  studioId: studio.id,
+  sessionId,
+});
+
 const loadTaken = (from: Date, until: Date): EffectOf<'effect.booking.load_taken'> => ({
   type: 'effect.booking.load_taken',
   studioId: studio.id,
@@ -44,6 +50,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   h.stripe.requests.length = 0;
+  h.stripe.retrievals.length = 0;
   h.stripe.sessions.length = 0;
   await h.db.deleteFrom('outbox').execute();
   await h.db.deleteFrom('inbox').execute();
@@ -175,6 +182,109 @@ describe('effect.deposit.create_checkout (real stripe client, fake Stripe server
       .where('type', '=', 'effect.failed')
       .execute();
     expect(events.some((e) => e.level === 'error' && e.payload.outboxId === id)).toBe(true);
+  });
+});
+
+// effect.deposit.check_session: the session read back from Stripe when a deposit's expiry falls due, so a
+// payment whose webhook never arrived (the fake's markPaid) is found.
+
+/** A Checkout Session for the lead, created through the relay as on approval. Returns its id. */
+async function createSession(): Promise<string> {
+  await h.enqueue(checkout());
+  await h.drain(h.relay());
+  const session = h.stripe.sessions[0] as { id: string } | undefined;
+  expect(session).toBeDefined();
+  return session?.id ?? '';
+}
+
+/** What the relay fed back to the lead for this outbox row. */
+async function feedbackFor(outboxId: string, leadId = LEAD) {
+  const envelopes = await h.published(leadId);
+  return envelopes.find((e) => e.id === `effect:${outboxId}`)?.event;
+}
+
+describe('effect.deposit.check_session (real stripe client, fake Stripe server)', () => {
+  it('a session paid without its webhook is fed back as paid', async () => {
+    const sessionId = await createSession();
+    h.stripe.markPaid(sessionId);
+    const id = await h.enqueue(check(sessionId));
+    await h.drain(h.relay());
+
+    expect(h.stripe.retrievals).toEqual([
+      { sessionId, authorization: 'Bearer sk_test_fake', at: expect.any(Number) as number },
+    ]);
+    expect(await feedbackFor(id)).toEqual({
+      type: 'deposit.session_checked',
+      at: expect.any(String) as string,
+      outboxId: id,
+      sessionId,
+      status: 'complete',
+      paymentStatus: 'paid',
+      amountTotal: 5000,
+      currency: 'gbp',
+    });
+    expect(await h.outboxRow(id)).toMatchObject({
+      status: 'done',
+      attempts: 1,
+      result: { sessionId, paymentStatus: 'paid' },
+    });
+  });
+
+  it('an open session is fed back as unpaid', async () => {
+    const sessionId = await createSession();
+    const id = await h.enqueue(check(sessionId));
+    await h.drain(h.relay());
+    expect(await feedbackFor(id)).toMatchObject({
+      type: 'deposit.session_checked',
+      sessionId,
+      status: 'open',
+      paymentStatus: 'unpaid',
+    });
+  });
+
+  it('retries 5xx, 429 and timeouts, then answers', async () => {
+    const sessionId = await createSession();
+    h.stripe.markPaid(sessionId);
+    h.stripe.failNext(
+      { kind: 'status', status: 503, body: stripeErrorBody('api_error', 'down') },
+      { kind: 'status', status: 429, body: stripeErrorBody('rate_limit_error', 'slow') },
+      { kind: 'timeout', delayMs: 3_000 },
+    );
+    const id = await h.enqueue(check(sessionId));
+    await h.drain(h.relay());
+    expect(h.stripe.retrievals.map((r) => r.sessionId)).toEqual([sessionId, sessionId, sessionId, sessionId]);
+    const row = await h.outboxRow(id);
+    expect(row.attempt_log.map((a) => a.outcome)).toEqual(['retry', 'retry', 'retry', 'done']);
+    expect(await feedbackFor(id)).toMatchObject({ type: 'deposit.session_checked', paymentStatus: 'paid' });
+  });
+
+  it('an unknown session fails at once, fed back as effect.failed', async () => {
+    const id = await h.enqueue(check('cs_test_unknown'));
+    await h.drain(h.relay());
+    expect(h.stripe.retrievals).toHaveLength(1);
+    const row = await h.outboxRow(id);
+    expect(row).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(row.last_error).toContain('404');
+    expect(row.last_error).toContain("No such checkout.session: 'cs_test_unknown'");
+    expect(await feedbackFor(id)).toMatchObject({
+      type: 'effect.failed',
+      outboxId: id,
+      effectType: 'effect.deposit.check_session',
+    });
+  });
+
+  it("another lead's session never answers for this lead", async () => {
+    const sessionId = await createSession();
+    h.stripe.markPaid(sessionId);
+    const rival = leadIdFor(studio.id, '+447700900555');
+    const id = await h.enqueue(check(sessionId), { leadId: rival });
+    await h.drain(h.relay());
+    expect(await h.outboxRow(id)).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(await feedbackFor(id, rival)).toMatchObject({
+      type: 'effect.failed',
+      effectType: 'effect.deposit.check_session',
+      reason: expect.stringContaining('belongs to another lead') as string,
+    });
   });
 });
 

@@ -5,63 +5,27 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { leadIdFor } from '../../src/domain/ids.ts';
 import { useActionLink } from '../../src/effects/action-links/use-action-link.ts';
-import { createOutboxRelay, type OutboxRelay } from '../../src/effects/outbox-relay.ts';
-import { silentLogger } from '../../src/observability/logger.ts';
-import { Metrics } from '../../src/observability/metrics.ts';
 import { demoStudioConfig } from '../../src/studio/load-studio-config.ts';
-import { StudioRegistry } from '../../src/studio/studio-registry.ts';
-import { startFakeGraphApi, type FakeGraphApi } from '../fakes/graph-api.ts';
-import { startFakeStripeApi, type FakeStripeApi } from '../fakes/stripe-api.ts';
-import { RuntimeConversation } from '../transcripts/runtime-conversation.ts';
-import {
-  ACTION_LINK_SECRET,
-  fakeProvidersEnv,
-  PUBLIC_BASE_URL,
-  testRelayOptions,
-  waitFor,
-} from './effects-harness.ts';
+import type { FakeGraphApi } from '../fakes/graph-api.ts';
+import type { FakeStripeApi } from '../fakes/stripe-api.ts';
+import type { RuntimeConversation } from '../transcripts/runtime-conversation.ts';
+import { ACTION_LINK_SECRET, PUBLIC_BASE_URL } from './effects-harness.ts';
+import { startRelayConversation, type RelayConversation } from './relay-conversation.ts';
 
+let flow: RelayConversation;
 let graph: FakeGraphApi;
 let stripe: FakeStripeApi;
 let conversation: RuntimeConversation;
-let relay: OutboxRelay;
 
 beforeAll(async () => {
-  graph = await startFakeGraphApi();
-  stripe = await startFakeStripeApi();
-  conversation = await RuntimeConversation.start();
-  const env = fakeProvidersEnv(graph, stripe);
-  relay = createOutboxRelay({
-    db: conversation.db,
-    bus: conversation.rt.bus,
-    env,
-    studios: new StudioRegistry(demoStudioConfig),
-    logger: silentLogger,
-    metrics: new Metrics(),
-    options: testRelayOptions,
-    clock: () => new Date(conversation.now),
-  });
+  flow = await startRelayConversation();
+  ({ graph, stripe, conversation } = flow);
 });
 afterAll(async () => {
-  await relay.stop();
-  await conversation.close();
-  await graph.close();
-  await stripe.close();
+  await flow.close();
 });
 
-/** Relay and runtime in turn until neither has anything left (feedback can make new effects). */
-async function settle(): Promise<void> {
-  await waitFor(async () => {
-    const handled = await relay.runOnce();
-    await conversation.rt.idle();
-    const open = await conversation.db
-      .selectFrom('outbox')
-      .select('id')
-      .where('status', 'in', ['pending', 'running'])
-      .execute();
-    return handled === 0 && open.length === 0;
-  });
-}
+const settle = () => flow.settle();
 
 it('qualify → artist approves by link → Stripe checkout → the lead gets the session URL', async () => {
   for (const body of ['hi', 'A fox on a branch', 'left forearm', '10x15cm', 'realism', 'none', '£300'])

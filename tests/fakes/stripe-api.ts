@@ -1,6 +1,8 @@
 // A small local server speaking the part of Stripe's API we use: POST /v1/checkout/sessions, answered
-// with a real-shaped Checkout Session. Idempotency-Key headers are recorded, and a repeated key replays the
-// first response, as Stripe does. Failures can be queued.
+// with a real-shaped Checkout Session, and GET /v1/checkout/sessions/:id, answering the session as it is now
+// (404 `resource_missing` for an unknown id). Idempotency-Key headers are recorded, and a repeated key
+// replays the first response, as Stripe does. `markPaid` plays a customer paying without the webhook ever
+// being sent. Failures can be queued (they answer whichever request comes next).
 import { randomBytes } from 'node:crypto';
 import { listen, playFailure, readBody, sendJson, type Failure, type FakeServer } from './fake-http.ts';
 
@@ -11,10 +13,21 @@ export interface RecordedCheckout {
   at: number;
 }
 
+export interface RecordedRetrieval {
+  sessionId: string;
+  authorization: string | undefined;
+  at: number;
+}
+
 export interface FakeStripeApi extends FakeServer {
+  /** Session creations (POST). */
   requests: RecordedCheckout[];
+  /** Session reads (GET), failed ones included. */
+  retrievals: RecordedRetrieval[];
   /** Sessions actually created (a replayed idempotency key creates none). */
   sessions: Record<string, unknown>[];
+  /** The customer completes the session's payment (no webhook is sent); throws for an unknown id. */
+  markPaid(sessionId: string): void;
   failNext(...failures: Failure[]): void;
 }
 
@@ -25,12 +38,33 @@ export function stripeErrorBody(type: string, message: string, code?: string): R
 
 export async function startFakeStripeApi(): Promise<FakeStripeApi> {
   const requests: RecordedCheckout[] = [];
+  const retrievals: RecordedRetrieval[] = [];
   const sessions: Record<string, unknown>[] = [];
   const failures: Failure[] = [];
   const replies = new Map<string, Record<string, unknown>>();
 
+  const byId = (id: string) => sessions.find((session) => session.id === id);
+
   const server = await listen(async (req, res) => {
     const body = await readBody(req);
+    const retrieve = /^\/v1\/checkout\/sessions\/([^/?]+)(?:\?.*)?$/.exec(req.url ?? '');
+    if (req.method === 'GET' && retrieve?.[1] !== undefined) {
+      const id = decodeURIComponent(retrieve[1]);
+      retrievals.push({ sessionId: id, authorization: req.headers.authorization, at: Date.now() });
+      const failure = failures.shift();
+      if (failure) return playFailure(res, failure);
+      const session = byId(id);
+      if (!session)
+        return sendJson(res, 404, {
+          error: {
+            type: 'invalid_request_error',
+            code: 'resource_missing',
+            param: 'session',
+            message: `No such checkout.session: '${id}'`,
+          },
+        });
+      return sendJson(res, 200, session, { 'request-id': `req_${randomBytes(6).toString('hex')}` });
+    }
     if (req.method !== 'POST' || req.url !== '/v1/checkout/sessions')
       return sendJson(
         res,
@@ -64,13 +98,16 @@ export async function startFakeStripeApi(): Promise<FakeStripeApi> {
       livemode: false,
       metadata: { lead_id: params.get('metadata[lead_id]'), studio_id: params.get('metadata[studio_id]') },
       mode: params.get('mode'),
+      // Stripe creates the PaymentIntent when the customer pays (API versions since 2022-08-01).
+      payment_intent: null,
       payment_status: 'unpaid',
       status: 'open',
       success_url: params.get('success_url'),
       url: `https://checkout.stripe.com/c/pay/${id}`,
     };
     sessions.push(session);
-    if (typeof key === 'string') replies.set(key, session);
+    // A replay answers the session as it was created, whatever happened to it since (as Stripe does).
+    if (typeof key === 'string') replies.set(key, { ...session });
     sendJson(res, 200, session, { 'request-id': `req_${randomBytes(6).toString('hex')}` });
   });
 
@@ -78,7 +115,19 @@ export async function startFakeStripeApi(): Promise<FakeStripeApi> {
     url: server.url,
     close: () => server.close(),
     requests,
+    retrievals,
     sessions,
+    markPaid(sessionId) {
+      const session = byId(sessionId);
+      if (!session) throw new Error(`fake Stripe: no session ${sessionId}`);
+      // What a completed payment-mode session reads as: complete, paid, its link no longer usable.
+      Object.assign(session, {
+        status: 'complete',
+        payment_status: 'paid',
+        payment_intent: `pi_${randomBytes(12).toString('hex')}`,
+        url: null,
+      });
+    },
     failNext: (...f) => failures.push(...f),
   };
 }

@@ -11,7 +11,7 @@ import { readAnswer } from '../../src/machines/lead/qualifying.ts';
 import { leadSummary } from '../../src/machines/lead/summary.ts';
 import { demoStudioConfig } from '../../src/studio/load-studio-config.ts';
 import { LeadDriver, type Step as Transition } from './lead-driver.ts';
-import { conversationArb, eventsFor, type Step } from './lead-steps.ts';
+import { conversationArb, eventsFor, openLinkArb, type Step } from './lead-steps.ts';
 
 const RUNS = { numRuns: 50 };
 const MINUTE = 60_000;
@@ -181,23 +181,73 @@ describe('lead conversation properties', () => {
     expect(summaries).toBeGreaterThan(0);
   });
 
-  it('a deposit completes only with the matching session id (or an admin mark_paid)', () => {
+  it('a deposit completes only with the matching session id, paid by webhook or check (or an admin mark_paid)', () => {
     fc.assert(
       fc.property(conversationArb, (steps) => {
         play(steps, ({ before, event, after }) => {
           const paidFrom = ['AWAITING_DEPOSIT', 'DEPOSIT_EXPIRED'];
           if (!paidFrom.includes(status(before)) || status(after) !== 'BOOKING') return;
           if (event.type === 'deposit.mark_paid') return;
-          expect(event.type).toBe('stripe.checkout.completed');
-          if (event.type === 'stripe.checkout.completed')
+          expect(['stripe.checkout.completed', 'deposit.session_checked']).toContain(event.type);
+          if (event.type === 'stripe.checkout.completed' || event.type === 'deposit.session_checked') {
             expect(event.sessionId).toBe(before.context.deposit.sessionId);
+            expect(event.paymentStatus).toBe('paid');
+          }
         });
       }),
       RUNS,
     );
   });
 
-  it('while a deposit link is open its expiry is armed, at the checkout expiry (or at once if past)', () => {
+  it('a checkout session pays once: webhooks, redeliveries and checks after the payment change nothing', () => {
+    let paid = 0;
+    fc.assert(
+      fc.property(fc.oneof(conversationArb, openLinkArb), (steps) => {
+        const paidSessions = new Set<string>();
+        play(steps, ({ before, event, after, effects }) => {
+          // A payment moves the lead on to slot booking (or, opted out, to slot booking on START).
+          const pays = before.context.resumeTo !== 'BOOKING' && after.context.resumeTo === 'BOOKING';
+          if (!pays || !('sessionId' in event)) return;
+          paid += 1;
+          expect(paidSessions.has(event.sessionId), `${event.sessionId} paid twice`).toBe(false);
+          paidSessions.add(event.sessionId);
+          expect(effects.filter((e) => e.type === 'effect.booking.load_taken').length).toBeLessThanOrEqual(1);
+        });
+      }),
+      RUNS,
+    );
+    expect(paid).toBeGreaterThan(0);
+  });
+
+  it('the expiry timer alone never expires a deposit link: Stripe is asked about the session first', () => {
+    let asked = 0;
+    fc.assert(
+      fc.property(fc.oneof(conversationArb, openLinkArb), (steps) => {
+        play(steps, ({ before, event, after, effects }) => {
+          const { sessionId } = before.context.deposit;
+          if (status(before) !== 'AWAITING_DEPOSIT' || sessionId === null) return;
+          if (event.type === 'timer.fired' && event.key === 'deposit_expiry') {
+            asked += 1;
+            expect(status(after)).toBe('AWAITING_DEPOSIT');
+            expect(effects.filter((e) => e.type === 'effect.deposit.check_session')).toEqual([
+              { type: 'effect.deposit.check_session', studioId: studio.id, sessionId },
+            ]);
+            expect(sends(effects)).toEqual([]);
+          }
+          if (status(after) !== 'DEPOSIT_EXPIRED') return;
+          // Expired only on Stripe's word: its expiry webhook, its answer "not paid", or no answer at all.
+          if (event.type === 'deposit.session_checked') expect(event.paymentStatus).not.toBe('paid');
+          else if (event.type === 'effect.failed')
+            expect(event.effectType).toBe('effect.deposit.check_session');
+          else expect(event.type).toBe('stripe.checkout.expired');
+        });
+      }),
+      { numRuns: 100 },
+    );
+    expect(asked).toBeGreaterThan(0);
+  });
+
+  it('while a deposit link is open its expiry is armed, at the checkout expiry (or at once if past), or Stripe is being asked', () => {
     let checked = 0;
     fc.assert(
       fc.property(conversationArb, (steps) => {
@@ -205,6 +255,8 @@ describe('lead conversation properties', () => {
           const { sessionId, expiresAt } = after.context.deposit;
           if (status(after) !== 'AWAITING_DEPOSIT' || sessionId === null || expiresAt === null) return;
           checked += 1;
+          // The expiry fired and the check it asked for is under way: the answer decides, not a timer.
+          if (after.context.deposit.checkingSession === sessionId) return;
           const armed = after.context.timers.deposit_expiry;
           expect(armed, `no deposit_expiry after ${event.type}`).toBeDefined();
           if (Date.parse(expiresAt) > Date.parse(event.at)) expect(armed).toBe(expiresAt);

@@ -69,6 +69,22 @@ function eventsFrom(snapshot: SnapshotFrom<LeadMachine>): LeadEvent[] {
       currency: 'gbp',
     });
   }
+  const checking = context.deposit.checkingSession ?? null;
+  if (checking !== null) {
+    // Stripe's answers to the check the expiry started: paid (a lost webhook) or not.
+    for (const paymentStatus of ['paid', 'unpaid']) {
+      events.push({
+        type: 'deposit.session_checked',
+        at: AT,
+        outboxId: `ob_check_${paymentStatus}`,
+        sessionId: checking,
+        status: paymentStatus === 'paid' ? 'complete' : 'open',
+        paymentStatus,
+        amountTotal: 5000,
+        currency: 'gbp',
+      });
+    }
+  }
   if ((context.slots.loading ?? null) !== null) {
     events.push({ type: 'booking.taken_slots', at: AT, outboxId: 'ob3', takenSlots: [] });
   }
@@ -92,6 +108,7 @@ const paths = getShortestPaths(machine, {
       s.value,
       s.context.step,
       s.context.deposit.sessionId,
+      s.context.deposit.checkingSession ?? null,
       s.context.slots.chosen?.start ?? null,
       s.context.slots.loading !== null && s.context.slots.loading !== undefined,
       Object.keys(s.context.timers).sort(),

@@ -58,6 +58,9 @@ export type Step =
     }
   | { kind: 'checkout' }
   | { kind: 'stripe'; current: boolean; expired: boolean }
+  /** Stripe's answer to a session check (`deposit.session_checked`), for the current session or another. */
+  | { kind: 'checked'; current: boolean; paid: boolean }
+  | { kind: 'checkFailed' }
   | { kind: 'taken'; otherLeads: boolean }
   | { kind: 'loadFailed' }
   | { kind: 'checkoutFailed' }
@@ -113,6 +116,15 @@ export const stepArb: fc.Arbitrary<Step> = fc.oneof(
   },
   {
     weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('checked' as const),
+      current: fc.boolean(),
+      paid: fc.boolean(),
+    }),
+  },
+  { weight: 1, arbitrary: fc.constant({ kind: 'checkFailed' as const }) },
+  {
+    weight: 2,
     arbitrary: fc.record({ kind: fc.constant('taken' as const), otherLeads: fc.boolean() }),
   },
   { weight: 1, arbitrary: fc.constant({ kind: 'loadFailed' as const }) },
@@ -138,10 +150,28 @@ const HAPPY: Step[] = [
 
 export const conversationArb: fc.Arbitrary<Step[]> = fc
   .tuple(
-    fc.oneof(fc.nat(HAPPY.length), fc.constant(HAPPY.length), fc.constant(7)),
+    // Whole, up to the approval, or up to an open deposit link (its expiry and Stripe's answers follow).
+    fc.oneof(fc.nat(HAPPY.length), fc.constant(HAPPY.length), fc.constant(7), fc.constant(9)),
     fc.array(stepArb, { minLength: 1, maxLength: 40 }),
   )
   .map(([n, rest]) => [...HAPPY.slice(0, n), ...rest]);
+
+/**
+ * From an open deposit link with time passing often: its expiry falls due, and Stripe's answers, webhooks,
+ * messages, handovers and opt-outs race the check it starts.
+ */
+export const openLinkArb: fc.Arbitrary<Step[]> = fc
+  .array(
+    fc.oneof(
+      {
+        weight: 1,
+        arbitrary: fc.record({ kind: fc.constant('wait' as const), hours: fc.integer({ min: 6, max: 30 }) }),
+      },
+      { weight: 4, arbitrary: stepArb },
+    ),
+    { minLength: 1, maxLength: 30 },
+  )
+  .map((rest) => [...HAPPY.slice(0, 9), ...rest]);
 
 /** The events of one step (a `wait` may fire several timers; most steps give one event). */
 export function eventsFor(
@@ -229,6 +259,23 @@ export function eventsFor(
             },
       ];
     }
+    case 'checked': {
+      const id = step.current ? (d.context.deposit.sessionId ?? 'cs_none') : `cs_other_${seq}`;
+      return [
+        {
+          type: 'deposit.session_checked',
+          at,
+          outboxId: `ob-${seq}`,
+          sessionId: id,
+          status: step.paid ? 'complete' : 'open',
+          paymentStatus: step.paid ? 'paid' : 'unpaid',
+          amountTotal: 5000,
+          currency: 'gbp',
+        },
+      ];
+    }
+    case 'checkFailed':
+      return [failed('effect.deposit.check_session', 'Stripe unavailable')];
     case 'taken':
       // The relay's answer to a load: sometimes the slots the machine would offer first are booked.
       return [

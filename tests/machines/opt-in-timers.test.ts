@@ -56,6 +56,19 @@ describe('START re-arms the timers the opt-out cancelled', () => {
           d.wait(Date.parse(expiresAt) - d.now - 1);
           expect(d.status).toBe('AWAITING_DEPOSIT');
           d.wait(1);
+          // Due at its original time: Stripe is asked about the session, and says it was not paid.
+          expect(d.effects).toEqual([
+            { type: 'effect.deposit.check_session', studioId: 'inkwell', sessionId: 'cs_1' },
+          ]);
+          d.control({
+            type: 'deposit.session_checked',
+            outboxId: 'ob_check',
+            sessionId: 'cs_1',
+            status: 'open',
+            paymentStatus: 'unpaid',
+            amountTotal: 5000,
+            currency: 'gbp',
+          });
           expect(d.status).toBe('DEPOSIT_EXPIRED');
         },
       ),

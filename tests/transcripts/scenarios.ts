@@ -127,6 +127,33 @@ async function pay(c: Conversation, sessionId: string, eventId = `evt_${sessionI
   });
 }
 
+/**
+ * The relay's answer to the latest `effect.deposit.check_session` (asked when the deposit's expiry is due):
+ * the session as Stripe has it. `paid` is a payment whose webhook never arrived.
+ */
+async function sessionChecked(c: Conversation, paid: boolean): Promise<void> {
+  const [check] = (await c.effects('effect.deposit.check_session')).slice(-1);
+  expect(check).toBeDefined();
+  await c.control({
+    type: 'deposit.session_checked',
+    outboxId: `ob_check_${c.now}`,
+    sessionId: check?.sessionId,
+    status: paid ? 'complete' : 'open',
+    paymentStatus: paid ? 'paid' : 'unpaid',
+    amountTotal: 5000,
+    currency: 'gbp',
+  });
+}
+
+/** The deposit's expiry is due: Stripe is asked about the session, nothing is said, and it was not paid. */
+async function expiresUnpaid(c: Conversation): Promise<void> {
+  expect(await c.status()).toBe('AWAITING_DEPOSIT');
+  const [check] = (await c.effects('effect.deposit.check_session')).slice(-1);
+  expect(check?.sessionId).toBeDefined();
+  await sessionChecked(c, false);
+  expect(await c.status()).toBe('DEPOSIT_EXPIRED');
+}
+
 /** The relay reserved the chosen slot. */
 async function reserved(
   c: Conversation,
@@ -167,6 +194,9 @@ const offers = (...labels: string[]) => {
 };
 const OFFERS_9AM = offers('Mon 23 Nov, 10:00', 'Mon 23 Nov, 11:00', 'Mon 23 Nov, 12:00');
 const CHECKING = "One moment, I'm checking which times are still free.";
+const CHECKING_PAYMENT = "One moment, I'm checking your deposit payment.";
+/** Offers made at the deposit's expiry, 24 hours after the approval. */
+const OFFERS_TUE_9AM = offers('Tue 24 Nov, 10:00', 'Tue 24 Nov, 11:00', 'Tue 24 Nov, 12:00');
 const WELCOME_BACK = "Welcome back, you're subscribed again.";
 const DEPOSIT_EXPIRED = "Your deposit link has expired. Reply here if you'd like a new one.";
 
@@ -534,8 +564,9 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
     // Approved at 09:00 with a 24-hour link: it expires at 09:00 next day, not 24 hours after START.
     await c.wait(18 * HOUR + 59 * MINUTE);
     expect(await c.status()).toBe('AWAITING_DEPOSIT');
+    expect(await c.effects('effect.deposit.check_session')).toHaveLength(0);
     await c.wait(MINUTE);
-    expect(await c.status()).toBe('DEPOSIT_EXPIRED');
+    await expiresUnpaid(c);
     expect(await c.take()).toEqual([
       ['in', 'STOP'],
       ['out', OPT_OUT_CONFIRM],
@@ -578,7 +609,7 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
       ['out', DEPOSIT_LINK('https://checkout.stripe.test/cs_while_away')],
     ]);
     await c.wait(23 * HOUR);
-    expect(await c.status()).toBe('DEPOSIT_EXPIRED');
+    await expiresUnpaid(c);
     expect(await c.take()).toEqual([['out', DEPOSIT_EXPIRED]]);
   },
 
@@ -595,7 +626,7 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
     await c.wait(24 * HOUR - MINUTE);
     expect(await c.status()).toBe('AWAITING_DEPOSIT');
     await c.wait(MINUTE);
-    expect(await c.status()).toBe('DEPOSIT_EXPIRED');
+    await expiresUnpaid(c);
     // 24 hours after START the window has closed: the deposit template tells the lead.
     expect(await c.take()).toEqual([['out', '[template leadline_deposit]']]);
   },
@@ -808,14 +839,20 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
     expect(await c.take()).toEqual([['out', `Deposit received, thank you!\n${OFFERS_9AM}`]]);
   },
 
-  async 'deposit: an unpaid link expires, the lead is told and can ask for a new one'(c) {
+  async 'deposit: an unpaid link expires once Stripe says so, the lead is told and can ask for a new one'(c) {
     await qualify(c);
     await c.wait(2 * HOUR);
     await c.text('any news?');
-    await approve(c);
+    const session = await approve(c);
     await c.take();
     await c.wait(24 * HOUR);
-    expect(await c.status()).toBe('DEPOSIT_EXPIRED');
+    // Due: Stripe is asked about the session before the lead hears anything.
+    expect(await c.effects('effect.deposit.check_session')).toEqual([
+      { type: 'effect.deposit.check_session', studioId: 'inkwell', sessionId: session },
+    ]);
+    expect(await c.take()).toEqual([]);
+    await expiresUnpaid(c);
+    expect(await c.systemEvents()).not.toContain('stripe.payment_reconciled');
     // 24 hours after the lead's last message the window has closed: the deposit template goes instead.
     expect(await c.take()).toEqual([['out', '[template leadline_deposit]']]);
     await c.text('yes please, a new one');
@@ -824,6 +861,81 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
     expect(await c.take()).toEqual([
       ['in', 'yes please, a new one'],
       ['out', 'No problem, a new deposit link is on its way.'],
+    ]);
+  },
+
+  async 'a missed webhook: at the expiry Stripe says the deposit was paid, and the lead gets the offers'(c) {
+    await qualify(c);
+    const session = await approve(c);
+    await c.take();
+    await c.wait(20 * HOUR);
+    // The lead paid, but checkout.session.completed never reached us.
+    await c.text('I paid, did it go through?');
+    await c.wait(4 * HOUR);
+    expect(await c.effects('effect.deposit.check_session')).toEqual([
+      { type: 'effect.deposit.check_session', studioId: 'inkwell', sessionId: session },
+    ]);
+    expect(await c.status()).toBe('AWAITING_DEPOSIT');
+    await sessionChecked(c, true);
+    expect(await c.status()).toBe('BOOKING');
+    expect(await c.systemEvents()).toContain('stripe.payment_reconciled');
+    await loadTaken(c);
+    expect(await c.take()).toEqual([
+      ['in', 'I paid, did it go through?'],
+      ['out', DEPOSIT_LINK(`https://checkout.stripe.test/${session}`)],
+      ['out', `Deposit received, thank you!\n${OFFERS_TUE_9AM}`],
+    ]);
+    // The webhook turns up after all (Stripe retries for days): the deposit is not applied twice.
+    await pay(c, session);
+    expect(await c.status()).toBe('BOOKING');
+    expect(await c.effects('effect.booking.load_taken')).toHaveLength(1);
+    expect(await c.take()).toEqual([]);
+  },
+
+  async 'Stripe cannot be asked at the expiry: the link expires as before, the failed check recorded; a late webhook still pays'(
+    c,
+  ) {
+    await qualify(c);
+    const session = await approve(c);
+    await c.take();
+    await c.wait(24 * HOUR);
+    await failedForGood(c, 'effect.deposit.check_session', 'Stripe unavailable');
+    expect(await c.status()).toBe('DEPOSIT_EXPIRED');
+    expect(await c.systemEvents()).toEqual(
+      expect.arrayContaining(['lead.effect_failed', 'deposit.session_check_failed']),
+    );
+    // 24 hours after the lead's last message the window has closed: the deposit template goes instead.
+    expect(await c.take()).toEqual([['out', '[template leadline_deposit]']]);
+    // The lead had paid; the webhook arrives once Stripe's deliveries get through again: BOOKING.
+    await c.wait(HOUR);
+    await pay(c, session);
+    expect(await c.status()).toBe('BOOKING');
+    expect(await c.systemEvents()).not.toContain('stripe.payment_reconciled');
+    expect(await c.effects('effect.booking.load_taken')).toHaveLength(1);
+  },
+
+  async 'the webhook arrives while Stripe is being asked: it pays, and the answer that follows is ignored'(
+    c,
+  ) {
+    await qualify(c);
+    const session = await approve(c);
+    await c.take();
+    await c.wait(24 * HOUR);
+    expect(await c.effects('effect.deposit.check_session')).toHaveLength(1);
+    // The lead writes meanwhile: a holding reply, not the link that has just run out.
+    await c.text('hello?');
+    expect(await c.status()).toBe('AWAITING_DEPOSIT');
+    await pay(c, session);
+    expect(await c.status()).toBe('BOOKING');
+    await sessionChecked(c, true);
+    expect(await c.status()).toBe('BOOKING');
+    expect(await c.systemEvents()).not.toContain('stripe.payment_reconciled');
+    expect(await c.effects('effect.booking.load_taken')).toHaveLength(1);
+    await loadTaken(c);
+    expect(await c.take()).toEqual([
+      ['in', 'hello?'],
+      ['out', CHECKING_PAYMENT],
+      ['out', `Deposit received, thank you!\n${OFFERS_TUE_9AM}`],
     ]);
   },
 

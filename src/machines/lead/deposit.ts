@@ -1,5 +1,6 @@
 // Deposit (CONTRACT §5 rule 11): approval creates a Stripe Checkout session through the outbox; only a
-// completion for the lead's CURRENT session pays; the link expires after deposit.expiresAfter.
+// completion for the lead's CURRENT session pays; the link expires after deposit.expiresAfter, once Stripe
+// has been asked whether it was paid after all (deposit-check.ts).
 import type { OutboundMessage } from '../../domain/effects.ts';
 import type { LeadEvent } from '../../domain/lead-events.ts';
 import type { LeadContext } from './lead-context.ts';
@@ -10,27 +11,55 @@ import { addMs, text, type Turn } from './turn.ts';
 const MIN_EXPIRY_MS = 30 * 60_000;
 const MAX_EXPIRY_MS = 24 * 3_600_000;
 
+/** Stripe's payment statuses that settle a deposit. */
+const PAID_STATUSES = ['paid', 'no_payment_required'];
+
 export function checkoutExpiresAt(at: string, expiresAfterMs: number): string {
   return addMs(at, Math.min(MAX_EXPIRY_MS, Math.max(MIN_EXPIRY_MS, expiresAfterMs)));
 }
 
-/** The stripe event is about the lead's current checkout session. */
-export function isCurrentSession(context: LeadContext, event: LeadEvent): boolean {
-  if (event.type !== 'stripe.checkout.completed' && event.type !== 'stripe.checkout.expired') return false;
-  return context.deposit.sessionId !== null && event.sessionId === context.deposit.sessionId;
+type SessionEvent = Extract<
+  LeadEvent,
+  { type: 'stripe.checkout.completed' | 'stripe.checkout.expired' | 'deposit.session_checked' }
+>;
+
+/** Events about one checkout session: Stripe's webhooks and the answer to our own check. */
+function sessionEvent(event: LeadEvent): SessionEvent | null {
+  return event.type === 'stripe.checkout.completed' ||
+    event.type === 'stripe.checkout.expired' ||
+    event.type === 'deposit.session_checked'
+    ? event
+    : null;
 }
 
-export function isCurrentPaidSession(context: LeadContext, event: LeadEvent): boolean {
+/** Stripe says the session is paid: a completion webhook or a check, with a paid payment status. */
+export function saysPaid(event: LeadEvent): boolean {
   return (
-    isCurrentSession(context, event) &&
-    event.type === 'stripe.checkout.completed' &&
-    (event.paymentStatus === 'paid' || event.paymentStatus === 'no_payment_required')
+    (event.type === 'stripe.checkout.completed' || event.type === 'deposit.session_checked') &&
+    PAID_STATUSES.includes(event.paymentStatus)
   );
 }
 
+/** The stripe event is about the lead's current checkout session. */
+export function isCurrentSession(context: LeadContext, event: LeadEvent): boolean {
+  const session = sessionEvent(event);
+  return (
+    session !== null && context.deposit.sessionId !== null && session.sessionId === context.deposit.sessionId
+  );
+}
+
+export function isCurrentPaidSession(context: LeadContext, event: LeadEvent): boolean {
+  return isCurrentSession(context, event) && saysPaid(event);
+}
+
 export function isOtherSession(context: LeadContext, event: LeadEvent): boolean {
-  if (event.type !== 'stripe.checkout.completed' && event.type !== 'stripe.checkout.expired') return false;
-  return event.sessionId !== context.deposit.sessionId;
+  const session = sessionEvent(event);
+  return session !== null && session.sessionId !== context.deposit.sessionId;
+}
+
+/** A session that is not the lead's current one was paid (a webhook or a check that came back late). */
+export function isOtherPaidSession(context: LeadContext, event: LeadEvent): boolean {
+  return isOtherSession(context, event) && saysPaid(event);
 }
 
 export function requestDeposit(turn: Turn): void {
@@ -112,11 +141,14 @@ export function depositExpired(turn: Turn): void {
 }
 
 export function sessionMismatch(turn: Turn, event: LeadEvent): void {
-  if (event.type !== 'stripe.checkout.completed' && event.type !== 'stripe.checkout.expired') return;
+  const session = sessionEvent(event);
+  if (session === null) return;
   turn.systemEvent('warn', 'stripe.session_id_mismatch', {
-    eventType: event.type,
-    eventId: event.eventId,
-    sessionId: event.sessionId,
+    eventType: session.type,
+    ...(session.type === 'deposit.session_checked'
+      ? { outboxId: session.outboxId, paymentStatus: session.paymentStatus }
+      : { eventId: session.eventId }),
+    sessionId: session.sessionId,
     currentSessionId: turn.context.deposit.sessionId,
   });
 }

@@ -84,7 +84,17 @@ export interface LeadContext {
    * requests a new checkout). Optional so snapshots persisted before it existed still load (absent = none).
    */
   decidedWhileOptedOut?: 'approve' | 'reject' | null;
-  deposit: { sessionId: string | null; url: string | null; expiresAt: string | null };
+  deposit: {
+    sessionId: string | null;
+    url: string | null;
+    expiresAt: string | null;
+    /**
+     * The session Stripe is being asked about (`effect.deposit.check_session`): the expiry is due and waits
+     * for the answer. Optional so snapshots persisted before it existed still load (absent = no check).
+     * Only ever set in AWAITING_DEPOSIT: leaving it clears the field.
+     */
+    checkingSession?: string | null;
+  };
   slots: {
     /** The offers the lead was last sent (a number or button reply picks from these). */
     offered: Slot[];

@@ -3,6 +3,7 @@
 // (src/domain/effects.ts) for the actor host to commit. Built from the studio registry: guards and actions
 // read the lead's studio (questions, timings, templates, availability) by the id in its context, so one
 // machine value serves every studio of a deployment and `toJSON()` exports the conversation's shape.
+import { and } from 'xstate';
 import type { StudioRegistry } from '../../studio/studio-registry.ts';
 import { initialLeadContext } from './lead-context.ts';
 import { DEPOSIT_STATUSES, leadSetup } from './lead-setup.ts';
@@ -41,6 +42,9 @@ export function createLeadMachine(studios: StudioRegistry) {
       'lead.reset': { target: '.QUALIFYING', reenter: true, actions: 'restart' },
       'handover.start': { target: '.NEEDS_HUMAN', actions: 'adminHandover' },
       'stripe.checkout.completed': { guard: 'otherSession', actions: 'sessionMismatch' },
+      // Stripe's answer to a check that no longer matters (paid by webhook meanwhile, a new checkout…) is
+      // ignored; one that says another session was paid is recorded like a mismatched webhook.
+      'deposit.session_checked': { guard: 'otherPaidSession', actions: 'sessionMismatch' },
       'artist.approve': { actions: 'controlIgnored' },
       'artist.reject': { actions: 'controlIgnored' },
       'deposit.mark_paid': { actions: 'controlIgnored' },
@@ -128,6 +132,8 @@ export function createLeadMachine(studios: StudioRegistry) {
             { guard: 'paidWhileAway', target: 'BOOKING', actions: 'depositPaid' },
             { guard: 'otherSession', actions: 'sessionMismatch' },
           ],
+          // A check sent before the handover found the payment: it counts as the webhook would.
+          'deposit.session_checked': { guard: 'paidWhileAway', target: 'BOOKING', actions: 'depositPaid' },
         },
       },
       PENDING_APPROVAL: {
@@ -157,6 +163,7 @@ export function createLeadMachine(studios: StudioRegistry) {
           'whatsapp.message': [
             optOutRequest,
             handoverRequest,
+            { guard: 'checkingSession', actions: ['keepMedia', 'checkingPayment'] },
             { guard: 'resuming', actions: 'resume' },
             { actions: ['keepMedia', 'depositReminder'] },
           ],
@@ -173,10 +180,27 @@ export function createLeadMachine(studios: StudioRegistry) {
             target: 'DEPOSIT_EXPIRED',
             actions: 'depositExpired',
           },
-          'timer.fired': {
-            guard: { type: 'timer', params: { key: 'deposit_expiry' } },
+          // The expiry is due: Stripe is asked first (a lost webhook must not expire a paid deposit).
+          'timer.fired': [
+            {
+              guard: and([{ type: 'timer', params: { key: 'deposit_expiry' } } as const, 'hasCheckout']),
+              actions: 'checkSession',
+            },
+            // No session to ask about (the timer is armed with the checkout, so only a damaged snapshot).
+            {
+              guard: { type: 'timer', params: { key: 'deposit_expiry' } },
+              target: 'DEPOSIT_EXPIRED',
+              actions: 'depositExpired',
+            },
+          ],
+          'deposit.session_checked': [
+            { guard: 'currentPaidSession', target: 'BOOKING', actions: 'depositPaid' },
+            { guard: 'unpaidCheck', target: 'DEPOSIT_EXPIRED', actions: 'depositExpired' },
+          ],
+          'effect.failed': {
+            guard: 'failedCheck',
             target: 'DEPOSIT_EXPIRED',
-            actions: 'depositExpired',
+            actions: ['effectFailed', 'sessionCheckFailed'],
           },
           'deposit.mark_paid': { target: 'BOOKING', actions: 'depositPaid' },
         },
@@ -195,6 +219,11 @@ export function createLeadMachine(studios: StudioRegistry) {
             { guard: 'currentPaidSession', target: 'BOOKING', actions: 'depositPaid' },
             { guard: 'otherSession', actions: 'sessionMismatch' },
           ],
+          'deposit.session_checked': {
+            guard: 'currentPaidSession',
+            target: 'BOOKING',
+            actions: 'depositPaid',
+          },
           'deposit.mark_paid': { target: 'BOOKING', actions: 'depositPaid' },
         },
       },
@@ -254,6 +283,7 @@ export function createLeadMachine(studios: StudioRegistry) {
           'effect.failed': { actions: 'effectFailedWhileOptedOut' },
           // A payment still counts: recorded silently, the lead returns to slot booking on START.
           'stripe.checkout.completed': { guard: 'paidWhileAway', actions: 'paidWhileOptedOut' },
+          'deposit.session_checked': { guard: 'paidWhileAway', actions: 'paidWhileOptedOut' },
           'deposit.mark_paid': {
             guard: { type: 'resumesToOneOf', params: { statuses: DEPOSIT_STATUSES } },
             actions: 'paidWhileOptedOut',

@@ -21,6 +21,13 @@ import {
   unpaidCompletion,
 } from './deposit.ts';
 import {
+  checkingPayment,
+  checkSession,
+  noteReconciled,
+  sessionCheckFailed,
+  stopDepositExpiry,
+} from './deposit-check.ts';
+import {
   adminMessage,
   controlIgnored,
   effectFailed,
@@ -115,8 +122,9 @@ export const plans = {
     turn.sayText('No problem, a new deposit link is on its way.');
     requestDeposit(turn);
   },
-  depositPaid: (turn) => {
+  depositPaid: (turn, event) => {
     turn.fired('deposit_expiry');
+    noteReconciled(turn, event);
     requestOffers(turn, 'Deposit received, thank you!\n');
   },
   /** The checkout came back during a handover: kept, the link is sent when the bot resumes. */
@@ -135,14 +143,18 @@ export const plans = {
   },
   paidWhileOptedOut: (turn, event) => {
     turn.systemEvent('warn', 'deposit.paid_while_opted_out', { eventType: event.type });
+    noteReconciled(turn, event);
     // Paid after an approval made while away: the deposit is settled, no checkout is needed on START.
     turn.update({ resumeTo: 'BOOKING', decidedWhileOptedOut: null });
   },
   depositExpired,
+  checkSession,
+  checkingPayment,
+  sessionCheckFailed,
   expiredWhileOptedOut,
   sessionMismatch,
   unpaidCompletion,
-  stopDepositExpiry: (turn) => turn.cancel('deposit_expiry'),
+  stopDepositExpiry,
   /** Leaving NEEDS_HUMAN: a hand-back sets `resume` again afterwards; an approval or payment does not. */
   stopCooldown: (turn) => {
     turn.cancel('handover_cooldown');

@@ -7,7 +7,8 @@ import type { LeadEvent, TimerKey } from '../../domain/lead-events.ts';
 import type { Studio } from '../../studio/studio-schema.ts';
 import type { StudioRegistry } from '../../studio/studio-registry.ts';
 import type { Intent } from '../parsers/index.ts';
-import { isCurrentPaidSession, isCurrentSession, isOtherSession } from './deposit.ts';
+import { isCurrentPaidSession, isCurrentSession, isOtherPaidSession, isOtherSession } from './deposit.ts';
+import { isCheckingSession, isFailedCheck, isUnpaidCheck } from './deposit-check.ts';
 import { intentOf, isFirstAnswer, isResuming, optInStatus, recordInbound } from './interruptions.ts';
 import type { LeadContext, LeadInput } from './lead-context.ts';
 import { plans, type Plan } from './lead-plans.ts';
@@ -84,6 +85,9 @@ export function leadSetup(studios: StudioRegistry) {
       newLinkRequested: run(plans.newLinkRequested),
       depositPaid: run(plans.depositPaid),
       depositExpired: run(plans.depositExpired),
+      checkSession: run(plans.checkSession),
+      checkingPayment: run(plans.checkingPayment),
+      sessionCheckFailed: run(plans.sessionCheckFailed),
       expiredWhileOptedOut: run(plans.expiredWhileOptedOut),
       sessionMismatch: run(plans.sessionMismatch),
       checkoutCreatedAway: run(plans.checkoutCreatedAway),
@@ -141,6 +145,13 @@ export function leadSetup(studios: StudioRegistry) {
       currentPaidSession: ({ context, event }) => isCurrentPaidSession(context, event),
       currentSession: ({ context, event }) => isCurrentSession(context, event),
       otherSession: ({ context, event }) => isOtherSession(context, event),
+      otherPaidSession: ({ context, event }) => isOtherPaidSession(context, event),
+      /** The lead has a checkout session Stripe can be asked about. */
+      hasCheckout: ({ context }) => context.deposit.sessionId !== null,
+      /** The expiry is due and Stripe's answer about the session is awaited. */
+      checkingSession: ({ context }) => isCheckingSession(context),
+      unpaidCheck: ({ context, event }) => isUnpaidCheck(context, event),
+      failedCheck: ({ context, event }) => isFailedCheck(context, event),
     },
   });
 }

@@ -1,0 +1,91 @@
+// Before a deposit expires, Stripe is asked (rule 11; the mission's "missed webhooks"): when the expiry falls
+// due the lead's current checkout session is read back from Stripe (`effect.deposit.check_session`,
+// answered by `deposit.session_checked`). Paid → what a matching `checkout.session.completed` does, plus a
+// `stripe.payment_reconciled` warning (a webhook was missed); not paid → the link expires as before; no
+// answer (`effect.failed`) → it expires, and the failed check is recorded.
+import type { LeadEvent } from '../../domain/lead-events.ts';
+import { depositExpired, isCurrentSession, saysPaid } from './deposit.ts';
+import type { LeadContext } from './lead-context.ts';
+import type { Turn } from './turn.ts';
+
+export const CHECKING_PAYMENT_TEXT = "One moment, I'm checking your deposit payment.";
+
+/** The deposit's expiry is due and Stripe has been asked about the current session; no answer yet. */
+export function isCheckingSession(context: LeadContext): boolean {
+  const checking = context.deposit.checkingSession ?? null;
+  return checking !== null && checking === context.deposit.sessionId;
+}
+
+/** Stripe's answer to the check under way: the current session was not paid. */
+export function isUnpaidCheck(context: LeadContext, event: LeadEvent): boolean {
+  return (
+    event.type === 'deposit.session_checked' &&
+    isCheckingSession(context) &&
+    isCurrentSession(context, event) &&
+    !saysPaid(event)
+  );
+}
+
+/** The check under way failed for good (the relay gave up on Stripe). */
+export function isFailedCheck(context: LeadContext, event: LeadEvent): boolean {
+  return (
+    event.type === 'effect.failed' &&
+    event.effectType === 'effect.deposit.check_session' &&
+    isCheckingSession(context)
+  );
+}
+
+/**
+ * The expiry is due: before the lead is told, Stripe is asked whether the session was paid
+ * (`effect.deposit.check_session`, answered by `deposit.session_checked`). Its webhook may have been lost;
+ * a paying customer told "your deposit expired" is the worst outcome. The lead stays AWAITING_DEPOSIT
+ * meanwhile, and a real completion arriving first still wins.
+ */
+export function checkSession(turn: Turn): void {
+  turn.fired('deposit_expiry');
+  const { sessionId } = turn.context.deposit;
+  if (sessionId === null) return;
+  turn.update({ deposit: { ...turn.context.deposit, checkingSession: sessionId } });
+  turn.emit({ type: 'effect.deposit.check_session', studioId: turn.studio.id, sessionId });
+}
+
+/** A message while Stripe is being asked: the link has run out, the answer is moments away. */
+export function checkingPayment(turn: Turn): void {
+  // Held-back content (the link, sent outside the window) is dead by now: the answer replaces it.
+  turn.update({ pending: [], resume: false });
+  turn.sayText(CHECKING_PAYMENT_TEXT);
+}
+
+/** Leaving AWAITING_DEPOSIT: no expiry is watched and no check is waited for (a paid answer still counts). */
+export function stopDepositExpiry(turn: Turn): void {
+  turn.cancel('deposit_expiry');
+  if ((turn.context.deposit.checkingSession ?? null) !== null)
+    turn.update({ deposit: { ...turn.context.deposit, checkingSession: null } });
+}
+
+/** The payment was found by asking Stripe, not by its webhook: operators see that a webhook was missed. */
+export function noteReconciled(turn: Turn, event: LeadEvent): void {
+  if (event.type !== 'deposit.session_checked') return;
+  turn.systemEvent('warn', 'stripe.payment_reconciled', {
+    outboxId: event.outboxId,
+    sessionId: event.sessionId,
+    status: event.status,
+    paymentStatus: event.paymentStatus,
+    amountTotal: event.amountTotal,
+    currency: event.currency,
+  });
+}
+
+/**
+ * Stripe could not be asked (the relay's retries ran out): the deposit expires as it did before the check
+ * existed, and the failure is recorded, since a payment whose webhook was lost may be behind it.
+ */
+export function sessionCheckFailed(turn: Turn, event: LeadEvent): void {
+  if (event.type !== 'effect.failed') return;
+  turn.systemEvent('warn', 'deposit.session_check_failed', {
+    outboxId: event.outboxId,
+    sessionId: turn.context.deposit.sessionId,
+    reason: event.reason,
+  });
+  depositExpired(turn);
+}
