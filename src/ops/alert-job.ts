@@ -5,7 +5,10 @@ import { sql } from 'kysely';
 import type { Logger } from '../observability/logger.ts';
 import type { Db } from '../persistence/database.ts';
 import { recordSystemEvent } from '../persistence/system-events.ts';
+// The lead machine records it when a payment is found only by asking Stripe (its webhook never came).
+import { PAYMENT_RECONCILED } from '../machines/lead/deposit-check.ts';
 import {
+  ALERT_KINDS,
   decideAlerts,
   defaultAlertThresholds,
   type Alert,
@@ -30,7 +33,7 @@ export interface AlertJobDeps {
 export async function observeWindow(db: Db, now: Date, windowMs: number): Promise<AlertObservation> {
   const since = new Date(now.getTime() - windowMs);
   const count = (n: string | number | bigint | undefined) => Number(n ?? 0);
-  const [applied, retrying, dead] = await Promise.all([
+  const [applied, retrying, dead, reconciled] = await Promise.all([
     db
       .selectFrom('processed_messages')
       .select((eb) => eb.fn.countAll().as('n'))
@@ -47,16 +50,32 @@ export async function observeWindow(db: Db, now: Date, windowMs: number): Promis
       .select((eb) => eb.fn.countAll().as('n'))
       .where('failed_at', '>=', since)
       .executeTakeFirst(),
+    db
+      .selectFrom('system_events')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('type', '=', PAYMENT_RECONCILED)
+      .where('at', '>=', since)
+      .executeTakeFirst(),
   ]);
   const failures = count(retrying?.n) + count(dead?.n);
-  return { windowMs, attempts: count(applied?.n) + failures, failures, newDeadLetters: count(dead?.n) };
+  return {
+    windowMs,
+    attempts: count(applied?.n) + failures,
+    failures,
+    newDeadLetters: count(dead?.n),
+    missedWebhooks: count(reconciled?.n),
+  };
 }
 
 async function lastFired(db: Db): Promise<Partial<Record<AlertKind, Date>>> {
   const rows = await db
     .selectFrom('system_events')
     .select(['type', (eb) => eb.fn.max('at').as('at')])
-    .where('type', 'in', ['alert.failure_rate', 'alert.dead_letters'])
+    .where(
+      'type',
+      'in',
+      ALERT_KINDS.map((kind) => `alert.${kind}`),
+    )
     .groupBy('type')
     .execute();
   const result: Partial<Record<AlertKind, Date>> = {};

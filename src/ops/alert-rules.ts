@@ -2,7 +2,9 @@
 // which alerts fire now. Thresholds are strict ("more than"), so exactly 20% or exactly 10 dead letters do
 // not fire. A fired alert stays quiet for its cool-down so a persistent fault pages once, not every minute.
 
-export type AlertKind = 'failure_rate' | 'dead_letters';
+export type AlertKind = 'failure_rate' | 'dead_letters' | 'missed_webhooks';
+
+export const ALERT_KINDS: readonly AlertKind[] = ['failure_rate', 'dead_letters', 'missed_webhooks'];
 
 export interface AlertThresholds {
   /** Fire when failures / attempts is strictly greater than this (default 0.2). */
@@ -11,6 +13,11 @@ export interface AlertThresholds {
   minAttempts: number;
   /** Fire when strictly more dead letters than this appeared in the window (default 10). */
   maxNewDeadLetters: number;
+  /**
+   * Fire when strictly more payments than this were found only by asking Stripe (default 0: a single one
+   * means the webhook endpoint or its secret is broken, and every other Stripe event is being lost too).
+   */
+  maxMissedWebhooks: number;
   cooldownMs: number;
 }
 
@@ -18,6 +25,7 @@ export const defaultAlertThresholds: AlertThresholds = {
   maxFailureRate: 0.2,
   minAttempts: 10,
   maxNewDeadLetters: 10,
+  maxMissedWebhooks: 0,
   cooldownMs: 30 * 60_000,
 };
 
@@ -27,11 +35,13 @@ export interface AlertObservation {
   attempts: number;
   failures: number;
   newDeadLetters: number;
+  /** Payments reconciled with Stripe at deposit expiry because their webhook never arrived. */
+  missedWebhooks: number;
 }
 
 export interface Alert {
   kind: AlertKind;
-  /** System event type: `alert.failure_rate` / `alert.dead_letters`. */
+  /** System event type: `alert.failure_rate` / `alert.dead_letters` / `alert.missed_webhooks`. */
   eventType: `alert.${AlertKind}`;
   message: string;
   observation: AlertObservation;
@@ -69,6 +79,17 @@ export function decideAlerts(
       kind: 'dead_letters',
       eventType: 'alert.dead_letters',
       message: `${observation.newDeadLetters} new dead letters in the last ${minutes} min`,
+      observation,
+    });
+  }
+  if (observation.missedWebhooks > thresholds.maxMissedWebhooks && !coolingDown('missed_webhooks')) {
+    alerts.push({
+      kind: 'missed_webhooks',
+      eventType: 'alert.missed_webhooks',
+      message:
+        `${observation.missedWebhooks} Stripe payment(s) in the last ${minutes} min were found only by asking ` +
+        'Stripe at deposit expiry: checkout.session.completed webhooks are not arriving (check the endpoint ' +
+        'and STRIPE_WEBHOOK_SECRET)',
       observation,
     });
   }

@@ -3,7 +3,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/observability/logger.ts';
+import { PAYMENT_RECONCILED } from '../../src/machines/lead/deposit-check.ts';
 import { runAlertCheck } from '../../src/ops/alert-job.ts';
+import { recordSystemEvent } from '../../src/persistence/system-events.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 
 async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
@@ -115,5 +117,22 @@ describe('alert job', () => {
     expect(fired.map((a) => a.eventType)).toEqual(['alert.failure_rate']);
     await waitFor(() => received.length === 2);
     expect(received[1]).toMatchObject({ alert: 'alert.failure_rate' });
+  });
+
+  it('pages once when a payment was found only by asking Stripe (its webhook never came)', async () => {
+    const deps = { db: t.db, logger: silentLogger, webhookUrl: url };
+    const before = await alertEvents();
+    await recordSystemEvent(t.db, {
+      level: 'warn',
+      type: PAYMENT_RECONCILED,
+      leadId: 'ld_paid',
+      payload: { sessionId: 'cs_test_1' },
+    });
+    const fired = await runAlertCheck(deps, new Date());
+    expect(fired.map((a) => a.eventType)).toEqual(['alert.missed_webhooks']);
+    expect(fired[0]?.observation.missedWebhooks).toBe(1);
+    await waitFor(() => received.some((b) => b.alert === 'alert.missed_webhooks'));
+    expect(await runAlertCheck(deps, new Date(Date.now() + 60_000))).toEqual([]);
+    expect((await alertEvents()).length).toBe(before.length + 1);
   });
 });

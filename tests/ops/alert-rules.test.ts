@@ -7,6 +7,7 @@ const obs = (o: Partial<AlertObservation>): AlertObservation => ({
   attempts: 100,
   failures: 0,
   newDeadLetters: 0,
+  missedWebhooks: 0,
   ...o,
 });
 const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000);
@@ -27,6 +28,14 @@ describe('decideAlerts', () => {
   it('fires the dead-letter alert above 10 new dead letters, not at 10', () => {
     expect(decideAlerts(obs({ newDeadLetters: 10 }), {}, now)).toEqual([]);
     expect(decideAlerts(obs({ newDeadLetters: 11 }), {}, now).map((a) => a.kind)).toEqual(['dead_letters']);
+  });
+
+  it('fires the missed-webhook alert on a single payment found only by asking Stripe', () => {
+    expect(decideAlerts(obs({}), {}, now)).toEqual([]);
+    const fired = decideAlerts(obs({ missedWebhooks: 1 }), {}, now);
+    expect(fired.map((a) => a.eventType)).toEqual(['alert.missed_webhooks']);
+    expect(fired[0]?.message).toContain('STRIPE_WEBHOOK_SECRET');
+    expect(decideAlerts(obs({ missedWebhooks: 3 }), { missed_webhooks: minutesAgo(5) }, now)).toEqual([]);
   });
 
   it('stays quiet during the cool-down and fires again after it, per alert kind', () => {

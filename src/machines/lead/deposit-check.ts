@@ -63,10 +63,13 @@ export function stopDepositExpiry(turn: Turn): void {
     turn.update({ deposit: { ...turn.context.deposit, checkingSession: null } });
 }
 
+/** System event: a payment found by asking Stripe; the `alert.missed_webhooks` alert counts these. */
+export const PAYMENT_RECONCILED = 'stripe.payment_reconciled';
+
 /** The payment was found by asking Stripe, not by its webhook: operators see that a webhook was missed. */
 export function noteReconciled(turn: Turn, event: LeadEvent): void {
   if (event.type !== 'deposit.session_checked') return;
-  turn.systemEvent('warn', 'stripe.payment_reconciled', {
+  turn.systemEvent('warn', PAYMENT_RECONCILED, {
     outboxId: event.outboxId,
     sessionId: event.sessionId,
     status: event.status,
