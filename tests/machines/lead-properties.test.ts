@@ -11,7 +11,7 @@ import { readAnswer } from '../../src/machines/lead/qualifying.ts';
 import { leadSummary } from '../../src/machines/lead/summary.ts';
 import { demoStudioConfig } from '../../src/studio/load-studio-config.ts';
 import { LeadDriver, type Step as Transition } from './lead-driver.ts';
-import { conversationArb, eventsFor, openLinkArb, type Step } from './lead-steps.ts';
+import { conversationArb, eventsFor, openLinkArb, optedOutLinkArb, type Step } from './lead-steps.ts';
 
 const RUNS = { numRuns: 50 };
 const MINUTE = 60_000;
@@ -202,7 +202,7 @@ describe('lead conversation properties', () => {
   it('a checkout session pays once: webhooks, redeliveries and checks after the payment change nothing', () => {
     let paid = 0;
     fc.assert(
-      fc.property(fc.oneof(conversationArb, openLinkArb), (steps) => {
+      fc.property(fc.oneof(conversationArb, openLinkArb, optedOutLinkArb), (steps) => {
         const paidSessions = new Set<string>();
         play(steps, ({ before, event, after, effects }) => {
           // A payment moves the lead on to slot booking (or, opted out, to slot booking on START).
@@ -219,12 +219,32 @@ describe('lead conversation properties', () => {
     expect(paid).toBeGreaterThan(0);
   });
 
-  it('the expiry timer alone never expires a deposit link: Stripe is asked about the session first', () => {
+  it('neither the expiry timer nor START expires a deposit link on its recorded time: Stripe is asked about the session first', () => {
     let asked = 0;
+    let askedOnStart = 0;
     fc.assert(
-      fc.property(fc.oneof(conversationArb, openLinkArb), (steps) => {
+      fc.property(fc.oneof(conversationArb, openLinkArb, optedOutLinkArb), (steps) => {
         play(steps, ({ before, event, after, effects }) => {
           const { sessionId } = before.context.deposit;
+          // START after the link ran out while opted out: only Stripe's expiry webhook, remembered meanwhile
+          // (the link forgotten), expires it at once; otherwise Stripe is asked, as at the timer.
+          const awayFromLink =
+            status(before) === 'OPTED_OUT' &&
+            before.context.resumeTo === 'AWAITING_DEPOSIT' &&
+            (before.context.decidedWhileOptedOut ?? null) === null;
+          if (awayFromLink && status(after) === 'DEPOSIT_EXPIRED')
+            expect(before.context.deposit.url).toBeNull();
+          const { url, expiresAt } = before.context.deposit;
+          const ranOut = expiresAt !== null && Date.parse(expiresAt) <= Date.parse(event.at);
+          if (awayFromLink && intentOf(event) === 'opt_in' && sessionId !== null && url !== null && ranOut) {
+            askedOnStart += 1;
+            expect(status(after)).toBe('AWAITING_DEPOSIT');
+            expect(effects.filter((e) => e.type === 'effect.deposit.check_session')).toEqual([
+              { type: 'effect.deposit.check_session', studioId: studio.id, sessionId },
+            ]);
+            const texts = sends(effects).map((e) => (e.message.kind === 'text' ? e.message.text : ''));
+            expect(texts.some((t) => t.includes(url) || t.includes('expired'))).toBe(false);
+          }
           if (status(before) !== 'AWAITING_DEPOSIT' || sessionId === null) return;
           if (event.type === 'timer.fired' && event.key === 'deposit_expiry') {
             asked += 1;
@@ -245,12 +265,13 @@ describe('lead conversation properties', () => {
       { numRuns: 100 },
     );
     expect(asked).toBeGreaterThan(0);
+    expect(askedOnStart).toBeGreaterThan(0);
   });
 
   it('while a deposit link is open its expiry is armed, at the checkout expiry (or at once if past), or Stripe is being asked', () => {
     let checked = 0;
     fc.assert(
-      fc.property(conversationArb, (steps) => {
+      fc.property(fc.oneof(conversationArb, optedOutLinkArb), (steps) => {
         play(steps, ({ event, after }) => {
           const { sessionId, expiresAt } = after.context.deposit;
           if (status(after) !== 'AWAITING_DEPOSIT' || sessionId === null || expiresAt === null) return;

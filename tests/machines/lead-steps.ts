@@ -173,6 +173,20 @@ export const openLinkArb: fc.Arbitrary<Step[]> = fc
   )
   .map((rest) => [...HAPPY.slice(0, 9), ...rest]);
 
+/**
+ * From an open deposit link, STOP and START again, its expiry often passed meanwhile (the opt-out cancelled
+ * its timer), then anything: Stripe's answers, webhooks, STOP again… race the check START starts.
+ */
+export const optedOutLinkArb: fc.Arbitrary<Step[]> = fc
+  .tuple(fc.integer({ min: 1, max: 36 }), fc.array(stepArb, { maxLength: 20 }))
+  .map(([hours, rest]): Step[] => [
+    ...HAPPY.slice(0, 9),
+    { kind: 'text', text: 'STOP' },
+    { kind: 'wait', hours },
+    { kind: 'text', text: 'START' },
+    ...rest,
+  ]);
+
 /** The events of one step (a `wait` may fire several timers; most steps give one event). */
 export function eventsFor(
   step: Step,

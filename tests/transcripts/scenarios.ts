@@ -80,12 +80,14 @@ async function lastSent(c: Conversation) {
 }
 
 /**
- * START once the deposit link stopped working while the lead was opted out: DEPOSIT_EXPIRED and told so
- * (no dead link), nothing fires during `quiet` afterwards, and a reply asks for a new link.
+ * START once Stripe reported the deposit link expired while the lead was opted out: DEPOSIT_EXPIRED and told
+ * so (no dead link, and no need to ask Stripe: an expired session was never paid), nothing fires during
+ * `quiet` afterwards, and a reply asks for a new link.
  */
 async function startAfterLinkExpired(c: Conversation, quiet: number): Promise<void> {
   await c.text('START');
   expect(await c.status()).toBe('DEPOSIT_EXPIRED');
+  expect(await c.effects('effect.deposit.check_session')).toHaveLength(0);
   await c.wait(quiet);
   expect(await c.take()).toEqual([
     ['in', 'START'],
@@ -94,6 +96,36 @@ async function startAfterLinkExpired(c: Conversation, quiet: number): Promise<vo
   await c.text('yes please, a new one');
   expect(await c.status()).toBe('AWAITING_DEPOSIT');
   expect(await c.effects('effect.deposit.create_checkout')).toHaveLength(2);
+}
+
+/**
+ * A 24-hour deposit link, STOP an hour later, START 30 hours after that: the link's time ran out while the
+ * lead was opted out (its timer cancelled), so START asks Stripe about the session before saying anything
+ * about the deposit: the welcome and a holding line, no dead link. Returns the session id.
+ */
+async function startAfterLinkRanOut(c: Conversation): Promise<string> {
+  await qualify(c);
+  const session = await approve(c);
+  await c.take();
+  await c.wait(HOUR);
+  await c.text('STOP');
+  await c.wait(30 * HOUR);
+  expect(await c.take()).toEqual([
+    ['in', 'STOP'],
+    ['out', OPT_OUT_CONFIRM],
+  ]);
+  // Nothing was asked while the lead was opted out: the opt-out cancelled the expiry.
+  expect(await c.effects('effect.deposit.check_session')).toHaveLength(0);
+  await c.text('START');
+  expect(await c.status()).toBe('AWAITING_DEPOSIT');
+  expect(await c.effects('effect.deposit.check_session')).toEqual([
+    { type: 'effect.deposit.check_session', studioId: 'inkwell', sessionId: session },
+  ]);
+  expect(await c.take()).toEqual([
+    ['in', 'START'],
+    ['out', `${WELCOME_BACK}\n\n${CHECKING_PAYMENT}`],
+  ]);
+  return session;
 }
 
 /** Approve and let the relay's checkout come back. Returns the session id. */
@@ -197,6 +229,8 @@ const CHECKING = "One moment, I'm checking which times are still free.";
 const CHECKING_PAYMENT = "One moment, I'm checking your deposit payment.";
 /** Offers made at the deposit's expiry, 24 hours after the approval. */
 const OFFERS_TUE_9AM = offers('Tue 24 Nov, 10:00', 'Tue 24 Nov, 11:00', 'Tue 24 Nov, 12:00');
+/** Offers made on START at 16:00 on Tuesday (the studio works Mondays and Tuesdays, 10:00-18:00). */
+const OFFERS_TUE_4PM = offers('Tue 24 Nov, 17:00', 'Mon 30 Nov, 10:00', 'Mon 30 Nov, 11:00');
 const WELCOME_BACK = "Welcome back, you're subscribed again.";
 const DEPOSIT_EXPIRED = "Your deposit link has expired. Reply here if you'd like a new one.";
 
@@ -577,19 +611,44 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
     ]);
   },
 
-  async 'START after the deposit link expired while opted out: DEPOSIT_EXPIRED and told, no stale link'(c) {
-    await qualify(c);
-    await approve(c);
-    await c.take();
-    await c.wait(HOUR);
-    await c.text('STOP');
-    await c.wait(30 * HOUR);
-    expect(await c.take()).toEqual([
-      ['in', 'STOP'],
-      ['out', OPT_OUT_CONFIRM],
-    ]);
+  async 'START after the deposit link ran out while opted out: Stripe is asked first; not paid, DEPOSIT_EXPIRED and told'(
+    c,
+  ) {
+    await startAfterLinkRanOut(c);
+    await expiresUnpaid(c);
+    expect(await c.systemEvents()).not.toContain('stripe.payment_reconciled');
     // Nothing else is due: no expiry fires a second time.
-    await startAfterLinkExpired(c, HOUR);
+    await c.wait(HOUR);
+    expect(await c.take()).toEqual([['out', DEPOSIT_EXPIRED]]);
+    expect(await c.effects('effect.deposit.check_session')).toHaveLength(1);
+    await c.text('yes please, a new one');
+    expect(await c.status()).toBe('AWAITING_DEPOSIT');
+    expect(await c.effects('effect.deposit.create_checkout')).toHaveLength(2);
+  },
+
+  async 'paid, webhook lost, STOP, then START after the link ran out: Stripe says paid, the lead is booked'(
+    c,
+  ) {
+    const session = await startAfterLinkRanOut(c);
+    // The lead writes while Stripe is asked: the holding line again, never the dead link.
+    await c.text('hello?');
+    await sessionChecked(c, true);
+    expect(await c.status()).toBe('BOOKING');
+    expect(await c.systemEvents()).toContain('stripe.payment_reconciled');
+    expect(await c.systemEvents()).not.toContain('deposit.paid_while_opted_out');
+    await loadTaken(c);
+    expect(await c.take()).toEqual([
+      ['in', 'hello?'],
+      ['out', CHECKING_PAYMENT],
+      ['out', `Deposit received, thank you!\n${OFFERS_TUE_4PM}`],
+    ]);
+    // The webhook turns up after all: the deposit is not applied twice.
+    await pay(c, session);
+    expect(await c.status()).toBe('BOOKING');
+    expect(await c.effects('effect.booking.load_taken')).toHaveLength(1);
+    expect(await c.take()).toEqual([]);
+    await c.text('1');
+    expect(await c.effects('effect.booking.reserve')).toHaveLength(1);
   },
 
   async 'a checkout made while opted out is kept: START sends its link, and it expires on time'(c) {

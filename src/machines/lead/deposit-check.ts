@@ -1,8 +1,9 @@
 // Before a deposit expires, Stripe is asked (rule 11; the mission's "missed webhooks"): when the expiry falls
-// due the lead's current checkout session is read back from Stripe (`effect.deposit.check_session`,
-// answered by `deposit.session_checked`). Paid → what a matching `checkout.session.completed` does, plus a
-// `stripe.payment_reconciled` warning (a webhook was missed); not paid → the link expires as before; no
-// answer (`effect.failed`) → it expires, and the failed check is recorded.
+// due (its timer, or START after it passed while the lead was opted out) the lead's current checkout
+// session is read back from Stripe (`effect.deposit.check_session`, answered by `deposit.session_checked`).
+// Paid → what a matching `checkout.session.completed` does, plus a `stripe.payment_reconciled` warning (a
+// webhook was missed); not paid → the link expires as before; no answer (`effect.failed`) → it expires, and
+// the failed check is recorded.
 import type { LeadEvent } from '../../domain/lead-events.ts';
 import { depositExpired, isCurrentSession, saysPaid } from './deposit.ts';
 import type { LeadContext } from './lead-context.ts';
@@ -10,7 +11,10 @@ import type { Turn } from './turn.ts';
 
 export const CHECKING_PAYMENT_TEXT = "One moment, I'm checking your deposit payment.";
 
-/** The deposit's expiry is due and Stripe has been asked about the current session; no answer yet. */
+/**
+ * The deposit's expiry is due (its timer fired, or START found it passed while the lead was opted out) and
+ * Stripe has been asked about the current session; no answer yet.
+ */
 export function isCheckingSession(context: LeadContext): boolean {
   const checking = context.deposit.checkingSession ?? null;
   return checking !== null && checking === context.deposit.sessionId;
@@ -36,17 +40,22 @@ export function isFailedCheck(context: LeadContext, event: LeadEvent): boolean {
 }
 
 /**
- * The expiry is due: before the lead is told, Stripe is asked whether the session was paid
- * (`effect.deposit.check_session`, answered by `deposit.session_checked`). Its webhook may have been lost;
- * a paying customer told "your deposit expired" is the worst outcome. The lead stays AWAITING_DEPOSIT
- * meanwhile, and a real completion arriving first still wins.
+ * Asks Stripe whether the current session was paid (`effect.deposit.check_session`, answered by
+ * `deposit.session_checked`) and remembers the check: its webhook may have been lost, and a paying
+ * customer told "your deposit expired" is the worst outcome. The lead is in (or enters) AWAITING_DEPOSIT
+ * meanwhile, whose transitions take the answer; a real completion arriving first still wins.
  */
-export function checkSession(turn: Turn): void {
-  turn.fired('deposit_expiry');
+export function askAboutSession(turn: Turn): void {
   const { sessionId } = turn.context.deposit;
   if (sessionId === null) return;
   turn.update({ deposit: { ...turn.context.deposit, checkingSession: sessionId } });
   turn.emit({ type: 'effect.deposit.check_session', studioId: turn.studio.id, sessionId });
+}
+
+/** The expiry timer is due: Stripe is asked before the lead is told anything. */
+export function checkSession(turn: Turn): void {
+  turn.fired('deposit_expiry');
+  askAboutSession(turn);
 }
 
 /** A message while Stripe is being asked: the link has run out, the answer is moments away. */

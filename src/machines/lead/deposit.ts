@@ -103,14 +103,22 @@ export function checkoutCreated(turn: Turn, event: LeadEvent): void {
 }
 
 /**
- * The lead's checkout no longer works at `at`: its link was forgotten (Stripe said it expired), or it has
- * passed its expiry (`deposit.expiresAt`, fixed when the checkout was created). Used where the expiry timer
- * could not fire (it is cancelled while the lead is opted out).
+ * Stripe told us the lead's checkout expired (`checkout.session.expired`, remembered while they were opted
+ * out): its link was forgotten. An expired session was never completed, so there is nothing to ask Stripe.
  */
-export function checkoutLapsed(context: LeadContext, at: string): boolean {
-  const { sessionId, url, expiresAt } = context.deposit;
-  if (sessionId === null) return false;
-  return url === null || (expiresAt !== null && Date.parse(expiresAt) <= Date.parse(at));
+export function linkForgotten(context: LeadContext): boolean {
+  const { sessionId, url } = context.deposit;
+  return sessionId !== null && url === null;
+}
+
+/**
+ * The lead's checkout has passed its expiry (`deposit.expiresAt`, fixed when the checkout was created) at
+ * `at`. Used where the expiry timer could not fire (it is cancelled while the lead is opted out): as at the
+ * timer, Stripe is then asked whether it was paid before the lead is told it expired.
+ */
+export function checkoutTimeUp(context: LeadContext, at: string): boolean {
+  const { sessionId, expiresAt } = context.deposit;
+  return sessionId !== null && expiresAt !== null && Date.parse(expiresAt) <= Date.parse(at);
 }
 
 /** The link no longer works: it is never sent again (the session id stays, a late payment still counts). */
@@ -120,7 +128,7 @@ export function forgetLink(turn: Turn): void {
 
 /**
  * Stripe expired the lead's current checkout while they were opted out: nothing is sent (rule 9), but the
- * link is forgotten, so START finds the deposit expired (`checkoutLapsed`) and says so instead of sending
+ * link is forgotten, so START finds the deposit expired (`linkForgotten`) and says so instead of sending
  * a dead link. Stripe may expire a session before `deposit.expiresAt` (the relay's clamp, or by hand).
  */
 export function expiredWhileOptedOut(turn: Turn, event: LeadEvent): void {

@@ -6,7 +6,8 @@ import type { Studio } from '../../studio/studio-schema.ts';
 import { detectIntent, isGreetingOrEnquiry, type Intent } from '../parsers/index.ts';
 import type { LeadContext } from './lead-context.ts';
 import type { ResumableStatus } from './lead-status.ts';
-import { checkoutLapsed, declineText, forgetLink, requestDeposit } from './deposit.ts';
+import { checkoutTimeUp, declineText, linkForgotten, requestDeposit } from './deposit.ts';
+import { askAboutSession, CHECKING_PAYMENT_TEXT } from './deposit-check.ts';
 import { acceptAnswer, askQuestion, isMedia, readAnswer } from './qualifying.ts';
 import { currentQuestion, inboundText } from './questions.ts';
 import { promptForStatus } from './status-prompts.ts';
@@ -77,26 +78,41 @@ export function optOut(turn: Turn): void {
 
 const WELCOME_BACK = "Welcome back, you're subscribed again.\n\n";
 
+/** START with an open link and no approval made meanwhile: the deposit is where the lead left it. */
+function backToOpenDeposit(context: LeadContext): boolean {
+  return context.resumeTo === 'AWAITING_DEPOSIT' && (context.decidedWhileOptedOut ?? null) !== 'approve';
+}
+
 /**
- * Where START takes an opted-out lead: back where they were (`resumeTo`), except that a deposit link
- * whose time ran out meanwhile has expired (rule 11: measured from the checkout, not from START; its timer
- * was cancelled with the opt-out). An approval made while away replaces that link, so it still goes to
- * AWAITING_DEPOSIT. The guard (`optInTo`) and `optIn` both read this.
+ * Where START takes an opted-out lead: back where they were (`resumeTo`), except that a deposit link Stripe
+ * reported expired meanwhile has expired (its link forgotten; an expired session was never paid). A link
+ * whose own time ran out meanwhile goes back to AWAITING_DEPOSIT, where Stripe is asked first
+ * (`optInChecksPayment`), as when its timer fires. An approval made while away replaces the link, so it
+ * still goes to AWAITING_DEPOSIT. The guard (`optInTo`) and `optIn` both read this.
  */
-export function optInStatus(context: LeadContext, at: string): ResumableStatus {
-  const approvedAway = (context.decidedWhileOptedOut ?? null) === 'approve';
-  const lapsed = context.resumeTo === 'AWAITING_DEPOSIT' && !approvedAway && checkoutLapsed(context, at);
-  return lapsed ? 'DEPOSIT_EXPIRED' : context.resumeTo;
+export function optInStatus(context: LeadContext): ResumableStatus {
+  return backToOpenDeposit(context) && linkForgotten(context) ? 'DEPOSIT_EXPIRED' : context.resumeTo;
+}
+
+/**
+ * START finds the link's time ran out while the lead was opted out (its timer was cancelled with the
+ * opt-out; rule 11 measures from the checkout, not from START): Stripe is asked about the session before
+ * the lead is told it expired, since its `checkout.session.completed` may have been lost.
+ */
+export function optInChecksPayment(context: LeadContext, at: string): boolean {
+  return backToOpenDeposit(context) && !linkForgotten(context) && checkoutTimeUp(context, at);
 }
 
 /**
  * START. The target status's entry re-arms its timers: QUALIFYING and BOOKING watch for silence from this
- * message, AWAITING_DEPOSIT re-arms the link's expiry at its original time (`resumeDepositExpiry`). A
- * handover that STOP cut short is over: START asks to hear from the bot again, so it answers.
+ * message, AWAITING_DEPOSIT re-arms the link's expiry at its original time (`resumeDepositExpiry`) unless
+ * that time has passed, when Stripe is asked now and its answer decides (deposit-check.ts). A handover
+ * that STOP cut short is over: START asks to hear from the bot again, so it answers.
  */
 export function optIn(turn: Turn): void {
   const decision = turn.context.decidedWhileOptedOut ?? null;
-  const status = optInStatus(turn.context, turn.at);
+  const status = optInStatus(turn.context);
+  const checkPayment = optInChecksPayment(turn.context, turn.at);
   turn.update({ pending: [], resume: false, decidedWhileOptedOut: null });
   if (decision === 'approve') {
     // Approved while away: the checkout is created now; its link follows as when approved normally.
@@ -104,9 +120,11 @@ export function optIn(turn: Turn): void {
     requestDeposit(turn);
   } else if (decision === 'reject') {
     turn.sayText(`${WELCOME_BACK}${declineText(turn)}`);
+  } else if (checkPayment) {
+    // Not the dead link, and not "expired" yet: the answer (paid → offers, else expired) follows shortly.
+    turn.sayText(`${WELCOME_BACK}${CHECKING_PAYMENT_TEXT}`);
+    askAboutSession(turn);
   } else {
-    // The link expired while the lead was away: they are told so instead of being sent a dead link.
-    if (status === 'DEPOSIT_EXPIRED' && turn.context.resumeTo === 'AWAITING_DEPOSIT') forgetLink(turn);
     promptForStatus(turn, status, WELCOME_BACK);
   }
 }

@@ -23,6 +23,7 @@ import {
 import {
   checkingPayment,
   checkSession,
+  isCheckingSession,
   noteReconciled,
   sessionCheckFailed,
   stopDepositExpiry,
@@ -135,10 +136,14 @@ export const plans = {
   },
   /** The checkout came back while the lead was opted out: kept silently; START sends the link. */
   keepCheckout,
-  /** Back in AWAITING_DEPOSIT after a handover: the link's expiry is watched again. */
+  /**
+   * Back in AWAITING_DEPOSIT after a handover or START: the link's expiry is watched again, unless START
+   * has just asked Stripe about it (the answer decides, as after the timer fired).
+   */
   resumeDepositExpiry: (turn) => {
     const { sessionId, expiresAt } = turn.context.deposit;
     if (sessionId === null || expiresAt === null || turn.expectsTimer('deposit_expiry')) return;
+    if (isCheckingSession(turn.context)) return;
     turn.schedule('deposit_expiry', Date.parse(expiresAt) > Date.parse(turn.at) ? expiresAt : turn.at);
   },
   paidWhileOptedOut: (turn, event) => {

@@ -138,7 +138,7 @@ export function leadSetup(studios: StudioRegistry) {
         context.timers.handover_cooldown !== undefined &&
         context.resumeTo === params.status,
       optInTo: ({ context, event }, params: { status: ResumableStatus }) =>
-        intentOf(event) === 'opt_in' && optInStatus(context, event.at) === params.status,
+        intentOf(event) === 'opt_in' && optInStatus(context) === params.status,
       /** A timer this lead still expects (a cancelled or replaced one is ignored). */
       timer: ({ context, event }, params: { key: TimerKey }) =>
         event.type === 'timer.fired' && event.key === params.key && context.timers[params.key] !== undefined,
