@@ -36,6 +36,8 @@ export async function startLeadline(options: {
   databaseUrl: string;
   graphUrl: string;
   stripeUrl: string;
+  /** Run on NATS JetStream (distributed mode) instead of the in-process bus. */
+  natsUrl?: string;
 }): Promise<RunningGateway> {
   const home = await mkdtemp(path.join(os.tmpdir(), 'leadline-blackbox-'));
   const base = `http://127.0.0.1:${options.port}`;
@@ -66,6 +68,7 @@ export async function startLeadline(options: {
         STRIPE_API_BASE_URL: options.stripeUrl,
         ACTION_LINK_SECRET: secrets.actionLinks,
         PUBLIC_BASE_URL: base,
+        ...(options.natsUrl === undefined ? {} : { NATS_URL: options.natsUrl }),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
