@@ -166,6 +166,8 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
         logger,
         metrics,
         mediaStore,
+        // A killed worker's claimed effects come back to the others as fast as its partitions do.
+        options: { leaseMs: env.LEADLINE_LEASE_TIMEOUT },
       });
       relay.start();
       open('outbox-relay', relay, () => relay.stop());

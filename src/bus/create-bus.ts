@@ -14,7 +14,7 @@ export interface CreateBusDeps {
 
 export async function createBus(
   env: Pick<Env, 'NATS_URL' | 'LEADLINE_PARTITIONS' | 'LEADLINE_WORKER_ID'> &
-    Partial<Pick<Env, 'LEADLINE_STREAM_REPLICAS'>>,
+    Partial<Pick<Env, 'LEADLINE_STREAM_REPLICAS' | 'LEADLINE_LEASE_TIMEOUT'>>,
   deps: CreateBusDeps,
 ): Promise<Bus> {
   if (env.NATS_URL) {
@@ -24,6 +24,7 @@ export async function createBus(
       logger: deps.logger.child({ component: 'nats-bus' }),
       db: deps.db,
       replicas: env.LEADLINE_STREAM_REPLICAS ?? 1,
+      ...(env.LEADLINE_LEASE_TIMEOUT === undefined ? {} : { leaseMs: env.LEADLINE_LEASE_TIMEOUT }),
       ...(env.LEADLINE_WORKER_ID ? { workerId: env.LEADLINE_WORKER_ID } : {}),
     });
   }

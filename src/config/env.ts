@@ -50,6 +50,14 @@ export const envSchema = z.object({
   LEADLINE_RETRY_DELAYS: z.string().default('1m,2m,4m,8m,16m'),
   LEADLINE_ALERT_WEBHOOK_URL: optionalString.pipe(z.url().optional()),
   LEADLINE_WORKER_ID: optionalString,
+  /**
+   * NATS partition leases and outbox effect leases: a killed worker's partitions and the effects its relay
+   * had claimed move to the others after this; live holders renew every quarter of it. Shorter moves
+   * faster but tolerates shorter stalls (GC, CPU).
+   */
+  LEADLINE_LEASE_TIMEOUT: duration('15s').refine((ms) => ms >= 1_000, {
+    message: 'expected a lease of at least "1s"',
+  }),
   /** Replicas of the NATS inbox stream and lease bucket when this process creates them (3 in a 3-node cluster). */
   LEADLINE_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   /** Synthetic health probe period (src/ops/probe.ts); "0" disables it. */

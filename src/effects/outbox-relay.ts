@@ -20,6 +20,7 @@ import type { EffectContext, EffectFeedback, EffectHandler, Provider } from './e
 import { createEffectHandlers } from './effect-handlers.ts';
 import type { MediaStore } from './media/media-store.ts';
 import { claimDueRows, outboxBacklog, type ClaimedRow } from './outbox-claim.ts';
+import { keepLeased } from './outbox-lease.ts';
 import { recordAttempt } from './outbox-record.ts';
 import { createPollLoop } from './poll-loop.ts';
 import { RateLimiter } from './rate-limiter.ts';
@@ -205,11 +206,26 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
       return;
     }
     const rateKey = handler.rateLimitKey?.(ctx);
-    if (rateKey) await limiter.acquire(rateKey, { perSecond: options.whatsappPerSecond });
+    // The row stays ours for as long as the wait and the provider call take (outbox-lease.ts).
+    const leased = <T>(work: () => Promise<T>) =>
+      keepLeased(
+        claimed,
+        {
+          db: deps.db,
+          leaseMs: options.leaseMs,
+          clock,
+          onRenewalFailed: (error) =>
+            log.warn({ outboxId: row.id, kind: row.kind, err: error }, 'could not renew the effect lease'),
+        },
+        work,
+      );
 
     let outcome;
     try {
-      outcome = await handler.execute(ctx);
+      outcome = await leased(async () => {
+        if (rateKey) await limiter.acquire(rateKey, { perSecond: options.whatsappPerSecond });
+        return handler.execute(ctx);
+      });
     } catch (caught) {
       const error = classify(caught);
       if (error.retryable) breaker.failure();

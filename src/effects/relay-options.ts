@@ -8,7 +8,10 @@ export interface RelayOptions {
   concurrency: number;
   /** Idle wait between polls when nothing was due. */
   pollIntervalMs: number;
-  /** How long a claimed row stays ours; a dead relay's rows come back after it. */
+  /**
+   * How long a claimed row stays ours without renewal; renewed every quarter of it while the effect runs,
+   * so a dead relay's rows come back to the others after it (LEADLINE_LEASE_TIMEOUT in a running system).
+   */
   leaseMs: number;
   /** Attempts before a retryable failure becomes permanent (media effects use 5). */
   maxAttempts: number;
@@ -24,7 +27,7 @@ export interface RelayOptions {
 export const defaultRelayOptions: RelayOptions = {
   concurrency: 16,
   pollIntervalMs: 500,
-  leaseMs: 60_000,
+  leaseMs: 15_000,
   maxAttempts: 8,
   backoff: { baseMs: 1_000, maxMs: 5 * 60_000 },
   breaker: { threshold: 5, cooldownMs: 30_000 },

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Stripe from 'stripe';
 import type { LeadView } from '../../src/persistence/queries/leads.ts';
+import type { RecordedSend } from '../fakes/graph-api.ts';
 import { webhook } from '../gateway/whatsapp-fixtures.ts';
 
 export const secrets = {
@@ -22,13 +23,27 @@ export const secrets = {
 
 export const DEMO_ARTIST_DIGITS = '447700900001';
 
+/** The answers (as the Lead shows them) of the koi conversation the suites have: "10x15cm", "£300". */
+export const koiAnswers = {
+  idea: 'A koi fish swimming up my arm',
+  placement: 'left forearm',
+  dimensions: { widthCm: 10, heightCm: 15 },
+  style: 'realism',
+  budget: { amountMinor: 30000, currency: 'GBP' },
+};
+
 // Variables of the test runner's environment that would point the child somewhere else.
 const INHERITED_BUT_NOT_OURS = ['DATABASE_URL', 'NATS_URL', 'LEADLINE_CONFIG', 'NODE_OPTIONS', 'VITEST'];
 
 export interface RunningGateway {
   base: string;
   output(): string;
+  /** SIGTERM (graceful), then the exit code once it has exited. */
   stop(): Promise<number | null>;
+  /** Sends a signal (e.g. SIGSTOP / SIGCONT to freeze and resume it) and returns at once. */
+  signal(signal: NodeJS.Signals): void;
+  /** SIGKILL (a crash); resolves once the process is gone. */
+  kill(): Promise<void>;
 }
 
 export async function startLeadline(options: {
@@ -38,6 +53,10 @@ export async function startLeadline(options: {
   stripeUrl: string;
   /** Run on NATS JetStream (distributed mode) instead of the in-process bus. */
   natsUrl?: string;
+  /** `leadline start --role …` (default all). */
+  role?: 'all' | 'gateway' | 'worker';
+  /** More environment (LEADLINE_WORKER_ID, LEADLINE_CONFIG, …); wins over the defaults above. */
+  env?: Record<string, string>;
 }): Promise<RunningGateway> {
   const home = await mkdtemp(path.join(os.tmpdir(), 'leadline-blackbox-'));
   const base = `http://127.0.0.1:${options.port}`;
@@ -46,7 +65,7 @@ export async function startLeadline(options: {
   );
   const child: ChildProcess = spawn(
     process.execPath,
-    [path.resolve(import.meta.dirname, '../../bin/leadline.js'), 'start'],
+    [path.resolve(import.meta.dirname, '../../bin/leadline.js'), 'start', '--role', options.role ?? 'all'],
     {
       cwd: home,
       env: {
@@ -69,6 +88,7 @@ export async function startLeadline(options: {
         ACTION_LINK_SECRET: secrets.actionLinks,
         PUBLIC_BASE_URL: base,
         ...(options.natsUrl === undefined ? {} : { NATS_URL: options.natsUrl }),
+        ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -82,6 +102,13 @@ export async function startLeadline(options: {
     const code = await exited;
     await rm(home, { recursive: true, force: true });
     return code;
+  };
+  const signal = (name: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(name);
+  };
+  const kill = async () => {
+    signal('SIGKILL');
+    await exited;
   };
   try {
     await eventually(
@@ -97,7 +124,7 @@ export async function startLeadline(options: {
     await stop();
     throw error;
   }
-  return { base, output: () => output, stop };
+  return { base, output: () => output, stop, signal, kill };
 }
 
 /** Polls `probe` until it returns something truthy; fails with `what` after the deadline. */
@@ -163,6 +190,20 @@ export function whatsappWebhook(
     contacts: [{ profile: { name }, wa_id: fromDigits }],
     messages: messages.map((message) => ({ from: fromDigits, timestamp, ...message })),
   });
+}
+
+/** The fake Graph API's sends to one WhatsApp number (digits, as Graph sees them), in order. */
+export function sendsTo(graph: { sends: readonly RecordedSend[] }, digits: string): RecordedSend[] {
+  return graph.sends.filter((send) => String(send.body.to).replace(/^\+/, '') === digits);
+}
+
+/** What the person reads in one send: a text's body or an interactive message's body text. */
+export function sendText(send: { body: Record<string, unknown> }): string {
+  const { text, interactive } = send.body as {
+    text?: { body: string };
+    interactive?: { body: { text: string } };
+  };
+  return text?.body ?? interactive?.body.text ?? JSON.stringify(send.body);
 }
 
 export function hubSignature(raw: string, secret = secrets.appSecret): string {

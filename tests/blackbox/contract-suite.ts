@@ -11,7 +11,10 @@ import {
   client,
   DEMO_ARTIST_DIGITS,
   eventually,
+  koiAnswers,
   newWamid,
+  sendsTo as sendsToNumber,
+  sendText,
   startLeadline,
   stripeEvent,
   textMessage,
@@ -56,17 +59,7 @@ export function contractSuite(bus: 'single' | 'nats'): void {
     return `4477009${String(Date.now() % 10_000).padStart(4, '0')}${String(++phoneCounter).padStart(2, '0')}`;
   }
 
-  function sendsTo(digits: string) {
-    return graph.sends.filter((send) => String(send.body.to).replace(/^\+/, '') === digits);
-  }
-
-  function sendText(send: { body: Record<string, unknown> }): string {
-    const { text, interactive } = send.body as {
-      text?: { body: string };
-      interactive?: { body: { text: string } };
-    };
-    return text?.body ?? interactive?.body.text ?? JSON.stringify(send.body);
-  }
+  const sendsTo = (digits: string) => sendsToNumber(graph, digits);
 
   /** Posts one signed text message and waits until the lead's actor has processed it. */
   async function say(digits: string, text: string): Promise<Lead> {
@@ -150,7 +143,7 @@ export function contractSuite(bus: 'single' | 'nats'): void {
       const digits = newPhoneDigits();
       const phone = `+${digits}`;
       const versions: number[] = [];
-      for (const text of ['Hi', 'A koi fish swimming up my arm', 'left forearm', '10x15cm', 'realism'])
+      for (const text of ['Hi', koiAnswers.idea, koiAnswers.placement, '10x15cm', koiAnswers.style])
         versions.push((await say(digits, text)).version);
       const image = await api.postWhatsapp(
         whatsappWebhook(digits, [
@@ -182,13 +175,7 @@ export function contractSuite(bus: 'single' | 'nats'): void {
         name: 'Ada Lovelace',
         status: 'PENDING_APPROVAL',
         step: null,
-        answers: {
-          idea: 'A koi fish swimming up my arm',
-          placement: 'left forearm',
-          dimensions: { widthCm: 10, heightCm: 15 },
-          style: 'realism',
-          budget: { amountMinor: 30000, currency: 'GBP' },
-        },
+        answers: koiAnswers,
       });
       expect(pending.id).toMatch(/^[A-Za-z0-9_-]+$/);
       expect(Date.parse(pending.createdAt)).toBeLessThanOrEqual(Date.parse(pending.updatedAt));

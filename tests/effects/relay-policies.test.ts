@@ -5,7 +5,9 @@ import { CircuitBreaker } from '../../src/effects/circuit-breaker.ts';
 import { parseRetryAfter } from '../../src/effects/effect-errors.ts';
 import type { EffectOf } from '../../src/effects/effect-handler.ts';
 import { RateLimiter } from '../../src/effects/rate-limiter.ts';
-import { startEffectsHarness, studio } from './effects-harness.ts';
+import { claimDueRows } from '../../src/effects/outbox-claim.ts';
+import { renewLease } from '../../src/effects/outbox-lease.ts';
+import { startEffectsHarness, studio, waitFor } from './effects-harness.ts';
 
 const send = (n: number): EffectOf<'effect.whatsapp.send'> => ({
   type: 'effect.whatsapp.send',
@@ -136,6 +138,47 @@ describe('relay policies end to end', () => {
       expect((await h.outboxRow(dead)).status).toBe('done');
       expect((await h.outboxRow(busy)).status).toBe('running');
       expect(h.graph.sends.map((s) => s.body.to)).toEqual(['447700900201']);
+    } finally {
+      await h.close();
+    }
+  });
+
+  // The lease is short (a dead relay's rows must come back about as fast as its partitions), so a live relay
+  // renews it for as long as the provider call takes. Without renewal the second relay ran it again.
+  it('keeps a slow effect leased while it runs: another relay does not run it a second time', async () => {
+    const h = await startEffectsHarness();
+    try {
+      const id = await h.enqueue(send(1), { leadId: 'ld_slow' });
+      h.graph.failNext('send', { kind: 'timeout', delayMs: 5_000 }); // hangs until the client gives up
+      const slow = h.relay({ leaseMs: 300, timeouts: { connectMs: 300, responseMs: 2_000 } });
+      const running = slow.runOnce();
+      await waitFor(async () => Promise.resolve(h.graph.sends.length === 1));
+      // Time must pass here: three leases' worth while the call hangs.
+      await new Promise((resolve) => setTimeout(resolve, 900));
+      expect(await h.relay({ leaseMs: 300 }).runOnce()).toBe(0);
+      expect(h.graph.sends).toHaveLength(1);
+      expect(await running).toBe(1);
+      // The timed-out attempt was recorded under the renewed lease (its fence held), and retries later.
+      expect(await h.outboxRow(id)).toMatchObject({ status: 'pending', attempts: 1, locked_until: null });
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('a renewal fails once the lease expired and another relay claimed the row', async () => {
+    const h = await startEffectsHarness();
+    try {
+      await h.enqueue(send(1), { leadId: 'ld_taken' });
+      // Claim clocks a little ahead of the insert (its next_attempt_at has microseconds; a Date has not).
+      const at = Date.now() + 1_000;
+      const [mine] = await claimDueRows(h.db, new Date(at), 1, 100);
+      if (!mine) throw new Error('nothing claimed');
+      // A second later (by the claims' clock), the lease has expired and another relay claims the row.
+      const [theirs] = await claimDueRows(h.db, new Date(at + 1_000), 1, 60_000);
+      expect(theirs?.row.id).toBe(mine.row.id);
+      expect(await renewLease(h.db, mine, new Date(), 60_000)).toBe(false);
+      expect(await renewLease(h.db, theirs ?? mine, new Date(), 60_000)).toBe(true);
+      expect((await h.outboxRow(mine.row.id)).locked_until).toEqual(theirs?.lease);
     } finally {
       await h.close();
     }
