@@ -127,7 +127,10 @@ export class PartitionLeases {
       if (this.#held.get(partition) !== held) return;
       try {
         const revision = await renewLease(this.#kv, partitionKey(partition), value, held.revision);
-        if (revision === null) return this.#drop(partition, 'taken');
+        // A renewal that answers after the guard gave this lease up is stale: arming a guard for it would
+        // later drop whatever lease the partition holds by then (a fresh claim made in the meantime).
+        if (this.#held.get(partition) !== held) return;
+        if (revision === null) return this.#drop(partition, 'taken', held);
         held.revision = revision;
         this.#arm(partition, held, now);
       } catch (error) {
@@ -163,13 +166,12 @@ export class PartitionLeases {
   #arm(partition: number, held: Held, renewedAt: number): void {
     clearTimeout(held.guard);
     const deadline = renewedAt + this.#config.leaseMs * SAFE_FRACTION;
-    held.guard = setTimeout(() => this.#drop(partition, 'expired'), Math.max(0, deadline - Date.now()));
+    held.guard = setTimeout(() => this.#drop(partition, 'expired', held), Math.max(0, deadline - Date.now()));
   }
 
-  /** The lease may no longer be ours: stop at once, without writing to the KV. */
-  #drop(partition: number, reason: LossReason): void {
-    const held = this.#held.get(partition);
-    if (!held) return;
+  /** The lease `held` may no longer be ours: stop at once, without writing to the KV. */
+  #drop(partition: number, reason: LossReason, held: Held): void {
+    if (this.#held.get(partition) !== held) return;
     clearTimeout(held.guard);
     this.#held.delete(partition);
     this.#config.logger.warn({ partition, reason }, 'partition lease lost');
