@@ -35,8 +35,11 @@ export interface StartRuntimeOptions {
   host?: Partial<Omit<ActorHostOptions, 'db' | 'bus' | 'definitions'>>;
   /** Set false to build everything without starting the host (call rt.host.start() yourself). */
   start?: boolean;
-  /** The bus: the single-node one (default) or NATS at this URL, on names no other test sees. */
-  transport?: 'in-process' | { nats: string };
+  /**
+   * The bus: the single-node one (default) or NATS at this URL, on names no other test sees. A short
+   * `duplicateWindowMs` lets a test re-publish an id as a provider would after the stream's dedupe window.
+   */
+  transport?: 'in-process' | { nats: string; duplicateWindowMs?: number };
 }
 
 export interface Runtime {
@@ -98,7 +101,15 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runtim
     transport === 'in-process' ? undefined : await natsBacklog(transport.nats, partitions);
   const build = async () => {
     const bus = nats
-      ? await NatsBus.connect({ servers: nats.url, partitions, leaseMs: 2000, ...nats.names })
+      ? await NatsBus.connect({
+          servers: nats.url,
+          partitions,
+          leaseMs: 2000,
+          ...nats.names,
+          ...(transport !== 'in-process' && transport.duplicateWindowMs !== undefined
+            ? { duplicateWindowMs: transport.duplicateWindowMs }
+            : {}),
+        })
       : createInProcessBus({ db, partitions, pollIntervalMs: 200 });
     const host = createActorHost({
       db,
