@@ -74,10 +74,6 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
     });
   }
 
-  async function publishFeedback(claimed: ClaimedRow, studioId: string, feedback: EffectFeedback) {
-    await deps.bus.publish(envelopeFor(claimed, studioId, feedback));
-  }
-
   /**
    * The provider did it: keep the outcome (and the envelope that tells the lead) on the row before
    * publishing, so a failed publish or a crash is finished later by re-publishing, never by executing the
@@ -140,7 +136,7 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
     const feedback =
       failure.feedback === undefined ? effectFailedFeedback(row.kind, error.message) : failure.feedback;
     // Publish before recording: if we die in between, the row is re-run and the envelope id dedupes.
-    if (feedback && ctx) await publishFeedback(claimed, ctx.studio.id, feedback);
+    if (feedback && ctx) await deps.bus.publish(envelopeFor(claimed, ctx.studio.id, feedback));
     const event = failure.systemEvent ?? {
       level: 'error' as const,
       type: 'effect.failed',

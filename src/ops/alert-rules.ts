@@ -2,9 +2,9 @@
 // which alerts fire now. Thresholds are strict ("more than"), so exactly 20% or exactly 10 dead letters do
 // not fire. A fired alert stays quiet for its cool-down so a persistent fault pages once, not every minute.
 
-export type AlertKind = 'failure_rate' | 'dead_letters' | 'missed_webhooks';
+export const ALERT_KINDS = ['failure_rate', 'dead_letters', 'missed_webhooks'] as const;
 
-export const ALERT_KINDS: readonly AlertKind[] = ['failure_rate', 'dead_letters', 'missed_webhooks'];
+export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export interface AlertThresholds {
   /** Fire when failures / attempts is strictly greater than this (default 0.2). */

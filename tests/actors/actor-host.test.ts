@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testCounterDefinition } from '../../src/machines/test-counter/test-counter-definition.ts';
 import { makeEnvelope, startRuntime, type Runtime } from '../helpers/runtime-harness.ts';
-import { runtimeTransports } from '../helpers/transports.ts';
+import { pastDedupeWindow, runtimeTransports, withShortDedupe } from '../helpers/transports.ts';
 import { leadValues } from './lead-store.ts';
-
-const DEDUPE_WINDOW_MS = 300;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.each(runtimeTransports())('actor host on the $name', ({ transport }) => {
   let rt: Runtime;
@@ -13,8 +10,7 @@ describe.each(runtimeTransports())('actor host on the $name', ({ transport }) =>
     rt = await startRuntime({
       definitions: [testCounterDefinition],
       // A short NATS dedupe window so a redelivered id reaches the host (see the duplicate test below).
-      transport:
-        transport === 'in-process' ? transport : { ...transport, duplicateWindowMs: DEDUPE_WINDOW_MS },
+      transport: withShortDedupe(transport),
     });
   });
   afterAll(async () => {
@@ -64,7 +60,7 @@ describe.each(runtimeTransports())('actor host on the $name', ({ transport }) =>
     await rt.publish(envelope);
     await rt.idle();
     // Past the bus's own dedupe: the host's processed ids must recognise it.
-    await sleep(DEDUPE_WINDOW_MS + 200);
+    await pastDedupeWindow();
     await rt.publish(envelope);
     await rt.idle();
     await rt.publish(makeEnvelope({ leadId: 'ld_dup', event: { type: 'test.add', value: 'y' } }));

@@ -2,15 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listDeadLetters, getDeadLetter, replayDeadLetter } from '../../src/actors/dead-letters.ts';
 import { testCounterDefinition } from '../../src/machines/test-counter/test-counter-definition.ts';
 import { makeEnvelope, startRuntime, type Runtime } from '../helpers/runtime-harness.ts';
-import { runtimeTransports } from '../helpers/transports.ts';
+import { pastDedupeWindow, runtimeTransports, withShortDedupe } from '../helpers/transports.ts';
 import { leadValues } from './lead-store.ts';
 
 // Minutes-long delays with the host's own retry loop off: the tests drive processDueRetries(now) with
 // explicit times, so nothing depends on how fast this machine is.
 const RETRY_DELAYS = [60_000, 120_000, 240_000];
 const after = (ms: number) => new Date(Date.now() + ms);
-const DEDUPE_WINDOW_MS = 300;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs retry passes as if the clock jumped past each backoff delay in turn. */
 async function retryThroughAllDelays(rt: Runtime): Promise<void> {
@@ -28,10 +26,8 @@ describe.each(runtimeTransports())('retries and dead letters on the $name', ({ t
   beforeAll(async () => {
     rt = await startRuntime({
       definitions: [testCounterDefinition],
-      // A short dedupe window on NATS: a message redelivered later must reach the host, not the stream's
-      // Nats-Msg-Id dedupe (the in-process bus forgets an id once its message is processed).
-      transport:
-        transport === 'in-process' ? transport : { ...transport, duplicateWindowMs: DEDUPE_WINDOW_MS },
+      // A message redelivered later must reach the host, not the stream's dedupe (the redelivery test).
+      transport: withShortDedupe(transport),
       retryDelaysMs: RETRY_DELAYS,
       host: {
         retryPollMs: false,
@@ -121,7 +117,7 @@ describe.each(runtimeTransports())('retries and dead letters on the $name', ({ t
     await rt.idle();
     await retryThroughAllDelays(rt);
     expect(await listDeadLetters(rt.db, { leadId: 'ld_redeliver' })).toHaveLength(1);
-    await sleep(DEDUPE_WINDOW_MS + 200);
+    await pastDedupeWindow();
     // The bus takes it again: the host, not the bus's dedupe, must keep it from being applied.
     expect((await rt.publish(bad)).duplicate).toBe(false);
     await rt.publish(makeEnvelope({ leadId: 'ld_redeliver', event: { type: 'test.add', value: 'next' } }));

@@ -60,7 +60,7 @@ export class BatchCoalescer {
 
   async #run(taken: readonly Waiting[]): Promise<void> {
     try {
-      await this.#handler(taken.length === 1 ? (taken[0]?.batch ?? []) : taken.flatMap((w) => w.batch));
+      await this.#handler(taken.flatMap((w) => w.batch));
       for (const w of taken) w.resolve();
     } catch (error) {
       for (const w of taken) w.reject(error);
