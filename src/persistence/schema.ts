@@ -1,5 +1,6 @@
 // Kysely table interfaces. Rows are mapped to domain types at the repository edge.
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely';
+import type { CampaignTables } from './schema-campaigns.ts';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -214,7 +215,8 @@ export interface ProbeResultsTable {
   worker_id: string;
 }
 
-export interface Database {
+/** Contacts, campaigns and the cluster-wide send limits live in schema-campaigns.ts. */
+export interface Database extends CampaignTables {
   leads: LeadsTable;
   job_runs: JobRunsTable;
   probe_results: ProbeResultsTable;

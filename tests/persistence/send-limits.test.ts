@@ -1,0 +1,128 @@
+// The cluster-wide send limits against the real database (invariant 12): the daily quota, the
+// (campaign, lead, day) key and the GCRA rate limit, claimed by many concurrent connections.
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claimDailyQuota, quotaUsed, type QuotaKey } from '../../src/persistence/limits/daily-quota.ts';
+import { claimRate } from '../../src/persistence/limits/rate-limit.ts';
+import { claimSendOnce } from '../../src/persistence/limits/send-once.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => {
+  await t.drop();
+});
+
+const keyFor = (day = '2026-12-02'): QuotaKey => ({
+  studioId: 'inkwell',
+  channel: 'whatsapp',
+  sender: `pn-${randomUUID()}`,
+  day,
+});
+
+describe('daily quota', () => {
+  it('random concurrent claimers never exceed the quota, and the grants sum to min(demand, quota)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 25 }),
+        fc.array(fc.integer({ min: 0, max: 6 }), { minLength: 1, maxLength: 12 }),
+        async (quota, demands) => {
+          const key = keyFor();
+          // Every claimer runs its claims one after another, all claimers at once (pool of 10 connections).
+          const grants = await Promise.all(
+            demands.map(async (demand) => {
+              let granted = 0;
+              for (let i = 0; i < demand; i++) {
+                if ((await claimDailyQuota(t.db, key, quota)) !== null) granted++;
+              }
+              return granted;
+            }),
+          );
+          const demand = demands.reduce((a, b) => a + b, 0);
+          const total = grants.reduce((a, b) => a + b, 0);
+          expect(total).toBe(Math.min(demand, quota));
+          expect(await quotaUsed(t.db, key)).toBe(total);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('the counts it returns are distinct: no two claimers are told they took the same unit', async () => {
+    const key = keyFor();
+    const used = await Promise.all(Array.from({ length: 40 }, () => claimDailyQuota(t.db, key, 15)));
+    const granted = used.filter((u): u is number => u !== null).sort((a, b) => a - b);
+    expect(granted).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+  });
+
+  it('a new studio-local day starts from zero (nothing expires; the next day is another row)', async () => {
+    const key = keyFor('2026-12-02');
+    for (let i = 0; i < 3; i++) await claimDailyQuota(t.db, key, 3);
+    expect(await claimDailyQuota(t.db, key, 3)).toBeNull();
+    expect(await claimDailyQuota(t.db, { ...key, day: '2026-12-03' }, 3)).toBe(1);
+    expect(await quotaUsed(t.db, key)).toBe(3);
+  });
+
+  it('a unit claimed in a transaction that rolls back is given back', async () => {
+    const key = keyFor();
+    await t.db
+      .transaction()
+      .execute(async (tx) => {
+        expect(await claimDailyQuota(tx, key, 1)).toBe(1);
+        throw new Error('the send could not be written');
+      })
+      .catch(() => undefined);
+    expect(await claimDailyQuota(t.db, key, 1)).toBe(1);
+  });
+
+  it('a quota of 0 grants nothing', async () => {
+    expect(await claimDailyQuota(t.db, keyFor(), 0)).toBeNull();
+  });
+});
+
+describe('one send per (campaign, lead, day)', () => {
+  it('concurrent transactions claiming one key: exactly one wins', async () => {
+    const key = { campaignId: `c-${randomUUID()}`, leadId: 'ld_1', day: '2026-12-02', runId: randomUUID() };
+    const wins = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        t.db.transaction().execute((tx) => claimSendOnce(tx, { ...key, runId: randomUUID() })),
+      ),
+    );
+    expect(wins.filter(Boolean)).toHaveLength(1);
+    // Another day is another key.
+    expect(await t.db.transaction().execute((tx) => claimSendOnce(tx, { ...key, day: '2026-12-03' }))).toBe(
+      true,
+    );
+  });
+});
+
+describe('cluster-wide rate limit', () => {
+  it('at one instant only the burst passes, and one more per interval after it', async () => {
+    const key = `rate-${randomUUID()}`;
+    const now = new Date('2026-12-02T10:00:00.000Z');
+    const rule = { perMinute: 60, burst: 3 };
+    const claims = await Promise.all(Array.from({ length: 10 }, () => claimRate(t.db, key, rule, now)));
+    expect(claims.filter((c) => c.granted)).toHaveLength(3);
+    const refused = claims.find((c) => !c.granted);
+    expect(refused).toEqual({ granted: false, retryAfterMs: 1000 });
+    const later = new Date(now.getTime() + 1000);
+    const next = await Promise.all(Array.from({ length: 5 }, () => claimRate(t.db, key, rule, later)));
+    expect(next.filter((c) => c.granted)).toHaveLength(1);
+  });
+
+  it('grants over a span never exceed burst + span / interval', async () => {
+    const key = `rate-${randomUUID()}`;
+    const start = Date.parse('2026-12-02T10:00:00.000Z');
+    let granted = 0;
+    // 120 requests spread over 10 s at 30/min (one per 2 s), burst 1: at most 1 + 10 / 2 = 6.
+    for (let i = 0; i < 120; i++) {
+      const claim = await claimRate(t.db, key, { perMinute: 30 }, new Date(start + (i * 10_000) / 120));
+      if (claim.granted) granted++;
+    }
+    expect(granted).toBeLessThanOrEqual(6);
+    expect(granted).toBeGreaterThanOrEqual(5);
+  });
+});
