@@ -2,6 +2,8 @@
 // (unnest) instead of per-message round trips. Fenced (invariant 1): every lead update carries the version
 // it was computed from; if any lead's row moved on (or a "new" lead already exists) the whole transaction
 // throws FencingConflict and rolls back, and the host falls back to per-lead commits.
+// One clock: every time written here is `at`, the injected clock's reading for the batch, never the
+// database's now(): due times and windows are compared with that clock later (relay, alerts, retention).
 import { sql, type RawBuilder } from 'kysely';
 import type { Tx } from '../persistence/database.ts';
 import type { LeadWrites } from './lead-writes.ts';
@@ -40,7 +42,10 @@ function leadColumns(ws: readonly WithLead[]) {
 }
 
 /** Fenced update of existing leads and insert of new ones; both return the ids that won. */
-function leadStatements(all: readonly LeadWrites[]): { fragments: RawBuilder<unknown>[]; leads: WithLead[] } {
+function leadStatements(
+  all: readonly LeadWrites[],
+  at: Date,
+): { fragments: RawBuilder<unknown>[]; leads: WithLead[] } {
   const leads = all.filter((w): w is WithLead => w.lead !== null);
   const updates = leads.filter((w) => w.lead.expectedVersion !== null);
   const inserts = leads.filter((w) => w.lead.expectedVersion === null);
@@ -52,7 +57,7 @@ function leadStatements(all: readonly LeadWrites[]): { fragments: RawBuilder<unk
         version = v.version, snapshot = v.snapshot, machine_id = v.machine_id,
         machine_version = v.machine_version, status = v.status, step = v.step, answers = v.answers,
         phone = coalesce(v.phone, l.phone), name = coalesce(v.name, l.name),
-        last_inbound_at = coalesce(v.last_inbound_at, l.last_inbound_at), updated_at = now()
+        last_inbound_at = coalesce(v.last_inbound_at, l.last_inbound_at), updated_at = ${at}
       from unnest(${c.id}::text[], ${c.expected}::bigint[], ${c.version}::bigint[], ${c.snapshot}::jsonb[],
         ${c.machineId}::text[], ${c.machineVersion}::int[], ${c.status}::text[], ${c.step}::text[],
         ${c.answers}::jsonb[], ${c.phone}::text[], ${c.name}::text[], ${c.lastInbound}::timestamptz[])
@@ -65,23 +70,23 @@ function leadStatements(all: readonly LeadWrites[]): { fragments: RawBuilder<unk
     const c = leadColumns(inserts);
     fragments.push(sql`
       insert into leads (id, actor_type, studio_id, version, snapshot, machine_id, machine_version, status,
-        step, answers, phone, name, last_inbound_at)
-      select * from unnest(${c.id}::text[], ${c.actorType}::text[], ${c.studioId}::text[],
-        ${c.version}::bigint[], ${c.snapshot}::jsonb[], ${c.machineId}::text[], ${c.machineVersion}::int[],
-        ${c.status}::text[], ${c.step}::text[], ${c.answers}::jsonb[], ${c.phone}::text[], ${c.name}::text[],
-        ${c.lastInbound}::timestamptz[])
+        step, answers, phone, name, last_inbound_at, created_at, updated_at)
+      select *, ${at}::timestamptz, ${at}::timestamptz from unnest(${c.id}::text[], ${c.actorType}::text[],
+        ${c.studioId}::text[], ${c.version}::bigint[], ${c.snapshot}::jsonb[], ${c.machineId}::text[],
+        ${c.machineVersion}::int[], ${c.status}::text[], ${c.step}::text[], ${c.answers}::jsonb[],
+        ${c.phone}::text[], ${c.name}::text[], ${c.lastInbound}::timestamptz[])
       on conflict (id) do nothing
       returning id`);
   }
   return { fragments, leads };
 }
 
-function processedInsert(all: readonly LeadWrites[]): RawBuilder<unknown> | null {
+function processedInsert(all: readonly LeadWrites[], at: Date): RawBuilder<unknown> | null {
   const rows = all.flatMap((w) => w.processed.map((p) => ({ leadId: w.leadId, ...p })));
   if (rows.length === 0) return null;
   return sql`
-    insert into processed_messages (lead_id, message_id, lead_version)
-    select * from unnest(${rows.map((r) => r.leadId)}::text[], ${rows.map((r) => r.messageId)}::text[],
+    insert into processed_messages (lead_id, message_id, lead_version, processed_at)
+    select *, ${at}::timestamptz from unnest(${rows.map((r) => r.leadId)}::text[], ${rows.map((r) => r.messageId)}::text[],
       ${rows.map((r) => String(r.version))}::bigint[])`;
 }
 
@@ -100,20 +105,20 @@ function transcriptInsert(all: readonly LeadWrites[]): RawBuilder<unknown> | nul
     order by n`;
 }
 
-function outboxInsert(all: readonly LeadWrites[]): RawBuilder<unknown> | null {
+function outboxInsert(all: readonly LeadWrites[], at: Date): RawBuilder<unknown> | null {
   const rows = all.flatMap((w) => w.outbox.map((o) => ({ leadId: w.leadId, ...o })));
   if (rows.length === 0) return null;
   // `seq` (bigserial) orders a lead's effects for the relay: insert in emission order.
   return sql`
-    insert into outbox (id, lead_id, kind, payload, trace_id)
-    select id, lead_id, kind, payload, trace_id
+    insert into outbox (id, lead_id, kind, payload, trace_id, next_attempt_at, created_at)
+    select id, lead_id, kind, payload, trace_id, ${at}::timestamptz, ${at}::timestamptz
     from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.leadId)}::text[],
       ${rows.map((r) => r.kind)}::text[], ${rows.map((r) => json(r.payload))}::jsonb[],
       ${rows.map((r) => r.traceId)}::text[]) with ordinality as o(id, lead_id, kind, payload, trace_id, n)
     order by n`;
 }
 
-async function writeTimers(tx: Tx, all: readonly LeadWrites[]): Promise<void> {
+async function writeTimers(tx: Tx, all: readonly LeadWrites[], at: Date): Promise<void> {
   const consumed = all.flatMap((w) => w.consumedTimerIds);
   if (consumed.length > 0) await sql`delete from timers where id = any(${consumed}::uuid[])`.execute(tx);
   const ops = all.flatMap((w) => [...w.timers].map(([key, timer]) => ({ w, key, timer })));
@@ -128,21 +133,23 @@ async function writeTimers(tx: Tx, all: readonly LeadWrites[]): Promise<void> {
   if (upserts.length > 0) {
     // Replacing a timer gives it a new id: a `timer:<old id>` envelope already on the bus is then ignored.
     await sql`
-      insert into timers (id, lead_id, actor_type, studio_id, key, due_at)
-      select * from unnest(${upserts.map((o) => o.timer.id)}::uuid[], ${upserts.map((o) => o.w.leadId)}::text[],
+      insert into timers (id, lead_id, actor_type, studio_id, key, due_at, created_at)
+      select *, ${at}::timestamptz from unnest(${upserts.map((o) => o.timer.id)}::uuid[], ${upserts.map((o) => o.w.leadId)}::text[],
         ${upserts.map((o) => o.w.actorType)}::text[], ${upserts.map((o) => o.w.studioId)}::text[],
         ${upserts.map((o) => o.key)}::text[], ${upserts.map((o) => o.timer.dueAt)}::timestamptz[])
       on conflict (lead_id, key) do update
-        set id = excluded.id, due_at = excluded.due_at, fired_at = null, created_at = now()`.execute(tx);
+        set id = excluded.id, due_at = excluded.due_at, fired_at = null, created_at = excluded.created_at`.execute(
+      tx,
+    );
   }
 }
 
-function systemEventsInsert(all: readonly LeadWrites[]): RawBuilder<unknown> | null {
+function systemEventsInsert(all: readonly LeadWrites[], at: Date): RawBuilder<unknown> | null {
   const rows = all.flatMap((w) => w.systemEvents);
   if (rows.length === 0) return null;
   return sql`
     insert into system_events (level, type, lead_id, payload, at)
-    select level, type, lead_id, payload, coalesce(at, now())
+    select level, type, lead_id, payload, coalesce(e.at, ${at}::timestamptz)
     from unnest(${rows.map((r) => r.level)}::text[], ${rows.map((r) => r.type)}::text[],
       ${rows.map((r) => r.leadId ?? null)}::text[], ${rows.map((r) => json(r.payload ?? {}))}::jsonb[],
       ${rows.map((r) => r.at?.toISOString() ?? null)}::timestamptz[])
@@ -185,12 +192,12 @@ async function writeRetryProgress(tx: Tx, all: readonly LeadWrites[]): Promise<v
   }
 }
 
-function parkInsert(all: readonly LeadWrites[]): RawBuilder<unknown> | null {
+function parkInsert(all: readonly LeadWrites[], at: Date): RawBuilder<unknown> | null {
   const park = all.flatMap((w) => w.park.map((p) => ({ leadId: w.leadId, ...p })));
   if (park.length === 0) return null;
   return sql`
-      insert into lead_retries (lead_id, message_id, envelope, attempts, last_error, next_attempt_at)
-      select lead_id, message_id, envelope, attempts, last_error, next_attempt_at
+      insert into lead_retries (lead_id, message_id, envelope, attempts, last_error, next_attempt_at, created_at)
+      select lead_id, message_id, envelope, attempts, last_error, next_attempt_at, ${at}::timestamptz
       from unnest(${park.map((p) => p.leadId)}::text[], ${park.map((p) => p.messageId)}::text[],
         ${park.map((p) => json(p.envelope))}::jsonb[], ${park.map((p) => p.attempts)}::int[],
         ${park.map((p) => p.lastError)}::text[], ${park.map((p) => p.nextAttemptAt.toISOString())}::timestamptz[])
@@ -198,12 +205,12 @@ function parkInsert(all: readonly LeadWrites[]): RawBuilder<unknown> | null {
       order by n`;
 }
 
-function deadLettersInsert(all: readonly LeadWrites[]): RawBuilder<unknown> | null {
+function deadLettersInsert(all: readonly LeadWrites[], at: Date): RawBuilder<unknown> | null {
   const dead = all.flatMap((w) => w.deadLetters.map((d) => ({ leadId: w.leadId, ...d })));
   if (dead.length === 0) return null;
   return sql`
-      insert into dead_letters (id, lead_id, message_id, envelope, error, attempts)
-      select * from unnest(${dead.map((d) => d.id)}::uuid[], ${dead.map((d) => d.leadId)}::text[],
+      insert into dead_letters (id, lead_id, message_id, envelope, error, attempts, failed_at)
+      select *, ${at}::timestamptz from unnest(${dead.map((d) => d.id)}::uuid[], ${dead.map((d) => d.leadId)}::text[],
         ${dead.map((d) => d.messageId)}::text[], ${dead.map((d) => json(d.envelope))}::jsonb[],
         ${dead.map((d) => d.error)}::text[], ${dead.map((d) => d.attempts)}::int[])`;
 }
@@ -214,15 +221,15 @@ function deadLettersInsert(all: readonly LeadWrites[]): RawBuilder<unknown> | nu
  * statement (data-modifying CTEs on different tables); timers, delivery statuses and retry progress,
  * which may touch rows written earlier in the same commit, follow as separate statements.
  */
-export async function commitWrites(tx: Tx, all: readonly LeadWrites[]): Promise<void> {
-  const { fragments, leads } = leadStatements(all);
+export async function commitWrites(tx: Tx, all: readonly LeadWrites[], at: Date): Promise<void> {
+  const { fragments, leads } = leadStatements(all, at);
   const inserts = [
-    processedInsert(all),
+    processedInsert(all, at),
     transcriptInsert(all),
-    outboxInsert(all),
-    systemEventsInsert(all),
-    parkInsert(all),
-    deadLettersInsert(all),
+    outboxInsert(all, at),
+    systemEventsInsert(all, at),
+    parkInsert(all, at),
+    deadLettersInsert(all, at),
   ].filter((f): f is RawBuilder<unknown> => f !== null);
   const ctes = [
     ...fragments.map((f, n) => sql`${sql.raw(`won${n}`)} as (${f})`),
@@ -241,7 +248,7 @@ export async function commitWrites(tx: Tx, all: readonly LeadWrites[]): Promise<
     const lost = leads.filter((w) => !won.has(w.leadId)).map((w) => w.leadId);
     if (lost.length > 0) throw new FencingConflict(lost);
   }
-  await writeTimers(tx, all);
+  await writeTimers(tx, all, at);
   await writeDeliveries(tx, all);
   await writeRetryProgress(tx, all);
 }

@@ -82,6 +82,7 @@ export interface ReplayResult extends PublishResult {
 export async function replayDeadLetter(db: Db, bus: Bus, id: string): Promise<ReplayResult> {
   if (!UUID.test(id)) throw new DeadLetterNotFound(`dead letter ${id} not found`);
   // Count the replay first (own transaction): the new id is unique even if the publish is retried.
+  // replayed_at is an audit column (nothing compares it with the injected clock), so now() is fine here.
   const counted = await sql<{ replay_count: number; envelope: unknown }>`
     update dead_letters set replay_count = replay_count + 1, replayed_at = now()
     where id = ${id} returning replay_count, envelope`.execute(db);

@@ -104,9 +104,9 @@ export class LeadProcessor {
     });
   }
 
-  async #commit(runs: readonly LeadRunResult[]): Promise<void> {
+  async #commit(runs: readonly LeadRunResult[], at: Date): Promise<void> {
     const writes = runs.map((r) => r.writes).filter(hasWrites);
-    if (writes.length > 0) await this.#o.db.transaction().execute((tx) => commitWrites(tx, writes));
+    if (writes.length > 0) await this.#o.db.transaction().execute((tx) => commitWrites(tx, writes, at));
     const now = Date.now();
     for (const run of runs) {
       const { leadId, actorType, studioId } = run.writes;
@@ -128,7 +128,7 @@ export class LeadProcessor {
     const alone: LeadBatchItem[] = [];
     for (let attempt = 0; runs.length > 0; attempt++) {
       try {
-        await this.#commit(runs);
+        await this.#commit(runs, now);
         for (const run of runs) results.set(run.writes.leadId, run.outcomes);
         break;
       } catch (error) {
@@ -159,7 +159,7 @@ export class LeadProcessor {
     for (let attempt = 1; attempt <= MAX_ALONE_ATTEMPTS; attempt++) {
       try {
         const runs = await this.#run([item], mode, now, failing);
-        await this.#commit(runs);
+        await this.#commit(runs, now);
         return runs[0]?.outcomes ?? [];
       } catch (error) {
         this.#o.cache.delete(item.leadId);

@@ -114,6 +114,7 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
         'stored feedback is not an envelope; the lead is not told',
       );
       await recordSystemEvent(deps.db, {
+        at: clock(),
         level: 'error',
         type: 'effect.feedback_invalid',
         leadId: row.lead_id,
@@ -143,6 +144,7 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
       payload: {},
     };
     await recordSystemEvent(deps.db, {
+      at: clock(),
       ...event,
       leadId: row.lead_id,
       payload: {

@@ -1,8 +1,8 @@
 // The synthetic health probe: publish an identified envelope to the probe actor through the real bus and
 // wait for the host's commit (its id appears in processed_messages, written in the same transaction). The
-// result and its latency (database clock at both ends) go to probe_results.
+// result and its latency (the probe's clock at the send, the host's at the commit: one injected clock in a
+// single process, the workers' wall clocks otherwise) go to probe_results.
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Bus } from '../bus/bus.ts';
 import type { Envelope } from '../domain/envelope.ts';
 import type { Db } from '../persistence/database.ts';
@@ -16,6 +16,7 @@ export interface ProbeDeps {
   studioId: string;
   /** How long to wait for the commit before the probe counts as failed (default 30 s). */
   timeoutMs?: number;
+  clock?: () => Date;
 }
 
 export interface ProbeOutcome {
@@ -46,15 +47,16 @@ async function committedAt(db: Db, messageId: string): Promise<Date | undefined>
 
 export async function runProbe(deps: ProbeDeps): Promise<ProbeOutcome> {
   const timeoutMs = deps.timeoutMs ?? 30_000;
-  await markAbandoned(deps.db, new Date(Date.now() - 2 * timeoutMs));
+  const clock = deps.clock ?? (() => new Date());
+  const sentAt = clock();
+  await markAbandoned(deps.db, new Date(sentAt.getTime() - 2 * timeoutMs));
   const id = randomUUID();
-  const sent = await deps.db
+  await deps.db
     .insertInto('probe_results')
-    .values({ id, sent_at: sql<Date>`now()`, worker_id: deps.workerId })
-    .returning('sent_at')
-    .executeTakeFirstOrThrow();
+    .values({ id, sent_at: sentAt, worker_id: deps.workerId })
+    .execute();
   const messageId = `probe:${id}`;
-  const at = new Date().toISOString();
+  const at = sentAt.toISOString();
   const envelope: Envelope = {
     id: messageId,
     leadId: PROBE_ACTOR_ID,
@@ -76,7 +78,7 @@ export async function runProbe(deps: ProbeDeps): Promise<ProbeOutcome> {
     while (Date.now() < deadline) {
       const done = await committedAt(deps.db, messageId);
       if (done) {
-        outcome = { id, ok: true, latencyMs: done.getTime() - sent.sent_at.getTime(), error: null };
+        outcome = { id, ok: true, latencyMs: Math.max(0, done.getTime() - sentAt.getTime()), error: null };
         break;
       }
       await new Promise((r) => setTimeout(r, 25));
@@ -95,7 +97,7 @@ export async function runProbe(deps: ProbeDeps): Promise<ProbeOutcome> {
       ok: outcome.ok,
       error: outcome.error,
       latency_ms: outcome.latencyMs,
-      completed_at: outcome.ok ? new Date(sent.sent_at.getTime() + (outcome.latencyMs ?? 0)) : null,
+      completed_at: outcome.ok ? new Date(sentAt.getTime() + (outcome.latencyMs ?? 0)) : null,
     })
     .where('id', '=', id)
     .execute();

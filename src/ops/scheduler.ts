@@ -53,7 +53,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     if (job.scope === 'node') return true;
     const inserted = await deps.db
       .insertInto('job_runs')
-      .values({ job: job.name, period_start: periodStart, worker_id: deps.workerId })
+      .values({ job: job.name, period_start: periodStart, worker_id: deps.workerId, started_at: clock() })
       .onConflict((oc) => oc.doNothing())
       .returning('job')
       .executeTakeFirst();

@@ -1,4 +1,11 @@
 // Kysely table interfaces. Rows are mapped to domain types at the repository edge.
+//
+// One clock: every time that decides behaviour (due times, expiries, leases, windows, retention, alert
+// windows) is written from the injected clock as a parameter, never from PostgreSQL's now(). The columns
+// whose migrations still default to now() are either always written explicitly by the code (outbox and
+// attachment next_attempt_at, system_events.at, processed_at, failed_at, job_runs.started_at) or audit
+// columns nothing compares with the injected clock (inbox.accepted_at, bookings.created_at,
+// action_tokens.used_at, dead_letters.replayed_at).
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely';
 import type { CampaignTables } from './schema-campaigns.ts';
 

@@ -22,7 +22,9 @@ export async function recordSystemEvent(db: Kysely<Database>, event: SystemEvent
       type: event.type,
       lead_id: event.leadId ?? null,
       payload: event.payload ?? {},
-      ...(event.at ? { at: event.at } : {}),
+      // The caller's clock when it has one; else this process's. Never the database's now(): `at` is
+      // compared with the injected clock (retention, alert windows, `since` filters).
+      at: event.at ?? new Date(),
     })
     .execute();
 }

@@ -11,6 +11,7 @@ import type { FakeStripeApi } from '../fakes/stripe-api.ts';
 import type { RuntimeConversation } from '../transcripts/runtime-conversation.ts';
 import { ACTION_LINK_SECRET, PUBLIC_BASE_URL } from './effects-harness.ts';
 import { startRelayConversation, type RelayConversation } from './relay-conversation.ts';
+import { testIso } from '../helpers/test-clock.ts';
 
 let flow: RelayConversation;
 let graph: FakeGraphApi;
@@ -61,7 +62,8 @@ it('qualify → artist approves by link → Stripe checkout → the lead gets th
     bus: conversation.rt.bus,
     secret: ACTION_LINK_SECRET,
     token: approve!,
-    now: new Date(),
+    // The conversation's clock: the link was signed (and expires) on it.
+    now: new Date(conversation.now),
   });
   expect(outcome).toMatchObject({ kind: 'accepted', action: 'approve' });
   await conversation.rt.idle();
@@ -78,7 +80,7 @@ it('qualify → artist approves by link → Stripe checkout → the lead gets th
 it('paid → the first offers, sent once the bookings are loaded, leave out a slot another lead booked', async () => {
   expect(await conversation.status()).toBe('AWAITING_DEPOSIT');
   // The first slot the lead would be offered (conversation clock: Mon 23 Nov 2026, 09:00 London).
-  const start = new Date('2026-11-23T10:00:00.000Z');
+  const start = new Date(testIso('2026-11-23T10:00:00.000Z'));
   await conversation.db
     .insertInto('bookings')
     .values({

@@ -9,6 +9,7 @@ import {
 } from '../../src/observability/inspection-sanitize.ts';
 import { waitFor } from '../helpers/runtime-harness.ts';
 import { freePort } from '../helpers/servers.ts';
+import { testIso } from '../helpers/test-clock.ts';
 
 const PHONE = '+447700900123';
 const BARE = '447700900123';
@@ -20,7 +21,7 @@ describe('inspection sanitizers', () => {
       lead: { whatsapp: '+44 7700 900123', wa_id: BARE, name: 'Ada' },
       transcript: [{ from: BARE, text: `call me on ${PHONE} or ${BARE}` }],
       answers: { budget: { amountMinor: 30000, currency: 'GBP' }, dimensions: '10x15cm' },
-      at: '2026-11-21T15:00:00.000Z',
+      at: testIso('2026-11-21T15:00:00.000Z'),
     };
     const masked = sanitizeContext(context);
     const text = JSON.stringify(masked);
@@ -29,7 +30,7 @@ describe('inspection sanitizers', () => {
       phone: maskPhone(PHONE),
       lead: { name: 'Ada', wa_id: maskPhone(BARE) },
       answers: { budget: { amountMinor: 30000, currency: 'GBP' }, dimensions: '10x15cm' },
-      at: '2026-11-21T15:00:00.000Z',
+      at: testIso('2026-11-21T15:00:00.000Z'),
     });
     expect(context.phone).toBe(PHONE);
   });
@@ -37,12 +38,15 @@ describe('inspection sanitizers', () => {
   it('mask the inbound message event a lead sends', () => {
     const event = {
       type: 'whatsapp.message',
-      at: '2026-11-21T15:00:00Z',
+      at: testIso('2026-11-21T15:00:00Z'),
       from: PHONE,
       text: `it's ${PHONE}`,
     };
     expect(JSON.stringify(sanitizeEvent(event))).not.toContain('7700900');
-    expect(sanitizeEvent(event)).toMatchObject({ type: 'whatsapp.message', at: '2026-11-21T15:00:00Z' });
+    expect(sanitizeEvent(event)).toMatchObject({
+      type: 'whatsapp.message',
+      at: testIso('2026-11-21T15:00:00Z'),
+    });
   });
 
   it('survive cycles and depth without throwing', () => {

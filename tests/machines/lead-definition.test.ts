@@ -11,6 +11,7 @@ import {
 import { demoStudioConfig } from '../../src/studio/load-studio-config.ts';
 import { StudioRegistry } from '../../src/studio/studio-registry.ts';
 import { LEAD_PHONE, LeadDriver } from './lead-driver.ts';
+import { testIso } from '../helpers/test-clock.ts';
 
 const definition = createLeadDefinition(new StudioRegistry(demoStudioConfig));
 
@@ -20,8 +21,8 @@ function envelope(event: Record<string, unknown>): Envelope {
     leadId: 'ld_x',
     actorType: 'lead',
     studioId: 'inkwell',
-    acceptedAt: '2026-11-23T09:00:00.000Z',
-    event: { at: '2026-11-23T09:00:00.000Z', type: 'x', ...event },
+    acceptedAt: testIso('2026-11-23T09:00:00.000Z'),
+    event: { at: testIso('2026-11-23T09:00:00.000Z'), type: 'x', ...event },
   };
 }
 
@@ -56,7 +57,7 @@ describe('createLeadDefinition', () => {
       answers: { idea: 'A fox', placement: 'forearm', dimensions: { widthCm: 10, heightCm: 15 } },
       phone: LEAD_PHONE,
       name: 'Alex',
-      lastInboundAt: '2026-11-23T09:00:00.000Z',
+      lastInboundAt: testIso('2026-11-23T09:00:00.000Z'),
     });
     d.answerAll();
   });
@@ -93,10 +94,10 @@ describe('allowed transitions', () => {
 
 describe('deposit checkout expiry', () => {
   it('is capped to what Stripe accepts (30 minutes to 24 hours)', () => {
-    const at = '2026-11-23T09:00:00.000Z';
-    expect(checkoutExpiresAt(at, 60_000)).toBe('2026-11-23T09:30:00.000Z');
-    expect(checkoutExpiresAt(at, 3 * 86_400_000)).toBe('2026-11-24T09:00:00.000Z');
-    expect(checkoutExpiresAt(at, 2 * 3_600_000)).toBe('2026-11-23T11:00:00.000Z');
+    const at = testIso('2026-11-23T09:00:00.000Z');
+    expect(checkoutExpiresAt(at, 60_000)).toBe(testIso('2026-11-23T09:30:00.000Z'));
+    expect(checkoutExpiresAt(at, 3 * 86_400_000)).toBe(testIso('2026-11-24T09:00:00.000Z'));
+    expect(checkoutExpiresAt(at, 2 * 3_600_000)).toBe(testIso('2026-11-23T11:00:00.000Z'));
   });
 });
 

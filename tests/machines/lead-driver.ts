@@ -7,10 +7,11 @@ import { createLeadMachine, type LeadMachine } from '../../src/machines/lead/lea
 import { demoStudioConfig } from '../../src/studio/load-studio-config.ts';
 import { StudioRegistry } from '../../src/studio/studio-registry.ts';
 import type { StudioConfig } from '../../src/studio/studio-schema.ts';
+import { testIso } from '../helpers/test-clock.ts';
 
 export const LEAD_PHONE = '+447700900123';
 /** Monday 23 November 2026, 09:00 UTC. */
-export const START = Date.parse('2026-11-23T09:00:00.000Z');
+export const START = Date.parse(testIso('2026-11-23T09:00:00.000Z'));
 export const HOUR = 3_600_000;
 
 export type LogLine = [direction: 'in' | 'out' | 'artist' | 'system', text: string];

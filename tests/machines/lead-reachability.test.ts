@@ -9,8 +9,9 @@ import type { TimerKey } from '../../src/domain/lead-events.ts';
 import { leadStatuses } from '../../src/machines/lead/lead-status.ts';
 import type { LeadMachine } from '../../src/machines/lead/lead-machine.ts';
 import { LEAD_PHONE, LeadDriver } from './lead-driver.ts';
+import { testIso } from '../helpers/test-clock.ts';
 
-const AT = '2026-11-23T09:00:00.000Z';
+const AT = testIso('2026-11-23T09:00:00.000Z');
 const ANSWERS = ['A fox on a branch', 'left forearm', '10x15cm', 'realism', 'none', '£300'];
 const input = { studioId: 'inkwell', phone: LEAD_PHONE, name: null };
 const machine = new LeadDriver().machine;

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import type { InboundContent, LeadEvent } from '../../src/domain/lead-events.ts';
 import type { QuestionId } from '../../src/studio/studio-schema.ts';
 import { HOUR, LEAD_PHONE, type LeadDriver } from './lead-driver.ts';
+import { testIso } from '../helpers/test-clock.ts';
 
 const VALID: Record<QuestionId, readonly string[]> = {
   idea: ['A dragon on my back', 'a small fox', 'my dog portrait'],
@@ -36,7 +37,10 @@ const NOISE = [
 ];
 
 /** The demo studio's first slots after the driver's start (Mon 23 Nov 2026, 10:00 and 11:00 London). */
-export const FIRST_SLOTS_FROM_START = ['2026-11-23T10:00:00.000Z', '2026-11-23T11:00:00.000Z'];
+export const FIRST_SLOTS_FROM_START = [
+  testIso('2026-11-23T10:00:00.000Z'),
+  testIso('2026-11-23T11:00:00.000Z'),
+];
 
 export type Step =
   | { kind: 'answer'; pick: number }

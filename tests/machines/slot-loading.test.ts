@@ -5,6 +5,7 @@ import { createActor, type AnyStateMachine } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import type { Effect } from '../../src/domain/effects.ts';
 import { HOUR, LeadDriver } from './lead-driver.ts';
+import { testIso } from '../helpers/test-clock.ts';
 
 const MINUTE = 60_000;
 
@@ -49,7 +50,10 @@ describe('slot offers wait for the booked slots', () => {
     }).getSnapshot() as typeof restored.snapshot;
     expect(restored.status).toBe('BOOKING');
     expect(restored.text('2')).toContainEqual(
-      expect.objectContaining({ type: 'effect.booking.reserve', slotStart: '2026-11-23T11:00:00.000Z' }),
+      expect.objectContaining({
+        type: 'effect.booking.reserve',
+        slotStart: testIso('2026-11-23T11:00:00.000Z'),
+      }),
     );
   });
 
@@ -58,7 +62,7 @@ describe('slot offers wait for the booked slots', () => {
     d.text('can I talk to someone');
     expect(d.status).toBe('NEEDS_HUMAN');
     expect(d.context.slots.loading).toBeNull();
-    expect(sends(loaded(d, ['2026-11-23T10:00:00.000Z']))).toEqual([]);
+    expect(sends(loaded(d, [testIso('2026-11-23T10:00:00.000Z')]))).toEqual([]);
     expect(
       sends(
         d.control({
@@ -74,9 +78,9 @@ describe('slot offers wait for the booked slots', () => {
     expect(d.effects).toContainEqual(expect.objectContaining({ type: 'effect.booking.load_taken' }));
     loaded(d);
     expect(d.context.slots.offered.map((s) => s.start)).toEqual([
-      '2026-11-23T11:00:00.000Z',
-      '2026-11-23T12:00:00.000Z',
-      '2026-11-23T13:00:00.000Z',
+      testIso('2026-11-23T11:00:00.000Z'),
+      testIso('2026-11-23T12:00:00.000Z'),
+      testIso('2026-11-23T13:00:00.000Z'),
     ]);
   });
 
@@ -87,22 +91,25 @@ describe('slot offers wait for the booked slots', () => {
     const effects = d.text('1');
     expect(effects.some((e) => e.type === 'effect.booking.reserve')).toBe(false);
     expect(d.context.slots.offered.map((s) => s.start)).toEqual([
-      '2026-11-23T11:00:00.000Z',
-      '2026-11-23T12:00:00.000Z',
-      '2026-11-23T13:00:00.000Z',
+      testIso('2026-11-23T11:00:00.000Z'),
+      testIso('2026-11-23T12:00:00.000Z'),
+      testIso('2026-11-23T13:00:00.000Z'),
     ]);
   });
 
   it('slots known taken are kept only while they lie ahead', () => {
     const d = paidLead();
-    loaded(d, ['2026-11-23T10:00:00.000Z', '2026-12-01T10:00:00.000Z']);
+    loaded(d, [testIso('2026-11-23T10:00:00.000Z'), testIso('2026-12-01T10:00:00.000Z')]);
     d.advance(2 * HOUR);
     d.control({
       type: 'booking.slot_unavailable',
       outboxId: 'ob_r',
-      slotStart: '2026-11-23T12:00:00.000Z',
-      takenSlots: ['2026-11-23T12:00:00.000Z'],
+      slotStart: testIso('2026-11-23T12:00:00.000Z'),
+      takenSlots: [testIso('2026-11-23T12:00:00.000Z')],
     });
-    expect(d.context.slots.taken).toEqual(['2026-11-23T12:00:00.000Z', '2026-12-01T10:00:00.000Z']);
+    expect(d.context.slots.taken).toEqual([
+      testIso('2026-11-23T12:00:00.000Z'),
+      testIso('2026-12-01T10:00:00.000Z'),
+    ]);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decideAlerts, defaultAlertThresholds, type AlertObservation } from '../../src/ops/alert-rules.ts';
+import { testIso } from '../helpers/test-clock.ts';
 
-const now = new Date('2026-11-21T12:00:00Z');
+const now = new Date(testIso('2026-11-21T12:00:00Z'));
 const obs = (o: Partial<AlertObservation>): AlertObservation => ({
   windowMs: 15 * 60_000,
   attempts: 100,

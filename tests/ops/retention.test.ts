@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordSystemEvent } from '../../src/persistence/system-events.ts';
 import { applyRetention, defaultRetention } from '../../src/ops/retention.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { testIso } from '../helpers/test-clock.ts';
 
 describe('retention', () => {
   let t: TestDatabase;
@@ -13,7 +14,7 @@ describe('retention', () => {
   });
 
   it('deletes system events older than the retention and keeps the rest', async () => {
-    const now = new Date('2026-11-21T12:00:00Z');
+    const now = new Date(testIso('2026-11-21T12:00:00Z'));
     const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000);
     for (const d of [91, 95, 89, 1]) {
       await recordSystemEvent(t.db, { level: 'info', type: `test.age_${d}`, at: daysAgo(d) });

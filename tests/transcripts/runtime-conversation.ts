@@ -18,8 +18,11 @@ import type { ControlInput, Conversation, Line } from './conversation.ts';
 const STUDIO = 'inkwell';
 
 /** The real runtime hosting the lead actor type for the demo studio. */
-export function startLeadRuntime(): Promise<Runtime> {
-  return startRuntime({ definitions: [createLeadDefinition(new StudioRegistry(demoStudioConfig))] });
+export function startLeadRuntime(clock?: () => Date): Promise<Runtime> {
+  return startRuntime({
+    definitions: [createLeadDefinition(new StudioRegistry(demoStudioConfig))],
+    ...(clock ? { host: { clock } } : {}),
+  });
 }
 
 export class RuntimeConversation implements Conversation {
@@ -40,9 +43,13 @@ export class RuntimeConversation implements Conversation {
   }
 
   /** One runtime can hold many conversations (one per phone number): pass `rt` to share it. */
+  // A runtime of its own runs on the conversation's clock (one clock for host, relay and timers, as in
+  // production); a shared runtime keeps the wall clock, since its conversations' clocks differ.
   static async start(options: { rt?: Runtime; phone?: string } = {}): Promise<RuntimeConversation> {
-    const rt = options.rt ?? (await startLeadRuntime());
-    return new RuntimeConversation(rt, options.phone ?? LEAD_PHONE, options.rt === undefined);
+    const holder: { conversation?: RuntimeConversation } = {};
+    const rt = options.rt ?? (await startLeadRuntime(() => new Date(holder.conversation?.now ?? START)));
+    holder.conversation = new RuntimeConversation(rt, options.phone ?? LEAD_PHONE, options.rt === undefined);
+    return holder.conversation;
   }
 
   get db(): Db {

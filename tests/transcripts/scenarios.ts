@@ -21,6 +21,7 @@ import {
   STYLE_REPAIR,
   summary,
 } from './prompts.ts';
+import { testIso } from '../helpers/test-clock.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -266,7 +267,11 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
 
     const session = await approve(c);
     const [checkout] = await c.effects('effect.deposit.create_checkout');
-    expect(checkout).toMatchObject({ amount: 5000, currency: 'GBP', expiresAt: '2026-11-24T09:00:00.000Z' });
+    expect(checkout).toMatchObject({
+      amount: 5000,
+      currency: 'GBP',
+      expiresAt: testIso('2026-11-24T09:00:00.000Z'),
+    });
     expect(await c.status()).toBe('AWAITING_DEPOSIT');
     await pay(c, session);
     expect(await c.status()).toBe('BOOKING');
@@ -274,8 +279,8 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
     await c.text('2');
     const [reserve] = await c.effects('effect.booking.reserve');
     expect(reserve).toMatchObject({
-      slotStart: '2026-11-23T11:00:00.000Z',
-      slotEnd: '2026-11-23T12:00:00.000Z',
+      slotStart: testIso('2026-11-23T11:00:00.000Z'),
+      slotEnd: testIso('2026-11-23T12:00:00.000Z'),
     });
     await reserved(c, reserve, 'ob_r1');
     expect(await c.status()).toBe('BOOKED');
@@ -680,7 +685,7 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
     await c.text('START');
     await approveCheckout(c, 'cs_after_start');
     const [checkout] = await c.effects('effect.deposit.create_checkout');
-    expect(checkout?.expiresAt).toBe('2026-11-24T11:00:00.000Z');
+    expect(checkout?.expiresAt).toBe(testIso('2026-11-24T11:00:00.000Z'));
     await c.take();
     await c.wait(24 * HOUR - MINUTE);
     expect(await c.status()).toBe('AWAITING_DEPOSIT');
@@ -1046,17 +1051,17 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
     await c.take();
     await c.text('1');
     const [first] = await c.effects('effect.booking.reserve');
-    expect(first?.slotStart).toBe('2026-11-23T10:00:00.000Z');
+    expect(first?.slotStart).toBe(testIso('2026-11-23T10:00:00.000Z'));
     await c.control({
       type: 'booking.slot_unavailable',
       outboxId: 'ob_r1',
       slotStart: first?.slotStart,
-      takenSlots: ['2026-11-23T10:00:00.000Z', '2026-11-23T12:00:00.000Z'],
+      takenSlots: [testIso('2026-11-23T10:00:00.000Z'), testIso('2026-11-23T12:00:00.000Z')],
     });
     expect(await c.systemEvents()).toContain('slot.unavailable_after_selection');
     await c.text('2');
     const [, second] = await c.effects('effect.booking.reserve');
-    expect(second?.slotStart).toBe('2026-11-23T13:00:00.000Z');
+    expect(second?.slotStart).toBe(testIso('2026-11-23T13:00:00.000Z'));
     await reserved(c, second, 'ob_r2');
     expect(await c.status()).toBe('BOOKED');
     expect(await c.take()).toEqual([
@@ -1077,7 +1082,7 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
     expect(await c.status()).toBe('BOOKING');
     // Nothing yet: the offers wait for the studio's bookings.
     expect(await c.take()).toEqual([]);
-    await loadTaken(c, ['2026-11-23T10:00:00.000Z', '2026-11-23T12:00:00.000Z']);
+    await loadTaken(c, [testIso('2026-11-23T10:00:00.000Z'), testIso('2026-11-23T12:00:00.000Z')]);
     expect(await c.take()).toEqual([
       [
         'out',
@@ -1086,7 +1091,7 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
     ]);
     await c.text('1');
     const [reserve] = await c.effects('effect.booking.reserve');
-    expect(reserve?.slotStart).toBe('2026-11-23T11:00:00.000Z');
+    expect(reserve?.slotStart).toBe(testIso('2026-11-23T11:00:00.000Z'));
   },
 
   async 'a message while the offers load gets a holding reply; the offers follow'(c) {
@@ -1104,7 +1109,7 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
       ['in', '1'],
     ]);
     const [reserve] = await c.effects('effect.booking.reserve');
-    expect(reserve?.slotStart).toBe('2026-11-23T10:00:00.000Z');
+    expect(reserve?.slotStart).toBe(testIso('2026-11-23T10:00:00.000Z'));
   },
 
   async 'the booked slots cannot be loaded: the offers go out without them'(c) {
@@ -1125,7 +1130,7 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
     await c.wait(12 * HOUR);
     expect(await c.take()).toEqual([]);
     expect(await c.effects('effect.booking.load_taken')).toHaveLength(2);
-    await loadTaken(c, ['2026-11-24T10:00:00.000Z']);
+    await loadTaken(c, [testIso('2026-11-24T10:00:00.000Z')]);
     expect(await c.take()).toEqual([
       ['out', `Just checking in! ${offers('Tue 24 Nov, 11:00', 'Tue 24 Nov, 12:00', 'Tue 24 Nov, 13:00')}`],
     ]);
@@ -1143,9 +1148,9 @@ export const scenarios: Record<string, (c: Conversation) => Promise<void>> = {
     expect(await c.effects('effect.booking.load_taken')).toHaveLength(2);
     await c.text('2');
     const [reserve] = await c.effects('effect.booking.reserve');
-    expect(reserve?.slotStart).toBe('2026-11-23T11:00:00.000Z');
+    expect(reserve?.slotStart).toBe(testIso('2026-11-23T11:00:00.000Z'));
     // The lead's pick is being confirmed: the reloaded offers are not sent over it.
-    await loadTaken(c, ['2026-11-23T12:00:00.000Z']);
+    await loadTaken(c, [testIso('2026-11-23T12:00:00.000Z')]);
     await reserved(c, reserve, 'ob_r1');
     expect(await c.status()).toBe('BOOKED');
     expect(await c.take()).toEqual([

@@ -46,6 +46,7 @@ export function mediaStoreHandler(
         purpose: effect.purpose,
         mimeType: effect.mimeType,
         sha256: effect.sha256,
+        now: ctx.now,
       });
       if (attachment.status !== 'PENDING')
         return {

@@ -15,6 +15,8 @@ export interface NewAttachment {
   purpose: string;
   mimeType: string | undefined;
   sha256: string | undefined;
+  /** The injected clock: `updated_at` is compared with it by the abandoned-attachment sweep. */
+  now: Date;
 }
 
 /** Inserts the PENDING row, or returns the existing one (webhook redelivered, effect retried). */
@@ -31,6 +33,9 @@ export async function ensureAttachment(db: Db, input: NewAttachment): Promise<At
       purpose: input.purpose,
       mime_type: input.mimeType ?? null,
       sha256: input.sha256 ?? null,
+      next_attempt_at: input.now,
+      created_at: input.now,
+      updated_at: input.now,
     })
     .onConflict((oc) => oc.columns(['lead_id', 'media_id']).doNothing())
     .execute();
