@@ -106,15 +106,17 @@ export function runLead(input: LeadRunInput, messages: readonly RunMessage[]): L
   const ensureWorking = (envelope: Envelope, def: ActorDefinition): Working => {
     if (working) return working;
     pending = emptyWrites(leadId, writes.actorType, writes.studioId);
-    if (input.row) {
+    if (input.row && input.row.snapshot !== null) {
       const hydrated = hydrate(def, leadId, input.row, envelope);
       pending.systemEvents.push(...hydrated.events);
       working = { snapshot: hydrated.snapshot, version: input.row.version, projection: undefined };
     } else {
+      // No row, or a row written without a snapshot (an imported contact, src/campaigns/contact-import.ts):
+      // the lead starts from the machine's initial state, and the commit is fenced on the row's version.
       const [snapshot, actions] = pureInitialTransition(def.machine, def.inputFor(envelope));
       const context = { at: envelope.event.at, traceId: envelope.traceId ?? null };
       for (const effect of effectsOf(actions)) routeEffect(pending, effect, context);
-      working = { snapshot, version: 0, projection: undefined };
+      working = { snapshot, version: input.row?.version ?? 0, projection: undefined };
     }
     return working;
   };
@@ -260,7 +262,9 @@ export function runLead(input: LeadRunInput, messages: readonly RunMessage[]): L
   const final = working;
   if (final && definition && final.version > startVersion) {
     writes.lead = {
-      expectedVersion: startVersion === 0 ? null : startVersion,
+      // A lead with a row (or cached from one) is updated, fenced on its version; only a lead without one
+      // is inserted (and loses to a concurrent insert).
+      expectedVersion: input.row === undefined && input.cached === undefined ? null : startVersion,
       newVersion: final.version,
       persisted: definition.machine.getPersistedSnapshot(final.snapshot),
       machineId: definition.machine.id,

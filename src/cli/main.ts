@@ -3,6 +3,7 @@
 import { Command, Option } from 'commander';
 import { exitWith } from './cli-env.ts';
 import type { DeadLetterListOptions } from './dead-letters-command.ts';
+import type { ContactsImportOptions } from './contacts-command.ts';
 import type { DemoOptions } from './demo-command.ts';
 
 const program = new Command('leadline')
@@ -60,5 +61,18 @@ program
   .option('--studio <id>', 'studio id (default: the first configured)')
   .option('--timeout <ms>', 'wait this long for each message to be applied', '15000')
   .action(async (options: DemoOptions) => (await import('./demo-command.ts')).demoCommand(options));
+
+program
+  .command('contacts')
+  .description('contacts of a studio (CONTRACT §10)')
+  .command('import')
+  .description('import a CSV (header row) or JSON file of contacts as leads; bad rows are reported by line')
+  .argument('<file>', 'a .csv or .json file')
+  .requiredOption('--studio <id>', 'the studio the contacts belong to')
+  .option('--country <code>', 'ISO 3166 country for numbers written without +country code, e.g. GB')
+  .option('--json', 'print the report as JSON')
+  .action(async (file: string, options: ContactsImportOptions) =>
+    (await import('./contacts-command.ts')).contactsImportCommand(file, options),
+  );
 
 program.parseAsync(process.argv).catch(exitWith);
