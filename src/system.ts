@@ -53,6 +53,8 @@ export interface StartSystemOptions {
   tuning?: {
     schedulerTickMs?: number;
     probeTimeoutMs?: number;
+    /** The outbox relay's idle poll (default 500 ms); a test sets it long to see that commits wake it. */
+    relayPollMs?: number;
     periods?: Parameters<typeof opsJobs>[0]['periods'];
   };
 }
@@ -137,6 +139,11 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
     }
     if (role !== 'gateway') {
       const definitions = (options.definitions ?? defaultDefinitions)(studios);
+      // The relay runs beside the host in every role that commits (all, worker), so the host wakes it in
+      // process after each commit that wrote outbox rows (bound once the relay exists, below). Other
+      // workers' relays need no nudge: a row is claimed by whichever relay polls first, and this one is
+      // already on its way. See docs/performance.md.
+      let wakeRelay: () => void = () => undefined;
       const started = createActorHost({
         db,
         bus,
@@ -144,6 +151,7 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
         logger: logger.child({ component: 'actor-host' }),
         metrics,
         retryDelaysMs: parseRetryDelays(env.LEADLINE_RETRY_DELAYS),
+        onOutboxWritten: () => wakeRelay(),
         // LEADLINE_INSPECT: every applied transition is streamed to the Stately inspector (phones masked).
         ...(inspection
           ? {
@@ -167,9 +175,15 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
         metrics,
         mediaStore,
         // A killed worker's claimed effects come back to the others as fast as its partitions do.
-        options: { leaseMs: env.LEADLINE_LEASE_TIMEOUT },
+        options: {
+          leaseMs: env.LEADLINE_LEASE_TIMEOUT,
+          ...(options.tuning?.relayPollMs === undefined
+            ? {}
+            : { pollIntervalMs: options.tuning.relayPollMs }),
+        },
       });
       relay.start();
+      wakeRelay = () => relay.wake();
       open('outbox-relay', relay, () => relay.stop());
 
       const probeInterval = env.LEADLINE_PROBE_INTERVAL;

@@ -37,6 +37,11 @@ export interface ActorHostOptions {
   retryPollMs?: number | false;
   /** Delay before a delivery whose commit failed (database trouble) is redelivered (default 1 s). */
   failureNakDelayMs?: number;
+  /**
+   * Called right after a transaction that wrote outbox rows committed: system.ts wakes the outbox relay
+   * of this process with it, so a reply leaves at once instead of at the relay's next poll.
+   */
+  onOutboxWritten?: () => void;
   clock?: () => Date;
 }
 
@@ -83,6 +88,7 @@ export function createActorHost(options: ActorHostOptions): ActorHost {
     hooks,
     logger,
     onConflict: () => store.send({ type: 'conflict' }),
+    ...(options.onOutboxWritten ? { onOutboxWritten: options.onOutboxWritten } : {}),
   });
   const unbindMetrics = options.metrics ? bindMetrics(store, options.metrics) : () => undefined;
   const timers: NodeJS.Timeout[] = [];

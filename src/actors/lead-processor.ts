@@ -28,6 +28,8 @@ export interface LeadProcessorOptions {
   hooks: HostHooks;
   logger: Logger;
   onConflict: () => void;
+  /** Called after a commit that wrote outbox rows (the relay is woken instead of waiting for its poll). */
+  onOutboxWritten?: () => void;
 }
 
 const MAX_ALONE_ATTEMPTS = 5;
@@ -107,6 +109,7 @@ export class LeadProcessor {
   async #commit(runs: readonly LeadRunResult[], at: Date): Promise<void> {
     const writes = runs.map((r) => r.writes).filter(hasWrites);
     if (writes.length > 0) await this.#o.db.transaction().execute((tx) => commitWrites(tx, writes, at));
+    if (writes.some((w) => w.outbox.length > 0)) this.#o.onOutboxWritten?.();
     const now = Date.now();
     for (const run of runs) {
       const { leadId, actorType, studioId } = run.writes;

@@ -221,7 +221,10 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
     let outcome;
     try {
       outcome = await leased(async () => {
-        if (rateKey) await limiter.acquire(rateKey, { perSecond: options.whatsappPerSecond });
+        if (rateKey) {
+          const perSecond = options.whatsappPerSecond ?? studio.whatsapp.messagesPerSecond;
+          await limiter.acquire(rateKey, { perSecond });
+        }
         return handler.execute(ctx);
       });
     } catch (caught) {

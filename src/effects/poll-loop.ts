@@ -14,23 +14,33 @@ export function createPollLoop(runBatch: () => Promise<number>, intervalMs: numb
   const stopped = () => !state.running;
   let loop: Promise<void> | undefined;
   let wakeUp: (() => void) | undefined;
+  // A wake() during a batch is remembered: the batch's query may have run before the rows it announces
+  // were committed, and dropping the wake would leave them for the next interval.
+  let woken = false;
   const idle = () =>
     new Promise<void>((resolve) => {
+      if (woken) return resolve();
       const timer = setTimeout(resolve, intervalMs);
       wakeUp = () => {
         clearTimeout(timer);
         resolve();
       };
+    }).finally(() => {
+      wakeUp = undefined;
     });
 
   return {
-    wake: () => wakeUp?.(),
+    wake: () => {
+      woken = true;
+      wakeUp?.();
+    },
     start() {
       if (state.running) return;
       state.running = true;
       loop = (async () => {
         while (state.running) {
           let handled = 0;
+          woken = false;
           try {
             handled = await runBatch();
           } catch (error) {

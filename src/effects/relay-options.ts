@@ -18,8 +18,11 @@ export interface RelayOptions {
   backoff: BackoffOptions;
   breaker: CircuitBreakerOptions;
   timeouts: HttpTimeouts;
-  /** WhatsApp sends per second per phone number id (Graph's default limit is 80). */
-  whatsappPerSecond: number;
+  /**
+   * Overrides every studio's `whatsapp.messagesPerSecond` (sends per second per phone number id) when set;
+   * unset, each number is paced by its studio's setting (default 80, Graph's default limit).
+   */
+  whatsappPerSecond?: number;
   /** Random source for jitter (tests pin it). */
   random: () => number;
 }
@@ -32,7 +35,6 @@ export const defaultRelayOptions: RelayOptions = {
   backoff: { baseMs: 1_000, maxMs: 5 * 60_000 },
   breaker: { threshold: 5, cooldownMs: 30_000 },
   timeouts: { connectMs: 5_000, responseMs: 10_000 },
-  whatsappPerSecond: 80,
   random: Math.random,
 };
 

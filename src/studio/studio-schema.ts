@@ -30,7 +30,11 @@ const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export const studioSchema = z.object({
   id: token,
   name: z.string().min(1),
-  whatsapp: z.object({ phoneNumberId: z.string().regex(/^\d+$/, 'expected the numeric phone number id') }),
+  whatsapp: z.object({
+    phoneNumberId: z.string().regex(/^\d+$/, 'expected the numeric phone number id'),
+    /** The relay's pace for this number: Meta's default limit is 80 msgs/s (1,000 when raised on request). */
+    messagesPerSecond: z.number().int().positive().max(10_000).default(80),
+  }),
   timezone: z.string().refine((tz) => {
     try {
       new Intl.DateTimeFormat('en', { timeZone: tz });

@@ -108,7 +108,7 @@ describe('several studios in one deployment', () => {
       ...base,
       id: 'harbour',
       name: 'Harbour Ink',
-      whatsapp: { phoneNumberId: '110000000000002' },
+      whatsapp: { ...base.whatsapp, phoneNumberId: '110000000000002' },
       currency: 'EUR',
       questions: [
         { id: 'idea' as const, prompt: 'What would you like?' },
