@@ -11,7 +11,7 @@ export interface BenchInfra {
   /** Admin URL of the PostgreSQL server (children reuse it as DATABASE_URL). */
   pgUrl: string;
   /** A fresh migrated database (dropped by stop()). */
-  freshDatabase(): Promise<{ db: Db; drop: () => Promise<void> }>;
+  freshDatabase(): Promise<{ db: Db; url: string; drop: () => Promise<void> }>;
   /**
    * Writes back what earlier phases left dirty (CHECKPOINT), so a saturating phase's ~1 GB of WAL is not
    * flushed during the next phase and counted in its latency. Needs superuser or pg_checkpoint; without
@@ -55,6 +55,7 @@ export async function startBenchInfra(): Promise<BenchInfra> {
       await migrateToLatest(db);
       return {
         db,
+        url: url.toString(),
         drop: async () => {
           await db.destroy();
           await admin(postgres.url, `drop database if exists ${name} with (force)`);

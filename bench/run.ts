@@ -2,12 +2,15 @@
 // Each mode runs in its own child process so peak RSS belongs to that mode alone. Scale with env vars:
 //   BENCH_MODES=nats,single  BENCH_LEADS=10000  BENCH_MESSAGES=200000  BENCH_RATE=1000
 //   BENCH_LATENCY_SECONDS=15  BENCH_PASSIVATION_LEADS=100000  BENCH_WINDOW=1000  BENCH_PARTITIONS=16
+//   BENCH_WORKLOADS=counter,webhook-e2e (webhook-e2e's own settings: webhook-e2e/run-webhook-e2e.ts)
 // Servers: DATABASE_URL (an admin URL: a database is created and dropped per mode) and NATS_URL when set,
 // else the local PostgreSQL or an embedded one, and a nats-server spawned from PATH.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startBenchInfra } from './bench-infra.ts';
 import { runMode, type BenchSettings, type Mode } from './run-mode.ts';
+import { runWebhookE2e, type WebhookE2eSettings } from './webhook-e2e/run-webhook-e2e.ts';
+import type { SystemMode, SystemName } from './webhook-e2e/system-under-test.ts';
 
 const int = (name: string, fallback: number): number => {
   const value = Number(process.env[name] ?? fallback);
@@ -24,6 +27,28 @@ const settings: BenchSettings = {
   latencySeconds: int('BENCH_LATENCY_SECONDS', 15),
   passivationLeads: int('BENCH_PASSIVATION_LEADS', 100_000),
 };
+
+const list = (name: string, fallback: string): string[] =>
+  (process.env[name] ?? fallback)
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+
+const e2eSettings = (natsAvailable: boolean): WebhookE2eSettings => ({
+  systems: list('BENCH_E2E_SYSTEMS', 'leadline:single,leadline:nats,leadline:nats-split,baseline:single')
+    .map((entry) => {
+      const [system, mode] = entry.split(':') as [SystemName, SystemMode];
+      return { system, mode };
+    })
+    .filter(({ mode }) => natsAvailable || mode === 'single'),
+  leads: int('BENCH_E2E_LEADS', 10_000),
+  lines: int('BENCH_E2E_LINES', 2),
+  concurrency: int('BENCH_E2E_CONCURRENCY', 256),
+  studios: int('BENCH_E2E_STUDIOS', 128),
+  ratePerSec: int('BENCH_E2E_RATE', 1000),
+  latencySeconds: int('BENCH_E2E_LATENCY_SECONDS', 10),
+  growth: list('BENCH_E2E_GROWTH', '').map(Number),
+});
 
 async function child(mode: Mode): Promise<void> {
   const infra = await startBenchInfra();
@@ -44,7 +69,8 @@ function runChild(mode: Mode, env: NodeJS.ProcessEnv): Promise<number> {
 }
 
 async function parent(): Promise<number> {
-  const modes = (process.env.BENCH_MODES ?? 'nats,single').split(',') as Mode[];
+  const workloads = list('BENCH_WORKLOADS', 'counter,webhook-e2e');
+  const modes = workloads.includes('counter') ? (list('BENCH_MODES', 'nats,single') as Mode[]) : [];
   const infra = await startBenchInfra();
   let failed = 0;
   try {
@@ -61,6 +87,14 @@ async function parent(): Promise<number> {
         continue;
       }
       if ((await runChild(mode, env)) !== 0) failed++;
+    }
+    if (workloads.includes('webhook-e2e')) {
+      try {
+        await runWebhookE2e(infra, e2eSettings(infra.natsUrl !== null));
+      } catch (error) {
+        process.stderr.write(`bench: webhook-e2e failed: ${String(error)}\n`);
+        failed++;
+      }
     }
   } finally {
     await infra.stop();
