@@ -1,0 +1,213 @@
+// A local server speaking OpenPhone's (Quo's) public API: POST /v1/messages (raw `Authorization: <key>`,
+// JSON body, 202 {data:{…status:"queued"}}), GET /v1/messages (phoneNumberId, participants and
+// maxResults required; createdAfter/createdBefore; nextPageToken), its error envelope
+// {message,code,status,docs,title}, and 429 past 10 requests in a second. Quo documents no opt-out error:
+// the fake answers a send to an opted-out number with 400 code "0206400" [U]. `received()` / `delivered()`
+// build signed webhook events (legacy openphone-signature, or Standard Webhooks with a whsec_ key) and
+// record the message in the history so reconciliation can find one whose webhook never came.
+import { randomBytes } from 'node:crypto';
+import {
+  signOpenphoneLegacy,
+  signOpenphoneStandard,
+} from '../../src/gateway/webhooks/openphone-signature.ts';
+import { listen, playFailure, readBody, sendJson, type Failure, type FakeServer } from './fake-http.ts';
+
+export interface OpenphoneFakeMessage {
+  id: string;
+  from: string;
+  to: string[];
+  text: string;
+  direction: 'incoming' | 'outgoing';
+  status: string;
+  phoneNumberId: string | null;
+  createdAt: Date;
+}
+
+export interface OpenphoneSignedWebhook {
+  body: string;
+  headers: Record<string, string>;
+}
+
+export interface FakeOpenphoneApi extends FakeServer {
+  apiKey: string;
+  sent: OpenphoneFakeMessage[];
+  history: OpenphoneFakeMessage[];
+  failNext(...failures: Failure[]): void;
+  optOut(number: string): void;
+  /** Maps our number to its phone number id (PN…), as the account has it. */
+  addNumber(number: string, phoneNumberId: string): void;
+  received(
+    secret: string,
+    message: { from: string; to: string; text: string; id?: string },
+    options?: { at?: Date; standard?: boolean },
+  ): OpenphoneSignedWebhook;
+  delivered(secret: string, id: string, options?: { at?: Date; standard?: boolean }): OpenphoneSignedWebhook;
+}
+
+const json = (m: OpenphoneFakeMessage) => ({
+  id: m.id,
+  to: m.to,
+  from: m.from,
+  text: m.text,
+  phoneNumberId: m.phoneNumberId,
+  direction: m.direction,
+  userId: 'USfake',
+  status: m.status,
+  createdAt: m.createdAt.toISOString(),
+  updatedAt: m.createdAt.toISOString(),
+});
+
+function errorJson(status: number, code: string, title: string, message: string) {
+  return { message, code, status, docs: 'https://openphone.com/docs', title };
+}
+
+export async function startFakeOpenphoneApi(apiKey = 'test-openphone-api-key'): Promise<FakeOpenphoneApi> {
+  const sent: OpenphoneFakeMessage[] = [];
+  const history: OpenphoneFakeMessage[] = [];
+  const failures: Failure[] = [];
+  const optedOut = new Set<string>();
+  const numbers = new Map<string, string>();
+  let windowStart = 0;
+  let inWindow = 0;
+
+  const sign = (secret: string, event: unknown, at: Date, standard: boolean): OpenphoneSignedWebhook => {
+    const body = JSON.stringify(event);
+    const headers: Record<string, string> = standard
+      ? signOpenphoneStandard(secret, `msg_${randomBytes(8).toString('hex')}`, body, at)
+      : { 'openphone-signature': signOpenphoneLegacy(secret, body, at) };
+    return { body, headers: { 'content-type': 'application/json', ...headers } };
+  };
+  const event = (type: string, m: OpenphoneFakeMessage, at: Date) => ({
+    id: `EV${randomBytes(12).toString('hex')}`,
+    object: 'event',
+    apiVersion: 'v4',
+    createdAt: at.toISOString(),
+    type,
+    data: { object: { ...json(m), object: 'message', to: m.to[0] } },
+  });
+
+  const server = await listen(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const raw = await readBody(req);
+    const now = Date.now();
+    if (now - windowStart >= 1000) {
+      windowStart = now;
+      inWindow = 0;
+    }
+    if (++inWindow > 10)
+      return sendJson(res, 429, errorJson(429, '0200429', 'Too Many Requests', 'Rate limit exceeded'), {
+        'retry-after': '1',
+      });
+    if (req.headers.authorization !== apiKey)
+      return sendJson(res, 401, errorJson(401, '0200401', 'Unauthorized', 'Invalid API key'));
+    if (url.pathname !== '/v1/messages')
+      return sendJson(res, 404, errorJson(404, '0200404', 'Not Found', 'Not found'));
+
+    if (req.method === 'POST') {
+      const failure = failures.shift();
+      if (failure) return playFailure(res, failure);
+      let body: { content?: unknown; from?: unknown; to?: unknown };
+      try {
+        body = JSON.parse(raw) as typeof body;
+      } catch {
+        return sendJson(res, 400, errorJson(400, '0200400', 'Bad Request', 'Body is not JSON'));
+      }
+      const { content, from, to } = body;
+      if (typeof content !== 'string' || content.trim() === '' || content.length > 1600)
+        return sendJson(
+          res,
+          400,
+          errorJson(400, '0200400', 'Bad Request', 'content must be 1-1600 characters'),
+        );
+      if (typeof from !== 'string' || !Array.isArray(to) || to.length !== 1 || typeof to[0] !== 'string')
+        return sendJson(res, 400, errorJson(400, '0200400', 'Bad Request', 'from and to[1] are required'));
+      const recipient = to[0];
+      if (optedOut.has(recipient))
+        return sendJson(
+          res,
+          400,
+          errorJson(400, '0206400', 'Recipient Opted Out', 'The recipient opted out'),
+        );
+      const message: OpenphoneFakeMessage = {
+        id: `AC${randomBytes(12).toString('hex')}`,
+        from: numbers.has(from) ? from : ([...numbers].find(([, id]) => id === from)?.[0] ?? from),
+        to: [recipient],
+        text: content,
+        direction: 'outgoing',
+        status: 'queued',
+        phoneNumberId: numbers.get(from) ?? (from.startsWith('PN') ? from : null),
+        createdAt: new Date(),
+      };
+      sent.push(message);
+      history.push(message);
+      return sendJson(res, 202, { data: json(message) });
+    }
+
+    if (req.method === 'GET') {
+      const q = url.searchParams;
+      const phoneNumberId = q.get('phoneNumberId');
+      const participant = q.get('participants') ?? q.get('participants[]');
+      const maxResults = Number(q.get('maxResults'));
+      if (!phoneNumberId || !participant || !(maxResults >= 1 && maxResults <= 100))
+        return sendJson(
+          res,
+          400,
+          errorJson(
+            400,
+            '0200400',
+            'Bad Request',
+            'phoneNumberId, participants and maxResults (1-100) are required',
+          ),
+        );
+      const after = q.get('createdAfter');
+      const before = q.get('createdBefore');
+      const matching = history
+        .filter((m) => m.phoneNumberId === phoneNumberId)
+        .filter((m) => m.to.includes(participant) || m.from === participant)
+        .filter((m) => after === null || m.createdAt.getTime() >= Date.parse(after))
+        .filter((m) => before === null || m.createdAt.getTime() < Date.parse(before))
+        .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+      const start = Number(q.get('pageToken') ?? 0) || 0;
+      const slice = matching.slice(start, start + maxResults);
+      return sendJson(res, 200, {
+        data: slice.map(json),
+        totalItems: matching.length,
+        nextPageToken: start + maxResults < matching.length ? String(start + maxResults) : null,
+      });
+    }
+    return sendJson(res, 405, errorJson(405, '0200405', 'Method Not Allowed', 'Method not allowed'));
+  });
+
+  return {
+    url: server.url,
+    close: () => server.close(),
+    apiKey,
+    sent,
+    history,
+    failNext: (...f) => failures.push(...f),
+    optOut: (number) => optedOut.add(number),
+    addNumber: (number, id) => numbers.set(number, id),
+    received(secret, message, options = {}) {
+      const at = options.at ?? new Date();
+      const m: OpenphoneFakeMessage = {
+        id: message.id ?? `AC${randomBytes(12).toString('hex')}`,
+        from: message.from,
+        to: [message.to],
+        text: message.text,
+        direction: 'incoming',
+        status: 'received',
+        phoneNumberId: numbers.get(message.to) ?? null,
+        createdAt: at,
+      };
+      if (!history.some((x) => x.id === m.id)) history.push(m);
+      return sign(secret, event('message.received', m, at), at, options.standard ?? false);
+    },
+    delivered(secret, id, options = {}) {
+      const at = options.at ?? new Date();
+      const m = sent.find((x) => x.id === id);
+      if (!m) throw new Error(`no sent message ${id}`);
+      m.status = 'delivered';
+      return sign(secret, event('message.delivered', m, at), at, options.standard ?? false);
+    },
+  };
+}
