@@ -339,6 +339,9 @@ describe('lead conversation properties', () => {
         const original = play(head);
         const restored = new LeadDriver();
         restored.now = original.now;
+        // What the lead was sent is the driver's memory (a "tap" picks from the latest choices sent), not
+        // the machine's: the restored driver gets it too, or a tap after a restore taps something else.
+        restored.allEffects.push(...original.allEffects);
         const persisted = JSON.parse(
           JSON.stringify(original.machine.getPersistedSnapshot(original.snapshot)),
         ) as unknown;
