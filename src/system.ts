@@ -44,7 +44,7 @@ export const roles: readonly Role[] = ['all', 'gateway', 'worker'];
 export interface StartSystemOptions {
   env: Env;
   role: Role;
-  /** Default: LEADLINE_CONFIG, else ./leadline.config.yaml when present, else the demo studio. */
+  /** Default: LEADLINE_CONFIG, else leadline.config.yaml in the project root when present, else the demo studio. */
   studioConfig?: StudioConfig;
   logger?: Logger;
   /** Actor types the host runs (default: the lead machine for the configured studios and the probe). */
@@ -118,7 +118,15 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
         logger[closing ? 'debug' : 'warn']({ err: error }, 'idle database connection failed'),
     });
     open('database', db, () => db.destroy());
-    const migrated = await migrateWithRetry(db, logger);
+    const migrated = await migrateWithRetry(
+      db,
+      logger,
+      {
+        source: env.DATABASE_URL === undefined ? 'embedded PostgreSQL' : 'DATABASE_URL',
+        url: databaseUrl,
+      },
+      env.LEADLINE_DATABASE_WAIT,
+    );
     if (migrated.applied.length > 0) logger.info({ applied: migrated.applied }, 'database migrated');
 
     const studios = new StudioRegistry(options.studioConfig ?? (await loadStudioConfig(env.LEADLINE_CONFIG)));

@@ -2,6 +2,8 @@
 // once; a bad value ends the process with one line naming the variable. And a database: DATABASE_URL, or
 // the embedded PostgreSQL under LEADLINE_HOME (shared with a running `leadline start`, if there is one).
 import { ConfigError, parseEnv, type Env } from '../config/env.ts';
+import { withResolvedHome } from '../config/home.ts';
+import type { DatabaseAddress } from '../ops/migrate-with-retry.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { StudioConfigError } from '../studio/load-studio-config.ts';
 import { applyDevDefaults, type DevDefaults } from '../ops/dev-secrets.ts';
@@ -27,7 +29,8 @@ export function exitWith(error: unknown): never {
 
 export async function loadEnv(): Promise<{ env: Env; dev: DevDefaults }> {
   try {
-    const dev = await applyDevDefaults(process.env);
+    // LEADLINE_HOME first (found upwards when unset), so dev secrets are read from the project's home.
+    const dev = await applyDevDefaults(withResolvedHome(process.env));
     return { env: parseEnv(dev.env), dev };
   } catch (error) {
     return exitWith(error);
@@ -42,18 +45,23 @@ export function commandLogger(): Logger {
 export async function openDatabase(
   env: Env,
   logger: Logger,
-): Promise<{ db: Db; close: () => Promise<void> }> {
+): Promise<{ db: Db; address: DatabaseAddress; close: () => Promise<void> }> {
   const embedded =
     env.DATABASE_URL === undefined
       ? await startEmbeddedPostgres({ home: env.LEADLINE_HOME, logger })
       : undefined;
+  const address: DatabaseAddress =
+    env.DATABASE_URL === undefined
+      ? { source: 'embedded PostgreSQL', url: embedded?.url ?? '' }
+      : { source: 'DATABASE_URL', url: env.DATABASE_URL };
   const db = createDatabase({
-    connectionString: env.DATABASE_URL ?? embedded?.url ?? '',
+    connectionString: address.url,
     max: 4,
-    onError: (error) => logger.warn({ err: error }, 'database connection failed'),
+    onError: (error) => logger.warn(`idle database connection failed: ${error.message}`),
   });
   return {
     db,
+    address,
     close: async () => {
       await db.destroy();
       await embedded?.stop();

@@ -1,13 +1,19 @@
 // The `leadline` command line (bin/leadline.js imports this). Each command lives in its own module, loaded
 // only when run: `dead-letters list` should not pay for loading the gateway, the machines and the relay.
+import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { exitWith } from './cli-env.ts';
 import type { DeadLetterListOptions } from './dead-letters-command.ts';
 import type { ContactsImportOptions } from './contacts-command.ts';
 import type { DemoOptions } from './demo-command.ts';
 
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
 const program = new Command('leadline')
   .description('Per-lead actors for conversational lead funnels')
+  .version(version, '-V, --version', 'print the version')
   .showHelpAfterError();
 
 program
@@ -52,6 +58,19 @@ deadLetters
   .action(async (ids: string[], options: { all?: boolean }) =>
     (await import('./dead-letters-command.ts')).deadLettersReplayCommand(ids, options),
   );
+
+const config = program.command('config').description('the studio configuration');
+config
+  .command('check')
+  .description('validate a studio configuration and the environment production needs, without starting')
+  .argument('[file]', 'the file (default: LEADLINE_CONFIG, else leadline.config.yaml)')
+  .action(async (file: string | undefined) => (await import('./config-command.ts')).configCheckCommand(file));
+config
+  .command('schema')
+  .description('print the studio configuration as JSON Schema (for editor completion)')
+  .action(async () => {
+    (await import('./config-command.ts')).configSchemaCommand();
+  });
 
 program
   .command('demo')

@@ -5,9 +5,9 @@ import { commandLogger, loadEnv, openDatabase } from './cli-env.ts';
 export async function migrateCommand(): Promise<void> {
   const { env } = await loadEnv();
   const logger = commandLogger();
-  const { db, close } = await openDatabase(env, logger);
+  const { db, address, close } = await openDatabase(env, logger);
   try {
-    const { applied } = await migrateWithRetry(db, logger);
+    const { applied } = await migrateWithRetry(db, logger, address, env.LEADLINE_DATABASE_WAIT);
     process.stdout.write(
       applied.length === 0
         ? 'Database is up to date.\n'

@@ -1,9 +1,10 @@
 // `leadline start [--role all|gateway|worker]`: starts the system, prints where it listens and where to send
 // webhooks, and shuts down gracefully on SIGINT/SIGTERM (a second signal forces the exit).
-import type { Env } from '../config/env.ts';
+import { ConfigError, type Env } from '../config/env.ts';
+import { describeProblems, productionProblems } from '../config/production-checks.ts';
 import { createLogger } from '../observability/logger.ts';
 import type { DevDefaults } from '../ops/dev-secrets.ts';
-import { loadStudioConfig } from '../studio/load-studio-config.ts';
+import { isDemoStudioConfig, loadStudioConfig } from '../studio/load-studio-config.ts';
 import type { StudioConfig } from '../studio/studio-schema.ts';
 import { roles, startSystem, type Role, type RunningSystem } from '../system.ts';
 import { CliError, exitWith, loadEnv } from './cli-env.ts';
@@ -60,12 +61,23 @@ export async function startCommand(options: { role: string }): Promise<void> {
   } catch (error) {
     return exitWith(error);
   }
+  // In production, refuse what would fail later (a webhook rejected for want of a secret, the demo studio
+  // answering real leads): one line naming everything missing, before anything starts.
+  if (process.env.NODE_ENV === 'production') {
+    const problems = productionProblems({
+      env,
+      config: studioConfig,
+      demo: isDemoStudioConfig(studioConfig),
+    });
+    if (problems.length > 0) exitWith(new ConfigError(describeProblems(problems)));
+  }
   const logger = createLogger({ level: env.LOG_LEVEL });
   let system: RunningSystem;
   try {
     system = await startSystem({ env, role: options.role as Role, logger, studioConfig });
   } catch (error) {
-    logger.fatal({ err: error }, 'could not start');
+    // A configuration error (an unreachable DATABASE_URL, say) is the one line exitWith prints.
+    if (!(error instanceof ConfigError)) logger.fatal({ err: error }, 'could not start');
     return exitWith(error);
   }
   process.stdout.write(banner(system, env, dev));

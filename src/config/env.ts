@@ -1,42 +1,75 @@
-// Environment configuration, parsed once at boot (CONTRACT §2). A bad value stops the process with one
-// line naming the variable; the parsed result is frozen so nothing mutates it later.
+// Environment configuration, parsed once at boot. A bad value stops the process with one line naming the
+// variable (every variable is checked here, so nothing dies later with a stack trace); the parsed result is
+// frozen so nothing mutates it later. Value types (durations, whole numbers, URLs) come from values.ts.
+import path from 'node:path';
 import { z } from 'zod';
-import { parseDuration } from '../domain/durations.ts';
+import {
+  booleanString,
+  durationListSchema,
+  durationSchema,
+  httpUrlSchema,
+  integerString,
+  urlWithScheme,
+} from './values.ts';
 
 const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
 
-const port = z.coerce.number().int().min(0).max(65535);
+const port = integerString(0, 65535);
 
 /** A duration string ("90s", "5m", "90d", or "0") as milliseconds. */
 const duration = (fallback: string) =>
   z
     .string()
     .default(fallback)
-    .refine((v) => v.trim() === '0' || parseDuration(v) !== undefined, {
-      message: 'expected a duration such as "90s", "5m" or "90d"',
-    })
-    .transform((v) => (v.trim() === '0' ? 0 : (parseDuration(v) ?? 0)));
+    .pipe(durationSchema({ allowZero: true }));
+
+/** One NATS server: nats://host:port (tls://, ws://, wss:// too) or a bare host:port. */
+const NATS_SERVER = /^((nats|tls|ws|wss):\/\/\S+|[A-Za-z0-9.[\]:_-]+:\d{1,5})$/;
+
+/**
+ * Fastify's trustProxy: "false" (default: the peer address is the client), "true" (trust every proxy), a
+ * number of hops, or comma-separated proxy addresses / CIDRs ("10.0.0.0/8,127.0.0.1").
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .default('false')
+  .transform((v, ctx): boolean | number | string[] => {
+    if (/^\d+$/.test(v)) return Number(v);
+    const flag = booleanString.safeParse(v);
+    if (flag.success) return flag.data;
+    const list = v.split(',').map((part) => part.trim());
+    if (list.every((part) => /^[0-9A-Fa-f.:]+(\/\d{1,3})?$/.test(part))) return list;
+    ctx.addIssue({
+      code: 'custom',
+      message: 'expected true, false, a number of proxy hops, or comma-separated proxy addresses/CIDRs',
+    });
+    return z.NEVER;
+  });
 
 export const envSchema = z.object({
-  PORT: port.default(3000),
+  PORT: z.string().default('3000').pipe(port),
   HOST: z.string().min(1).default('0.0.0.0'),
-  DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
-  NATS_URL: optionalString,
-  LEADLINE_PARTITIONS: z.coerce.number().int().min(1).max(1024).default(16),
+  DATABASE_URL: optionalString.pipe(urlWithScheme(['postgres', 'postgresql']).optional()),
+  NATS_URL: optionalString.refine(
+    (v) => v === undefined || v.split(',').every((server) => NATS_SERVER.test(server.trim())),
+    'expected comma-separated NATS servers such as nats://127.0.0.1:4222',
+  ),
+  LEADLINE_PARTITIONS: z.string().default('16').pipe(integerString(1, 1024)),
   LEADLINE_CONFIG: optionalString,
   ADMIN_API_KEY: optionalString,
   WHATSAPP_APP_SECRET: optionalString,
   WHATSAPP_VERIFY_TOKEN: optionalString,
   WHATSAPP_ACCESS_TOKEN: optionalString,
-  WHATSAPP_API_BASE_URL: z.url().default('https://graph.facebook.com/v21.0'),
+  WHATSAPP_API_BASE_URL: z.string().default('https://graph.facebook.com/v21.0').pipe(httpUrlSchema),
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
-  STRIPE_API_BASE_URL: optionalString.pipe(z.url().optional()),
+  STRIPE_API_BASE_URL: optionalString.pipe(httpUrlSchema.optional()),
   ACTION_LINK_SECRET: optionalString,
-  PUBLIC_BASE_URL: optionalString.pipe(z.url().optional()),
+  PUBLIC_BASE_URL: optionalString.pipe(httpUrlSchema.optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LEADLINE_INSPECT: optionalString.pipe(
     z
@@ -44,12 +77,31 @@ export const envSchema = z.object({
       .regex(/^ws(:\d{1,5})?$/, 'expected "ws" or "ws:PORT"')
       .optional(),
   ),
-  /** Where embedded PostgreSQL and filesystem media live when not configured otherwise. */
-  LEADLINE_HOME: z.string().min(1).default('./.leadline'),
-  /** Comma-separated retry delays for a failing message, e.g. "1m,2m,4m,8m,16m". */
-  LEADLINE_RETRY_DELAYS: z.string().default('1m,2m,4m,8m,16m'),
-  LEADLINE_ALERT_WEBHOOK_URL: optionalString.pipe(z.url().optional()),
-  LEADLINE_WORKER_ID: optionalString,
+  /**
+   * Where embedded PostgreSQL, development secrets and filesystem media live, made absolute. The CLI
+   * resolves an unset one first (src/config/home.ts: the nearest `.leadline` up from the working directory).
+   */
+  LEADLINE_HOME: z
+    .string()
+    .min(1)
+    .default('./.leadline')
+    .transform((v) => path.resolve(v)),
+  /** Comma-separated retry delays for a failing message, e.g. "1m,2m,4m,8m,16m" (kept as text). */
+  LEADLINE_RETRY_DELAYS: z
+    .string()
+    .default('1m,2m,4m,8m,16m')
+    .refine((v) => durationListSchema.safeParse(v).success, {
+      message: 'expected comma-separated durations such as "1m,2m,4m"',
+    }),
+  LEADLINE_ALERT_WEBHOOK_URL: optionalString.pipe(httpUrlSchema.optional()),
+  LEADLINE_WORKER_ID: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,100}$/, 'expected 1-100 letters, digits, - or _')
+      .optional(),
+  ),
+  /** Behind a load balancer: which proxies' X-Forwarded-For to believe (rate limits, logs). */
+  LEADLINE_TRUST_PROXY: trustProxy,
   /**
    * NATS partition leases and outbox effect leases: a killed worker's partitions and the effects its relay
    * had claimed move to the others after this; live holders renew every quarter of it. Shorter moves
@@ -59,7 +111,9 @@ export const envSchema = z.object({
     message: 'expected a lease of at least "1s"',
   }),
   /** Replicas of the NATS inbox stream and lease bucket when this process creates them (3 in a 3-node cluster). */
-  LEADLINE_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
+  LEADLINE_STREAM_REPLICAS: z.string().default('1').pipe(integerString(1, 5)),
+  /** How long start (and `leadline migrate`) waits for the database to answer before giving up. */
+  LEADLINE_DATABASE_WAIT: duration('60s'),
   /** Synthetic health probe period (src/ops/probe.ts); "0" disables it. */
   LEADLINE_PROBE_INTERVAL: duration('5m'),
   /** System events older than this are deleted by the retention job. */
@@ -69,7 +123,7 @@ export const envSchema = z.object({
   /** Set: attachments go to this S3 bucket instead of <LEADLINE_HOME>/media (src/effects/media). */
   LEADLINE_S3_BUCKET: optionalString,
   /** S3-compatible endpoint (MinIO, R2, s3rver…); unset means AWS. Credentials: the AWS_* variables. */
-  LEADLINE_S3_ENDPOINT: optionalString.pipe(z.url().optional()),
+  LEADLINE_S3_ENDPOINT: optionalString.pipe(httpUrlSchema.optional()),
   LEADLINE_S3_REGION: z.string().min(1).default('us-east-1'),
   /** Key prefix inside the bucket, e.g. "leadline/". */
   LEADLINE_S3_PREFIX: z.string().default(''),
@@ -85,9 +139,11 @@ export class ConfigError extends Error {
 export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const result = envSchema.safeParse(source);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    const name = issue?.path.join('.') ?? 'environment';
-    throw new ConfigError(`Invalid ${name}: ${issue?.message ?? 'invalid value'}`);
+    // Every bad variable, on one line: fixing them one start at a time is tedious.
+    const named = result.error.issues.map(
+      (issue) => `${issue.path.map(String).join('.') || 'environment'}: ${issue.message}`,
+    );
+    throw new ConfigError(`Invalid ${[...new Set(named)].join('; ')}`);
   }
   return Object.freeze(result.data);
 }

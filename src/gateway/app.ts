@@ -20,6 +20,13 @@ export type { GatewayDeps } from './gateway-deps.ts';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
+/** A hop count becomes proxy-addr's function form (trust the nearest N proxies); Fastify types no number. */
+function fastifyTrustProxy(
+  value: boolean | number | string | string[],
+): boolean | string | string[] | ((address: string, hop: number) => boolean) {
+  return typeof value === 'number' ? (_address, hop) => hop < value : value;
+}
+
 export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
   const app = Fastify({
     // Our pino (v10) and Fastify's bundled pino types differ only nominally.
@@ -28,7 +35,7 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'traceId' }),
     genReqId: traceIdFor,
     bodyLimit: deps.options?.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    trustProxy: deps.options?.trustProxy ?? false,
+    trustProxy: fastifyTrustProxy(deps.options?.trustProxy ?? deps.env.LEADLINE_TRUST_PROXY),
   });
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(jsonSerializerCompiler);

@@ -39,8 +39,9 @@ export interface GatewayOptions {
   /**
    * Behind a load balancer: trust X-Forwarded-For from these proxies (Fastify `trustProxy`), so the rate
    * limit and logs see client addresses. Off by default: a client could otherwise spoof its address.
+   * Default: LEADLINE_TRUST_PROXY.
    */
-  trustProxy?: boolean | string | string[];
+  trustProxy?: boolean | number | string | string[];
   /** Start the NATS admin service when NATS_URL is set (default true). */
   natsAdmin?: boolean;
 }

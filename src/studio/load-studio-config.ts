@@ -1,13 +1,19 @@
-// Loads the studio configuration once at boot (CONTRACT §2): LEADLINE_CONFIG, else ./leadline.config.yaml
-// when present, else the built-in demo studio. YAML or JSON (JSON is YAML, so one parser reads both); a
+// Loads the studio configuration once at boot (docs/contract.md#studio-configuration): LEADLINE_CONFIG, else
+// leadline.config.yaml in the project root (the working directory, or the nearest one above it holding
+// `.leadline/` or that file: src/config/home.ts) when present, else the built-in demo studio. YAML or JSON (JSON is YAML, so one parser reads both); a
 // validation error names the path, e.g. `studios[0].deposit.amount`.
 import { access, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { DEFAULT_CONFIG_NAME, projectRoot } from '../config/home.ts';
 import { demoStudioInput } from './demo-studio.ts';
 import { studioConfigSchema, type StudioConfig } from './studio-schema.ts';
 
-export const DEFAULT_CONFIG_PATH = './leadline.config.yaml';
+/** Where the studio file is looked for when LEADLINE_CONFIG is unset. */
+export function defaultConfigPath(cwd: string = process.cwd()): string {
+  return path.join(projectRoot(cwd), DEFAULT_CONFIG_NAME);
+}
 
 export class StudioConfigError extends Error {
   override name = 'StudioConfigError';
@@ -23,8 +29,17 @@ export function formatIssuePath(path: readonly PropertyKey[]): string {
   return out === '' ? '(root)' : out;
 }
 
-function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${formatIssuePath(issue.path)}: ${issue.message}`).join('; ');
+/** Every issue as `path: message`; a single unknown key is named in the path (`studios[0].timmings`). */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const path =
+        issue.code === 'unrecognized_keys' && issue.keys.length === 1
+          ? [...issue.path, ...issue.keys]
+          : issue.path;
+      return `${formatIssuePath(path)}: ${issue.message}`;
+    })
+    .join('; ');
 }
 
 /** Validates an already-parsed configuration value; throws a StudioConfigError naming the path. */
@@ -37,6 +52,11 @@ export function parseStudioConfig(value: unknown, source = 'studio configuration
 /** The demo studio, validated like any other configuration. */
 export const demoStudioConfig: StudioConfig = parseStudioConfig(demoStudioInput, 'demo studio');
 
+/** The configuration is the built-in demo (what is served when no file is given or found). */
+export function isDemoStudioConfig(config: StudioConfig): boolean {
+  return config === demoStudioConfig;
+}
+
 async function exists(path: string): Promise<boolean> {
   try {
     await access(path);
@@ -47,11 +67,12 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /**
- * Reads and validates the studio configuration. With no `path`, the default file is used when present,
+ * Reads and validates the studio configuration. With no `configPath`, the default file is used when present,
  * else the demo studio. An explicit path that cannot be read is an error (never a silent fallback).
  */
-export async function loadStudioConfig(path?: string): Promise<StudioConfig> {
-  const file = path ?? ((await exists(DEFAULT_CONFIG_PATH)) ? DEFAULT_CONFIG_PATH : undefined);
+export async function loadStudioConfig(configPath?: string): Promise<StudioConfig> {
+  const fallback = defaultConfigPath();
+  const file = configPath ?? ((await exists(fallback)) ? fallback : undefined);
   if (file === undefined) return demoStudioConfig;
   let text: string;
   try {

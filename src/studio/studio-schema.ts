@@ -1,14 +1,12 @@
-// The studio configuration file (CONTRACT §2), validated with zod. Errors name the path, e.g.
-// `studios[0].deposit.amount`.
+// The studio configuration file (docs/contract.md#studio-configuration), validated with zod. Errors name
+// the path, e.g. `studios[0].deposit.amount`. Every object is strict (strictObject: an unknown key is an
+// error with a "did you mean"); `leadline config schema` prints this schema as JSON Schema for editors, so
+// keep a `.meta({ description })` on fields a user writes.
 import { z } from 'zod';
-import { parseDuration } from '../domain/durations.ts';
+import { durationSchema } from '../config/values.ts';
+import { strictObject } from './strict-object.ts';
 
-const duration = z
-  .string()
-  .refine((v) => parseDuration(v) !== undefined, {
-    message: 'expected a duration such as "90s", "6h" or "3d"',
-  })
-  .transform((v) => parseDuration(v) ?? 0);
+const duration = durationSchema();
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
 const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 phone number such as +447700900001');
@@ -24,13 +22,13 @@ export const questionIds = [
 ] as const;
 export type QuestionId = (typeof questionIds)[number];
 
-const interval = z.object({ start: hhmm, end: hhmm });
+const interval = strictObject({ start: hhmm, end: hhmm });
 const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
-export const studioSchema = z.object({
+export const studioSchema = strictObject({
   id: token,
   name: z.string().min(1),
-  whatsapp: z.object({
+  whatsapp: strictObject({
     phoneNumberId: z.string().regex(/^\d+$/, 'expected the numeric phone number id'),
     /** The relay's pace for this number: Meta's default limit is 80 msgs/s (1,000 when raised on request). */
     messagesPerSecond: z.number().int().positive().max(10_000).default(80),
@@ -48,34 +46,36 @@ export const studioSchema = z.object({
     .regex(/^[A-Za-z]{3}$/)
     .transform((c) => c.toUpperCase()),
   styles: z.array(z.string().min(1)).min(1),
-  artists: z.array(z.object({ id: token, name: z.string().min(1), whatsapp: e164 })).min(1),
+  artists: z.array(strictObject({ id: token, name: z.string().min(1), whatsapp: e164 })).min(1),
   questions: z
     .array(
-      z.object({
+      strictObject({
         id: z.enum(questionIds),
         prompt: z.string().min(1),
         options: z.array(z.string().min(1)).optional(),
       }),
     )
     .min(1),
-  deposit: z.object({ amount: z.number().int().positive(), expiresAfter: duration.default(86_400_000) }),
-  timings: z
-    .object({
-      handoverCooldown: duration.default(6 * 3_600_000),
-      reminderAfter: duration.default(12 * 3_600_000),
-      staleAfter: duration.default(3 * 86_400_000),
-      windowHours: z.number().positive().max(168).default(24),
-    })
-    .prefault({}),
-  templates: z
-    .object({
-      resume: z.string().default('leadline_resume'),
-      reminder: z.string().default('leadline_reminder'),
-      deposit: z.string().default('leadline_deposit'),
-    })
-    .prefault({}),
-  availability: z.object({
-    weekly: z.partialRecord(z.enum(weekdays), z.array(interval)),
+  deposit: strictObject({ amount: z.number().int().positive(), expiresAfter: duration.default(86_400_000) }),
+  timings: strictObject({
+    handoverCooldown: duration.default(6 * 3_600_000),
+    reminderAfter: duration.default(12 * 3_600_000),
+    staleAfter: duration.default(3 * 86_400_000),
+    windowHours: z.number().positive().max(168).default(24),
+  }).prefault({}),
+  templates: strictObject({
+    resume: z.string().default('leadline_resume'),
+    reminder: z.string().default('leadline_reminder'),
+    deposit: z.string().default('leadline_deposit'),
+  }).prefault({}),
+  availability: strictObject({
+    // An object of optional days (not a record) so a misspelt day gets a "did you mean" too.
+    weekly: strictObject(
+      Object.fromEntries(weekdays.map((day) => [day, z.array(interval).optional()])) as Record<
+        (typeof weekdays)[number],
+        z.ZodOptional<z.ZodArray<typeof interval>>
+      >,
+    ),
     slotMinutes: z
       .number()
       .int()
@@ -84,12 +84,11 @@ export const studioSchema = z.object({
       .default(60),
     slotsOffered: z.number().int().min(1).max(10).default(3),
   }),
-  pilot: z.object({ allowlist: z.array(e164) }).optional(),
+  pilot: strictObject({ allowlist: z.array(e164) }).optional(),
 });
 
-export const studioConfigSchema = z
-  .object({ studios: z.array(studioSchema).min(1) })
-  .superRefine((config, ctx) => {
+export const studioConfigSchema = strictObject({ studios: z.array(studioSchema).min(1) }).superRefine(
+  (config, ctx) => {
     const seen = new Map<string, number>();
     config.studios.forEach((s, i) => {
       for (const [key, value] of [
@@ -106,7 +105,8 @@ export const studioConfigSchema = z
         seen.set(k, i);
       }
     });
-  });
+  },
+);
 
 export type Studio = z.infer<typeof studioSchema>;
 export type StudioConfig = z.infer<typeof studioConfigSchema>;

@@ -21,6 +21,9 @@ export const secrets = {
   actionLinks: 'bb-action-link-secret',
 };
 
+/** The repository's example configuration (the demo studio's values, written as a user would). */
+export const EXAMPLE_CONFIG = path.resolve(import.meta.dirname, '../../leadline.config.example.yaml');
+
 export const DEMO_ARTIST_DIGITS = '447700900001';
 
 /** The answers (as the Lead shows them) of the koi conversation the suites have: "10x15cm", "£300". */
@@ -87,6 +90,8 @@ export async function startLeadline(options: {
         STRIPE_API_BASE_URL: options.stripeUrl,
         ACTION_LINK_SECRET: secrets.actionLinks,
         PUBLIC_BASE_URL: base,
+        // Production refuses the built-in demo studio; the example file holds the same studio.
+        LEADLINE_CONFIG: EXAMPLE_CONFIG,
         ...(options.natsUrl === undefined ? {} : { NATS_URL: options.natsUrl }),
         ...options.env,
       },

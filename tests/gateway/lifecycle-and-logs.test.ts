@@ -59,9 +59,21 @@ describe('request log', () => {
       headers: { ...adminHeaders, 'x-trace-id': 't-1' },
     });
     await gw.app.inject({ url: '/healthz', headers: { 'x-trace-id': 't-2' } });
+    const handshake = await gw.app.inject({
+      url: `/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${gw.env.WHATSAPP_VERIFY_TOKEN ?? ''}&hub.challenge=42`,
+      headers: { 'x-trace-id': 't-3' },
+    });
+    expect(handshake.body).toBe('42');
+    await gw.app.inject({ url: '/a/some.capability-token', headers: { 'x-trace-id': 't-4' } });
     await gw.app.close();
     const requestLines = lines.filter((l) => l.msg === 'request');
-    expect(requestLines.map((l) => l.traceId)).toEqual(['t-1', 't-2']);
+    expect(requestLines.map((l) => l.traceId)).toEqual(['t-1', 't-2', 't-3', 't-4']);
+    // Meta's handshake carries WHATSAPP_VERIFY_TOKEN in the query; an action link is a capability.
+    expect(requestLines[2]?.url).toBe(
+      '/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=[redacted]&hub.challenge=42',
+    );
+    expect(JSON.stringify(lines)).not.toContain(gw.env.WHATSAPP_VERIFY_TOKEN);
+    expect(JSON.stringify(lines)).not.toContain('some.capability-token');
     expect(lines.filter((l) => l.traceId === 't-1')).toHaveLength(1);
     expect(requestLines[0]).toMatchObject({ method: 'GET', statusCode: 200, route: '/admin/leads' });
     const all = JSON.stringify(lines);

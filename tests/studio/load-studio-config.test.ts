@@ -96,7 +96,7 @@ describe('loadStudioConfig', () => {
     await expect(loadStudioConfig(file)).rejects.toThrow(/Cannot parse/);
   });
 
-  it('serves the demo studio (CONTRACT §2 example) when no file is given or present', async () => {
+  it('serves the demo studio when no file is given or present', async () => {
     const config = await loadStudioConfig();
     expect(config).toBe(demoStudioConfig);
     const inkwell = config.studios[0]!;

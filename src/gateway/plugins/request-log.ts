@@ -1,20 +1,29 @@
 // One structured log line per request (Fastify's own two lines are disabled in app.ts). Secrets in headers
-// are redacted by the logger; phone numbers in the URL (admin lookups by phone) are masked here.
+// are redacted by the logger; what the URL carries is masked here: phone numbers (admin lookups by phone),
+// secrets in the query (Meta's handshake sends WHATSAPP_VERIFY_TOKEN as hub.verify_token) and the
+// capability tokens of artist action links and media links (whoever reads them could act or download).
 import { maskPhone } from '../../observability/logger.ts';
 import { globalPlugin } from './global-plugin.ts';
 
 const PHONE_PARAM = /([?&]phone=)([^&#]*)/gi;
+/** Query parameters whose value is a secret: hub.verify_token, token, access_token, api_key, secret… */
+const SECRET_PARAM = /([?&][^=&#]*(?:token|secret|key|password|signature)[^=&#]*=)([^&#]*)/gi;
+/** Paths whose last part is a bearer capability (src/gateway/routes/action-links.ts, attachments.ts). */
+const TOKEN_PATH = /^(\/(?:a|media)\/)[^?#]*/;
 
 export function maskUrl(url: string): string {
-  return url.replace(PHONE_PARAM, (_all, prefix: string, value: string) => {
-    let phone = value;
-    try {
-      phone = decodeURIComponent(value.replace(/\+/g, '%2B'));
-    } catch {
-      // not valid percent-encoding: mask the raw text
-    }
-    return `${prefix}${maskPhone(phone)}`;
-  });
+  return url
+    .replace(TOKEN_PATH, '$1[redacted]')
+    .replace(SECRET_PARAM, '$1[redacted]')
+    .replace(PHONE_PARAM, (_all, prefix: string, value: string) => {
+      let phone = value;
+      try {
+        phone = decodeURIComponent(value.replace(/\+/g, '%2B'));
+      } catch {
+        // not valid percent-encoding: mask the raw text
+      }
+      return `${prefix}${maskPhone(phone)}`;
+    });
 }
 
 export const requestLogPlugin = globalPlugin((app) => {

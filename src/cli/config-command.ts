@@ -1,0 +1,72 @@
+// `leadline config check [FILE]` and `leadline config schema`. The check reads a studio configuration and
+// the environment as a production start would (no development secrets generated), and reports every
+// problem at once, one a line, without starting anything: exit 0 when a production start would go ahead.
+import { parseEnv, type Env } from '../config/env.ts';
+import { withResolvedHome } from '../config/home.ts';
+import { productionProblems, type ProductionProblem } from '../config/production-checks.ts';
+import { demoStudioInput } from '../studio/demo-studio.ts';
+import { defaultConfigPath, isDemoStudioConfig, loadStudioConfig } from '../studio/load-studio-config.ts';
+import type { StudioConfig } from '../studio/studio-schema.ts';
+import { studioJsonSchemaText } from '../studio/studio-json-schema.ts';
+
+const DEMO_PHONE_NUMBER_ID = demoStudioInput.studios[0].whatsapp.phoneNumberId;
+
+/** Things that start but are probably not meant: printed, never failing the check. */
+function warnings(env: Env, config: StudioConfig): string[] {
+  const out: string[] = [];
+  config.studios.forEach((studio, i) => {
+    if (studio.whatsapp.phoneNumberId === DEMO_PHONE_NUMBER_ID) {
+      out.push(
+        `studios[${i}].whatsapp.phoneNumberId is the example's (${DEMO_PHONE_NUMBER_ID}): use your number's id from Meta`,
+      );
+    }
+  });
+  if (env.PUBLIC_BASE_URL?.startsWith('http://') === true) {
+    out.push(
+      'PUBLIC_BASE_URL is http://: Meta and Stripe need HTTPS for webhooks and artists get plain links',
+    );
+  }
+  return out;
+}
+
+function line(problem: ProductionProblem): string {
+  return problem.name === 'LEADLINE_CONFIG'
+    ? `error: no studio configuration (${defaultConfigPath()} not found and LEADLINE_CONFIG unset): the demo studio would be served`
+    : `error: ${problem.name} is unset (needed for ${problem.neededFor})`;
+}
+
+export async function configCheckCommand(file: string | undefined): Promise<void> {
+  const source = withResolvedHome(process.env);
+  let env: Env;
+  try {
+    env = parseEnv(source);
+  } catch (error) {
+    process.stdout.write(`error: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  let config: StudioConfig;
+  try {
+    config = await loadStudioConfig(file ?? env.LEADLINE_CONFIG);
+  } catch (error) {
+    process.stdout.write(`error: ${(error as Error).message.split('\n')[0] ?? ''}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const problems = productionProblems({ env, config, demo: isDemoStudioConfig(config) });
+
+  for (const problem of problems) process.stdout.write(`${line(problem)}\n`);
+  const demo = isDemoStudioConfig(config);
+  for (const warning of demo ? [] : warnings(env, config)) process.stdout.write(`warning: ${warning}\n`);
+  if (problems.length > 0) {
+    process.stdout.write(`${problems.length} problem(s): a production start would refuse to run.\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const studios = config.studios.map((s) => `${s.id} (WhatsApp ${s.whatsapp.phoneNumberId})`).join(', ');
+  process.stdout.write(`ok: ${config.studios.length} studio(s): ${studios}; the environment is complete.\n`);
+}
+
+export function configSchemaCommand(): void {
+  process.stdout.write(studioJsonSchemaText());
+}
