@@ -83,7 +83,7 @@ program
 
 program
   .command('contacts')
-  .description('contacts of a studio (CONTRACT §10)')
+  .description('contacts of a studio (docs/contract.md §10)')
   .command('import')
   .description('import a CSV (header row) or JSON file of contacts as leads; bad rows are reported by line')
   .argument('<file>', 'a .csv or .json file')

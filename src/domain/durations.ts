@@ -1,4 +1,4 @@
-// Durations in configuration are strings such as "90s", "6h", "3d" (CONTRACT §2).
+// Durations in configuration are strings such as "90s", "6h", "3d" (docs/contract.md §2).
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 /** A duration as written: a number and a unit (ms, s, m, h, d, w). */
 export const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)\s*$/;

@@ -1,4 +1,4 @@
-// The built-in demo studio (CONTRACT §2's example), served when no configuration file is given.
+// The built-in demo studio (docs/contract.md §2's example), served when no configuration file is given.
 // Kept as the raw, pre-validation shape so it goes through the same zod schema as a file would.
 export const demoStudioInput = {
   studios: [

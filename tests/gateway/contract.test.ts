@@ -1,4 +1,4 @@
-// Keeps the gateway in step with the external contract (../shared/design/CONTRACT.md §3/§4), and the error
+// Keeps the gateway in step with the external contract (docs/contract.md §3/§4), and the error
 // catalogue in step with the OpenAPI document and docs/errors.md.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -9,7 +9,7 @@ import { renderErrorsMarkdown } from '../../src/gateway/errors-doc.ts';
 import { ADMIN_SERVICE_NAME, ADMIN_SUBJECTS } from '../../src/gateway/nats-admin-service.ts';
 import { adminHeaders, startGateway, type GatewayHarness } from './gateway-harness.ts';
 
-const contractPath = path.resolve('../shared/design/CONTRACT.md');
+const contractPath = path.resolve(import.meta.dirname, '../../docs/contract.md');
 const contract = existsSync(contractPath) ? readFileSync(contractPath, 'utf8') : undefined;
 if (!contract) process.stderr.write(`\n!!! ${contractPath} not found: contract route checks SKIPPED !!!\n\n`);
 
