@@ -71,7 +71,21 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /**
+   * Every HTTP request (gateway and worker listeners), by method, route template and status. The route is
+   * the registered template (`/admin/leads/:id`), never the raw URL, so the label set stays bounded; a
+   * request no route matched is `unmatched`. The name and labels are what stock dashboards query.
+   */
+  readonly httpRequestDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration by method, route and status code',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
-    if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'leadline_' });
+    // Unprefixed (process_cpu_seconds_total, nodejs_heap_size_used_bytes…): the names Node dashboards use.
+    if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry });
   }
 }

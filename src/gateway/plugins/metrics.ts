@@ -1,4 +1,5 @@
-// GET /metrics: Prometheus text from the system's registry. The outbox backlog and dead-letter gauges are
+// GET /metrics: Prometheus text from the system's registry, and the request timing hook behind
+// http_request_duration_seconds. The outbox backlog and dead-letter gauges are
 // refreshed from the database on each scrape; a failed refresh leaves the last values (and is logged)
 // rather than failing the scrape.
 import type { FastifyInstance } from 'fastify';
@@ -6,7 +7,23 @@ import type { Db } from '../../persistence/database.ts';
 import { outboxBacklog, unreplayedDeadLetters } from '../../persistence/queries/gauges.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 
+/** Times every request into http_request_duration_seconds (registered on the instance, so every route). */
+function recordRequestDurations(app: FastifyInstance, metrics: Metrics): void {
+  app.addHook('onResponse', (request, reply, done) => {
+    metrics.httpRequestDuration.observe(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status_code: String(reply.statusCode),
+      },
+      reply.elapsedTime / 1000,
+    );
+    done();
+  });
+}
+
 export function registerMetricsRoute(app: FastifyInstance, deps: { db: Db; metrics: Metrics }): void {
+  recordRequestDurations(app, deps.metrics);
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
     try {
       const [backlog, deadLetters] = await Promise.all([

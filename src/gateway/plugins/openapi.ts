@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { errorCatalogue, errorEnvelopeSchema } from '../errors.ts';
+import { withErrorsAndSecurity } from '../openapi-errors.ts';
 import { toJsonSchema, zodSwaggerTransform } from '../zod-schemas.ts';
 
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
@@ -15,7 +16,9 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         version: '0.1.0',
         description:
           'Signed WhatsApp and Stripe webhooks, the admin API, health and metrics. Every error uses the ' +
-          'ErrorEnvelope; error codes are listed in x-error-catalogue and docs/errors.md.',
+          'ErrorEnvelope; each operation lists the codes it can answer with, by status (all codes: ' +
+          'x-error-catalogue and docs/errors.md). Admin operations need ADMIN_API_KEY: use Authorize ' +
+          '(X-API-Key or a bearer token).',
       },
       components: {
         securitySchemes: {
@@ -26,7 +29,13 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       },
       'x-error-catalogue': errorCatalogue,
     } as Record<string, unknown>,
-    transform: zodSwaggerTransform,
+    transform: (input) => {
+      const converted = zodSwaggerTransform(input);
+      return {
+        url: converted.url,
+        schema: withErrorsAndSecurity(converted.schema, input.route.method, input.url),
+      };
+    },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 }
