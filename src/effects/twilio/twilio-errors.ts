@@ -19,7 +19,7 @@ export interface TwilioErrorBody {
 export function parseTwilioErrorBody(body: Buffer): TwilioErrorBody {
   try {
     const parsed: unknown = JSON.parse(body.toString('utf8'));
-    return parsed !== null && typeof parsed === 'object' ? (parsed) : {};
+    return parsed !== null && typeof parsed === 'object' ? parsed : {};
   } catch {
     return {};
   }
