@@ -2,6 +2,7 @@
 // webhooks, and shuts down gracefully on SIGINT/SIGTERM (a second signal forces the exit).
 import { ConfigError, type Env } from '../config/env.ts';
 import { describeProblems, productionProblems } from '../config/production-checks.ts';
+import { missingCredentials } from '../effects/sandbox/provider-credentials.ts';
 import { createLogger } from '../observability/logger.ts';
 import type { DevDefaults } from '../ops/dev-secrets.ts';
 import { isDemoStudioConfig, loadStudioConfig } from '../studio/load-studio-config.ts';
@@ -27,6 +28,7 @@ function banner(system: RunningSystem, env: Env, dev: DevDefaults): string {
     lines.push(
       `  WhatsApp webhook:    ${base}/webhooks/whatsapp   (Meta: callback URL; verify token = WHATSAPP_VERIFY_TOKEN)`,
       `  Stripe webhook:      ${base}/webhooks/stripe`,
+      `  Console:             ${base}/console   (sign in with ADMIN_API_KEY)`,
       `  Admin API:           ${base}/admin/leads   (X-API-Key: ADMIN_API_KEY)`,
       `  API docs:            ${base}/docs`,
       `  Health / metrics:    ${base}/readyz   ${base}/metrics`,
@@ -40,6 +42,18 @@ function banner(system: RunningSystem, env: Env, dev: DevDefaults): string {
     `  Database:            ${system.embeddedDatabase ? `embedded PostgreSQL in ${env.LEADLINE_HOME}/pg` : 'DATABASE_URL'}`,
     `  Bus:                 ${system.bus.mode === 'nats' ? `NATS (${env.NATS_URL ?? ''})` : 'in-process (single node)'}`,
   );
+  const sandboxed = env.NODE_ENV === 'production' ? [] : missingCredentials(env);
+  const whatsappSandbox = sandboxed.some((c) => c.variable === 'WHATSAPP_ACCESS_TOKEN');
+  lines.push(
+    whatsappSandbox
+      ? `  Replies go to:       the sandbox (no WHATSAPP_ACCESS_TOKEN): recorded, shown at ${base}/console/sandbox`
+      : `  Replies go to:       WhatsApp (${env.WHATSAPP_API_BASE_URL})`,
+  );
+  if (sandboxed.length > 0)
+    lines.push(
+      `  Sandbox:             ${sandboxed.map((c) => `${c.provider} (set ${c.variable} to use the real one)`).join(', ')}`,
+    );
+  if (env.PUBLIC_BASE_URL) lines.push(`  Public base URL:     ${env.PUBLIC_BASE_URL}`);
   if (dev.applied.length > 0) {
     lines.push(`  Development secrets (NODE_ENV is not production; kept in ${dev.file}):`);
     for (const name of dev.applied) lines.push(`    ${name}=${dev.env[name] ?? ''}`);

@@ -1,4 +1,6 @@
 // The handler for each outbox effect kind, wired to the provider clients built from the environment.
+// Outside production a provider with no credentials is the sandbox (src/effects/sandbox): WhatsApp sends
+// are recorded in sandbox_messages and Stripe checkouts are local sessions, all succeeding with no error.
 import { permanent } from './effect-errors.ts';
 import type { EffectHandlers } from './effect-handler.ts';
 import { artistNotifyHandler } from './handlers/artist-notify.ts';
@@ -10,8 +12,11 @@ import type { HandlerDeps } from './handlers/handler-deps.ts';
 import { mediaStoreHandler } from './handlers/media-store.ts';
 import { whatsappSendHandler } from './handlers/whatsapp-send.ts';
 import { mediaStoreFromEnv } from './media/media-store-from-env.ts';
+import { sandboxCheckoutHandler, sandboxCheckSessionHandler } from './sandbox/sandbox-deposit.ts';
+import { sandboxRecorder } from './sandbox/sandbox.ts';
 import { createStripeClient } from './stripe/stripe-client.ts';
 import { createGraphClient } from './whatsapp/graph-client.ts';
+import { whatsappSender } from './whatsapp/whatsapp-sender.ts';
 
 export function createEffectHandlers(deps: HandlerDeps): EffectHandlers {
   const { db, env, options } = deps;
@@ -28,14 +33,22 @@ export function createEffectHandlers(deps: HandlerDeps): EffectHandlers {
       )
     : undefined;
   const store = deps.mediaStore ?? mediaStoreFromEnv(env);
+  const sandboxed = env.NODE_ENV !== 'production';
+  const recorder = sandboxed ? sandboxRecorder(db, deps.clock) : undefined;
+  const send = whatsappSender(graph, env.WHATSAPP_ACCESS_TOKEN ? undefined : recorder);
+  const stripeSandbox = sandboxed && !stripe;
   return {
-    'effect.whatsapp.send': whatsappSendHandler(db, graph),
-    'effect.artist.notify': artistNotifyHandler(db, graph, {
+    'effect.whatsapp.send': whatsappSendHandler(db, send),
+    'effect.artist.notify': artistNotifyHandler(db, send, {
       publicBaseUrl: env.PUBLIC_BASE_URL,
       actionLinkSecret: env.ACTION_LINK_SECRET,
     }),
-    'effect.deposit.create_checkout': depositCheckoutHandler(stripe, env.PUBLIC_BASE_URL),
-    'effect.deposit.check_session': depositCheckSessionHandler(stripe),
+    'effect.deposit.create_checkout': stripeSandbox
+      ? sandboxCheckoutHandler(env.PUBLIC_BASE_URL)
+      : depositCheckoutHandler(stripe, env.PUBLIC_BASE_URL),
+    'effect.deposit.check_session': stripeSandbox
+      ? sandboxCheckSessionHandler()
+      : depositCheckSessionHandler(stripe),
     'effect.media.store': mediaStoreHandler(db, graph, store, options.leaseMs),
     'effect.booking.reserve': bookingReserveHandler(db),
     'effect.booking.load_taken': bookingLoadTakenHandler(db),

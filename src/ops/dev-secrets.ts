@@ -42,9 +42,20 @@ export async function readDevSecrets(file: string): Promise<Partial<Record<DevSe
 
 const isUnset = (value: string | undefined) => value === undefined || value.trim() === '';
 
-export async function applyDevDefaults(source: NodeJS.ProcessEnv): Promise<DevDefaults> {
-  const file = devSecretsFile(source);
-  if (source.NODE_ENV === 'production') return { env: source, applied: [], file };
+/**
+ * Outside production PUBLIC_BASE_URL defaults to the local gateway, so action links and sandbox checkout
+ * pages work on the first run (they point where `npm start` listens).
+ */
+export function withLocalBaseUrl(source: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (source.NODE_ENV === 'production' || !isUnset(source.PUBLIC_BASE_URL)) return source;
+  const port = isUnset(source.PORT) ? '3000' : (source.PORT ?? '3000').trim();
+  return { ...source, PUBLIC_BASE_URL: `http://localhost:${port}` };
+}
+
+export async function applyDevDefaults(original: NodeJS.ProcessEnv): Promise<DevDefaults> {
+  const file = devSecretsFile(original);
+  if (original.NODE_ENV === 'production') return { env: original, applied: [], file };
+  const source = withLocalBaseUrl(original);
   const missing = DEV_SECRET_NAMES.filter((name) => isUnset(source[name]));
   if (missing.length === 0) return { env: source, applied: [], file };
 

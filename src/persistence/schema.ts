@@ -222,6 +222,21 @@ export interface ProbeResultsTable {
   worker_id: string;
 }
 
+/** What a provider with no credentials would have sent, outside production (src/effects/sandbox). */
+export interface SandboxMessagesTable {
+  id: string;
+  at: Timestamp;
+  channel: string;
+  studio_id: string;
+  lead_id: string | null;
+  outbox_id: string | null;
+  sender: string;
+  recipient: string;
+  kind: string;
+  text: string | null;
+  payload: Json;
+}
+
 /** Contacts, campaigns and the cluster-wide send limits live in schema-campaigns.ts. */
 export interface Database extends CampaignTables {
   leads: LeadsTable;
@@ -238,6 +253,7 @@ export interface Database extends CampaignTables {
   attachments: AttachmentsTable;
   bookings: BookingsTable;
   action_tokens: ActionTokensTable;
+  sandbox_messages: SandboxMessagesTable;
 }
 
 export type LeadRow = Selectable<LeadsTable>;

@@ -1,11 +1,12 @@
 // effect.artist.notify → a WhatsApp text to the artist's own number, from the studio's number. For
 // approvals the relay (which holds ACTION_LINK_SECRET; machines don't) appends signed approve/reject links.
 // The outbox id is the links' nonce: a retried notification carries links for the same single decision.
+import type { OutboundMessage } from '../../domain/effects.ts';
 import type { Db } from '../../persistence/database.ts';
 import { actionLinks } from '../action-links/action-token.ts';
 import { permanent } from '../effect-errors.ts';
 import type { EffectHandler, EffectOf } from '../effect-handler.ts';
-import type { GraphClient } from '../whatsapp/graph-client.ts';
+import type { SendFn } from '../sandbox/sandbox.ts';
 import { markTranscriptSent } from './whatsapp-send.ts';
 
 export interface ArtistNotifyConfig {
@@ -16,7 +17,7 @@ export interface ArtistNotifyConfig {
 
 export function artistNotifyHandler(
   db: Db,
-  graph: GraphClient,
+  send: SendFn<OutboundMessage>,
   config: ArtistNotifyConfig,
 ): EffectHandler<EffectOf<'effect.artist.notify'>> {
   return {
@@ -41,14 +42,25 @@ export function artistNotifyHandler(
         });
         text = `${text}\n\nApprove: ${links.approve}\nReject: ${links.reject}`;
       }
-      const { wamid } = await graph.sendMessage(ctx.studio.whatsapp.phoneNumberId, artist.whatsapp, {
-        kind: 'text',
-        text: text.slice(0, 4096),
-        // A link preview is a fetch of the link; the page does not act on GET, but no preview is safer still.
-        previewUrl: false,
-      });
-      await markTranscriptSent(db, ctx.outboxId, wamid);
-      return { result: { wamid, artistId: artist.id } };
+      const delivery = await send(
+        { studioId: ctx.studio.id, leadId: ctx.leadId, outboxId: ctx.outboxId },
+        ctx.studio.whatsapp.phoneNumberId,
+        artist.whatsapp,
+        {
+          kind: 'text',
+          text: text.slice(0, 4096),
+          // A link preview is a fetch of the link; the page does not act on GET, but no preview is safer still.
+          previewUrl: false,
+        },
+      );
+      await markTranscriptSent(db, ctx.outboxId, delivery);
+      return {
+        result: {
+          wamid: delivery.providerMessageId,
+          deliveryStatus: delivery.deliveryStatus,
+          artistId: artist.id,
+        },
+      };
     },
   };
 }

@@ -1,13 +1,15 @@
-// effect.whatsapp.send → Graph API message from the studio's number. The returned wamid is stored on the
-// outbound transcript row written with this outbox id, so delivery statuses can find it later.
+// effect.whatsapp.send → Graph API message from the studio's number (or the sandbox's record of it). The
+// returned wamid is stored on the outbound transcript row written with this outbox id, so delivery statuses
+// can find it later.
+import type { OutboundMessage } from '../../domain/effects.ts';
 import type { Db } from '../../persistence/database.ts';
 import type { EffectFeedback, EffectHandler, EffectOf } from '../effect-handler.ts';
-import type { GraphClient } from '../whatsapp/graph-client.ts';
+import type { Delivery, SendFn } from '../sandbox/sandbox.ts';
 
-export async function markTranscriptSent(db: Db, outboxId: string, wamid: string): Promise<void> {
+export async function markTranscriptSent(db: Db, outboxId: string, delivery: Delivery): Promise<void> {
   await db
     .updateTable('transcript')
-    .set({ provider_message_id: wamid, delivery_status: 'sent' })
+    .set({ provider_message_id: delivery.providerMessageId, delivery_status: delivery.deliveryStatus })
     .where('outbox_id', '=', outboxId)
     .where('delivery_status', 'is', null)
     .execute();
@@ -15,19 +17,20 @@ export async function markTranscriptSent(db: Db, outboxId: string, wamid: string
 
 export function whatsappSendHandler(
   db: Db,
-  graph: GraphClient,
+  send: SendFn<OutboundMessage>,
 ): EffectHandler<EffectOf<'effect.whatsapp.send'>> {
   return {
     provider: 'whatsapp',
     rateLimitKey: (ctx) => `whatsapp:${ctx.studio.whatsapp.phoneNumberId}`,
     async execute(ctx) {
-      const { wamid } = await graph.sendMessage(
+      const delivery = await send(
+        { studioId: ctx.studio.id, leadId: ctx.leadId, outboxId: ctx.outboxId },
         ctx.studio.whatsapp.phoneNumberId,
         ctx.effect.to,
         ctx.effect.message,
       );
-      await markTranscriptSent(db, ctx.outboxId, wamid);
-      return { result: { wamid } };
+      await markTranscriptSent(db, ctx.outboxId, delivery);
+      return { result: { wamid: delivery.providerMessageId, deliveryStatus: delivery.deliveryStatus } };
     },
     async onFailure(ctx, error) {
       await db
