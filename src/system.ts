@@ -16,6 +16,7 @@ import type { Env } from './config/env.ts';
 import { createOutboxRelay } from './effects/outbox-relay.ts';
 import { mediaStoreFromEnv } from './effects/media/media-store-from-env.ts';
 import { sweepStuckAttachments } from './effects/media/sweep-attachments.ts';
+import { consoleRoutes } from './console/console-routes.ts';
 import { buildApp } from './gateway/app.ts';
 import { actionLinkRoutes } from './gateway/routes/action-links.ts';
 import { attachmentRoutes } from './gateway/routes/attachments.ts';
@@ -228,6 +229,7 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
       probeRoutes({ db, adminApiKey: env.ADMIN_API_KEY }),
       actionLinkRoutes({ env, db, bus }),
       attachmentRoutes({ env, db, mediaStore }),
+      consoleRoutes({ env, db, bus, studios, metrics }),
     ];
     const app =
       role === 'worker'

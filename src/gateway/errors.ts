@@ -12,6 +12,7 @@ export const errorCatalogue = {
   UNAUTHORIZED: { status: 401, message: 'A valid API key is required' },
   WHATSAPP_SIGNATURE_INVALID: { status: 401, message: 'X-Hub-Signature-256 is missing or invalid' },
   VERIFY_TOKEN_MISMATCH: { status: 403, message: 'Webhook subscription verification failed' },
+  CSRF_INVALID: { status: 403, message: 'The console form has no valid CSRF token; reload the page' },
   NOT_FOUND: { status: 404, message: 'No such route' },
   LEAD_NOT_FOUND: { status: 404, message: 'No such lead' },
   DEAD_LETTER_NOT_FOUND: { status: 404, message: 'No such dead letter' },

@@ -31,7 +31,8 @@ type LeadColumns = Pick<
   | 'updated_at'
 >;
 
-const columns = [
+/** The columns a LeadView is made from (toLeadView). */
+export const leadColumns = [
   'id',
   'studio_id',
   'phone',
@@ -62,7 +63,7 @@ export function toLeadView(row: LeadColumns): LeadView {
 export async function findLead(db: Db, id: string): Promise<LeadView | undefined> {
   const row = await db
     .selectFrom('leads')
-    .select(columns)
+    .select(leadColumns)
     .where('id', '=', id)
     .where('actor_type', '=', 'lead')
     .executeTakeFirst();
@@ -78,7 +79,7 @@ export interface LeadFilter {
 
 /** Most recently updated first. */
 export async function listLeads(db: Db, filter: LeadFilter): Promise<LeadView[]> {
-  let query = db.selectFrom('leads').select(columns).where('actor_type', '=', 'lead');
+  let query = db.selectFrom('leads').select(leadColumns).where('actor_type', '=', 'lead');
   if (filter.phone !== undefined) query = query.where('phone', '=', filter.phone);
   if (filter.status !== undefined) query = query.where('status', '=', filter.status);
   if (filter.studioId !== undefined) query = query.where('studio_id', '=', filter.studioId);

@@ -1,0 +1,124 @@
+// The console's GET pages: each reads through the existing queries and renders one template.
+import type { FastifyInstance } from 'fastify';
+import { listDeadLetters } from '../actors/dead-letters.ts';
+import { leadStatuses } from '../domain/lead-statuses.ts';
+import { findLead } from '../persistence/queries/leads.ts';
+import { listSystemEvents } from '../persistence/queries/system-events.ts';
+import { leadMessages } from '../persistence/queries/transcript.ts';
+import type { SystemEventLevel } from '../persistence/system-events.ts';
+import type { ConsoleContext } from './console-routes.ts';
+import { leadsPage as loadLeads, sandboxMessages, statusFigures, stuckLeads } from './console-queries.ts';
+import { html } from './html.ts';
+import { funnelPage } from './pages/funnel-page.ts';
+import { leadLive, leadPage } from './pages/lead-page.ts';
+import { leadsPage } from './pages/leads-page.ts';
+import { deadLettersPage, notConfiguredPage, systemEventsPage } from './pages/ops-pages.ts';
+import { sandboxPage } from './pages/sandbox-page.ts';
+
+type Query = Record<string, string | undefined>;
+const STUCK_AFTER_MS = 24 * 3_600_000;
+const MOVING = ['NEW', 'QUALIFYING', 'NEEDS_HUMAN', 'PENDING_APPROVAL', 'AWAITING_DEPOSIT', 'BOOKING'];
+const LEVELS: readonly string[] = ['debug', 'info', 'warn', 'error'];
+
+export function registerConsolePages(app: FastifyInstance, ctx: ConsoleContext): void {
+  app.get<{ Querystring: Query }>('/console/leads', async (request, reply) => {
+    const q = request.query;
+    const page = Math.max(1, Math.min(100_000, Number.parseInt(q.page ?? '1', 10) || 1));
+    const status = (leadStatuses as readonly string[]).includes(q.status ?? '') ? q.status : undefined;
+    const query = { studio: q.studio || undefined, status, q: q.q?.trim().slice(0, 100) || undefined, page };
+    const { leads, total } = await loadLeads(ctx.db, query);
+    const studios = ctx.studios.all().map((s) => s.id);
+    return ctx.page(reply, 'Leads', 'leads', leadsPage({ query, studios, leads, total }));
+  });
+
+  app.get<{ Params: { id: string }; Querystring: Query }>('/console/leads/:id', async (request, reply) => {
+    const lead = await findLead(ctx.db, request.params.id);
+    if (!lead)
+      return ctx.page(reply, 'No such lead', 'leads', html`<p>No lead ${request.params.id}.</p>`, 404);
+    const messages = await leadMessages(ctx.db, lead.id);
+    const notice = request.query.sent
+      ? `${request.query.sent} accepted: the lead's actor applies it next.`
+      : undefined;
+    return ctx.page(
+      reply,
+      `Lead ${lead.phone ?? lead.id}`,
+      'leads',
+      leadPage({ lead, messages, csrf: ctx.csrf(request), notice }),
+    );
+  });
+
+  app.get<{ Params: { id: string } }>('/console/leads/:id/live', async (request, reply) => {
+    const lead = await findLead(ctx.db, request.params.id);
+    if (!lead) return reply.code(404).type('text/html; charset=utf-8').send('<p>No such lead.</p>');
+    const messages = await leadMessages(ctx.db, lead.id);
+    return reply
+      .header('cache-control', 'no-store')
+      .type('text/html; charset=utf-8')
+      .send(leadLive(lead, messages).value);
+  });
+
+  app.get<{ Querystring: Query }>('/console/dead-letters', async (request, reply) => {
+    const letters = await listDeadLetters(ctx.db, { limit: 200 });
+    const notice = request.query.replayed
+      ? `Dead letter ${request.query.replayed} replayed onto its lead's stream.`
+      : undefined;
+    return ctx.page(
+      reply,
+      'Dead letters',
+      'dead-letters',
+      deadLettersPage(letters, ctx.csrf(request), notice),
+    );
+  });
+
+  app.get<{ Querystring: Query }>('/console/events', async (request, reply) => {
+    const type = request.query.type?.trim() || undefined;
+    const level = LEVELS.includes(request.query.level ?? '')
+      ? (request.query.level as SystemEventLevel)
+      : undefined;
+    const events = await listSystemEvents(ctx.db, {
+      limit: 200,
+      ...(type ? { type } : {}),
+      ...(level ? { level } : {}),
+    });
+    return ctx.page(reply, 'System events', 'events', systemEventsPage(events, { type, level }));
+  });
+
+  app.get<{ Querystring: Query }>('/console/sandbox', async (request, reply) => {
+    const rows = await sandboxMessages(ctx.db);
+    return ctx.page(
+      reply,
+      'Sandbox phones',
+      'sandbox',
+      sandboxPage(rows, request.query.session?.slice(0, 200)),
+    );
+  });
+
+  app.get('/console/funnel', async (_request, reply) => {
+    const now = ctx.clock();
+    const [figures, stuck] = await Promise.all([
+      statusFigures(ctx.db, now),
+      stuckLeads(ctx.db, now, STUCK_AFTER_MS, MOVING),
+    ]);
+    return ctx.page(reply, 'Funnel', 'funnel', funnelPage({ figures, stuck, stuckAfter: '24 hours' }));
+  });
+
+  const pending = {
+    reconciliation: [
+      'Reconciliation',
+      'Reconciliation runs appear here once the reconciliation routes (/admin/reconciliation) are part of this gateway.',
+    ],
+    campaigns: [
+      'Campaigns',
+      'Campaigns appear here once the campaign routes (/admin/campaigns) are part of this gateway.',
+    ],
+    channels: [
+      'Channel health',
+      'Channel health appears here once the channel health routes (/admin/channels/health) are part of this gateway.',
+    ],
+  } as const;
+  for (const [id, [title, needs]] of Object.entries(pending)) {
+    app.get(`/console/${id}`, async (_request, reply) =>
+      ctx.page(reply, title, id as keyof typeof pending, notConfiguredPage(title, needs)),
+    );
+  }
+}

@@ -1,0 +1,102 @@
+// One lead: its state among the machine's statuses (the current one lit), transcript with delivery ticks,
+// answers, and the control actions. The live part is re-fetched by htmx every two seconds.
+import { leadStatuses } from '../../domain/lead-statuses.ts';
+import type { LeadView } from '../../persistence/queries/leads.ts';
+import type { MessageView } from '../../persistence/queries/transcript.ts';
+import { html, type Html } from '../html.ts';
+import { csrfField } from '../layout.ts';
+
+const TICKS: Record<string, [string, string]> = {
+  sent: ['✓', 'sent'],
+  delivered: ['✓✓', 'delivered'],
+  read: ['✓✓', 'read'],
+  failed: ['✗', 'failed'],
+  sandbox: ['◌', 'recorded by the sandbox (not sent)'],
+};
+
+function ticks(status: string | null): Html {
+  if (status === null) return html`<span class="meta" title="queued">…</span>`;
+  const [mark, label] = TICKS[status] ?? ['?', status];
+  return html`<span class="meta tick tick-${status}" title="${label}" aria-label="${label}"
+    >${mark} ${status}</span
+  >`;
+}
+
+function message(m: MessageView): Html {
+  return html`<div class="msg ${m.direction}" data-direction="${m.direction}">
+    ${m.text ?? `(${m.kind})`}
+    <div class="meta">
+      <time datetime="${m.at}">${m.at.slice(11, 19)}</time>
+      ${m.direction === 'out' ? ticks(m.deliveryStatus) : ''}
+    </div>
+  </div>`;
+}
+
+/** The part of the page that changes: state, answers, transcript (polled). */
+export function leadLive(lead: LeadView, messages: readonly MessageView[]): Html {
+  return html`<section aria-labelledby="state-h">
+      <h2 id="state-h">State</h2>
+      <ol class="states" data-current="${lead.status}">
+        ${leadStatuses.map(
+          (s) => html`<li${s === lead.status ? html` class="current" aria-current="step"` : ''}>${s}</li>`,
+        )}
+      </ol>
+      <p>
+        Status
+        <strong data-testid="status">${lead.status}</strong
+        >${lead.step ? html`, waiting for <strong>${lead.step}</strong>` : ''} · version ${lead.version}
+      </p>
+    </section>
+    <div class="cols">
+      <section aria-labelledby="tr-h">
+        <h2 id="tr-h">Transcript</h2>
+        <div class="transcript">${messages.map(message)}</div>
+      </section>
+      <section aria-labelledby="an-h">
+        <h2 id="an-h">Answers</h2>
+        <dl>
+          ${Object.entries(lead.answers).map(
+            ([k, v]) =>
+              html`<dt>${k}</dt>
+                <dd>${typeof v === 'string' ? v : JSON.stringify(v)}</dd>`,
+          )}
+        </dl>
+      </section>
+    </div>`;
+}
+
+function action(leadId: string, csrf: string, type: string, label: string, extra?: Html): Html {
+  return html`<form method="post" action="/console/leads/${leadId}/events">
+    ${csrfField(csrf)}<input type="hidden" name="type" value="${type}" />${extra ?? ''}<button type="submit">
+      ${label}
+    </button>
+  </form>`;
+}
+
+export function leadPage(input: {
+  lead: LeadView;
+  messages: readonly MessageView[];
+  csrf: string;
+  notice?: string | undefined;
+}): Html {
+  const { lead, csrf } = input;
+  return html`<p>
+      <a href="/console/leads">← All leads</a> · ${lead.phone ?? ''} ${lead.name ?? ''} · studio
+      ${lead.studioId} · <code>${lead.id}</code>
+    </p>
+    ${input.notice ? html`<p class="notice" role="status">${input.notice}</p>` : ''}
+    <section aria-labelledby="act-h">
+      <h2 id="act-h">Actions</h2>
+      <div class="filters">
+        ${action(lead.id, csrf, 'artist.approve', 'Approve')}
+        ${action(lead.id, csrf, 'artist.reject', 'Reject', html`<label for="reason">Reason <input id="reason" name="reason" /></label> `)}
+        ${action(lead.id, csrf, 'handover.start', 'Hand over to a human')}
+        ${action(lead.id, csrf, 'handover.end', 'End handover')}
+        ${action(lead.id, csrf, 'lead.reset', 'Reset')}
+      </div>
+      ${action(lead.id, csrf, 'message.send', 'Send message', html`<label for="text">Message to the lead <textarea id="text" name="text" rows="2" cols="50" required></textarea></label> `)}
+    </section>
+    <div id="live" hx-get="/console/leads/${lead.id}/live" hx-trigger="every 2s" hx-swap="innerHTML">
+      ${leadLive(lead, input.messages)}
+    </div>`;
+}
