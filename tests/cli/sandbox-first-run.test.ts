@@ -141,6 +141,6 @@ describe('first run in the sandbox', () => {
     });
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toContain('WHATSAPP_ACCESS_TOKEN is not set');
+    expect(result.stderr).toContain('WHATSAPP_ACCESS_TOKEN');
   });
 });
