@@ -33,11 +33,17 @@ describe.skipIf(!url)('NATS bus', () => {
     for (let n = 0; n < 25; n++) {
       await Promise.all(leads.map((lead) => bus.publish(testEnvelope(lead, n))));
     }
+    // The first call waits until every partition is owned (leases are claimed one round at a time, slower
+    // on a loaded machine), so the other partitions' batches are waiting meanwhile and must be merged;
+    // without the gate a partition claimed early could drain alone and the check would depend on timing.
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
     const seen: Delivery[] = [];
     const busy = new Set<number>();
     let overlapped = false;
     let merged = false;
     await bus.startConsuming(async (batch) => {
+      await gate;
       // A call may carry several partitions' batches (batch-coalescer.ts), but a partition never two at once.
       const partitions = new Set(batch.map((d) => d.partition));
       if (partitions.size > 1) merged = true;
@@ -52,6 +58,8 @@ describe.skipIf(!url)('NATS bus', () => {
       }
       for (const partition of partitions) busy.delete(partition);
     });
+    await waitFor('every partition owned', () => bus.status().ownedPartitions.length === 4);
+    release();
     await waitFor('300 deliveries', () => seen.length >= 300);
     expect(overlapped).toBe(false);
     expect(merged).toBe(true);
