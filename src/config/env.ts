@@ -70,6 +70,24 @@ export const envSchema = z.object({
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
   STRIPE_API_BASE_URL: optionalString.pipe(httpUrlSchema.optional()),
+  /** Twilio account (AC + 32 hex) and auth token: REST Basic auth and the X-Twilio-Signature key. */
+  TWILIO_ACCOUNT_SID: optionalString.pipe(
+    z
+      .string()
+      .regex(/^AC[0-9a-fA-F]{32}$/, 'expected AC followed by 32 hex digits')
+      .optional(),
+  ),
+  TWILIO_AUTH_TOKEN: optionalString,
+  TWILIO_API_BASE_URL: z.url().default('https://api.twilio.com'),
+  OPENPHONE_API_KEY: optionalString,
+  /** The base64 signing key OpenPhone shows (legacy openphone-signature), or a whsec_… Standard Webhooks key. */
+  OPENPHONE_WEBHOOK_SECRET: optionalString.pipe(
+    z
+      .string()
+      .regex(/^(whsec_)?[A-Za-z0-9+/]+={0,2}$/, 'expected a base64 key (optionally whsec_…)')
+      .optional(),
+  ),
+  OPENPHONE_API_BASE_URL: z.url().default('https://api.openphone.com'),
   ACTION_LINK_SECRET: optionalString,
   PUBLIC_BASE_URL: optionalString.pipe(httpUrlSchema.optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -67,6 +67,18 @@ describe('environment', () => {
     ]);
   });
 
+  it('SMS providers: a malformed Twilio account SID, API base or OpenPhone key is refused by name', () => {
+    expect(refusal({ TWILIO_ACCOUNT_SID: 'AC123' })).toContain('TWILIO_ACCOUNT_SID');
+    expect(refusal({ TWILIO_API_BASE_URL: 'not a url' })).toContain('TWILIO_API_BASE_URL');
+    expect(refusal({ OPENPHONE_WEBHOOK_SECRET: 'not base64!' })).toContain('OPENPHONE_WEBHOOK_SECRET');
+    const env = parseEnv({
+      TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`,
+      OPENPHONE_WEBHOOK_SECRET: 'whsec_a2V5',
+    });
+    expect(env.TWILIO_API_BASE_URL).toBe('https://api.twilio.com');
+    expect(env.OPENPHONE_API_BASE_URL).toBe('https://api.openphone.com');
+  });
+
   it('LEADLINE_HOME is absolute', () => {
     expect(parseEnv({ LEADLINE_HOME: 'state' }).LEADLINE_HOME).toBe(path.resolve('state'));
   });
