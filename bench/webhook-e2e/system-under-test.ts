@@ -130,6 +130,13 @@ export async function startSystemUnderTest(options: {
     WHATSAPP_ACCESS_TOKEN: options.graphToken,
     WHATSAPP_API_BASE_URL: options.graphUrl,
     ADMIN_API_KEY: 'bench-admin-key',
+    // A production start refuses to run without what a real deployment needs (src/config/production-checks.ts);
+    // the bench never reaches Stripe or sends action links, so placeholders do.
+    WHATSAPP_VERIFY_TOKEN: 'bench-verify-token',
+    STRIPE_SECRET_KEY: 'sk_test_bench',
+    STRIPE_WEBHOOK_SECRET: 'whsec_bench',
+    ACTION_LINK_SECRET: 'bench-action-link-secret',
+    PUBLIC_BASE_URL: 'http://127.0.0.1:9',
   };
   const bin = path.join(root, 'bin/leadline.js');
   try {
