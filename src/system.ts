@@ -13,6 +13,8 @@ import { parseRetryDelays } from './actors/retry-policy.ts';
 import type { Bus } from './bus/bus.ts';
 import { createBus } from './bus/create-bus.ts';
 import type { Env } from './config/env.ts';
+import { campaignScheduleJob } from './campaigns/campaign-schedule-job.ts';
+import { createCampaignWorker } from './campaigns/run-worker.ts';
 import { createOutboxRelay } from './effects/outbox-relay.ts';
 import { mediaStoreFromEnv } from './effects/media/media-store-from-env.ts';
 import { sweepStuckAttachments } from './effects/media/sweep-attachments.ts';
@@ -195,6 +197,18 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
       wakeRelay = () => relay.wake();
       open('outbox-relay', relay, () => relay.stop());
 
+      // Campaign runs are leased rows: any worker works them, a killed one's run moves on its lease.
+      const campaigns = createCampaignWorker({
+        db,
+        bus,
+        studios,
+        logger,
+        workerId,
+        leaseMs: env.LEADLINE_LEASE_TIMEOUT,
+      });
+      campaigns.start();
+      open('campaign-worker', campaigns, () => campaigns.stop());
+
       const probeInterval = env.LEADLINE_PROBE_INTERVAL;
       const scheduler = createScheduler({
         db,
@@ -217,7 +231,7 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
           systemEventRetentionMs: env.LEADLINE_SYSTEM_EVENT_RETENTION,
           sweepAttachments: (now) => sweepStuckAttachments(db, now),
           ...(options.tuning?.periods ? { periods: options.tuning.periods } : {}),
-        }),
+        }).concat(campaignScheduleJob({ db, studios })),
       });
       scheduler.start();
       open('scheduler', scheduler, () => scheduler.stop());

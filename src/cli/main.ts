@@ -94,4 +94,15 @@ program
     (await import('./contacts-command.ts')).contactsImportCommand(file, options),
   );
 
+program
+  .command('campaigns')
+  .description('outbound campaigns (CONTRACT §10)')
+  .command('run')
+  .description('start a run of a campaign and follow it until it is finished (the workers send)')
+  .argument('<id>', 'campaign id')
+  .option('--json', 'print the finished run as JSON')
+  .action(async (id: string, options: { json?: boolean }) =>
+    (await import('./campaigns-command.ts')).campaignsRunCommand(id, options),
+  );
+
 program.parseAsync(process.argv).catch(exitWith);

@@ -61,6 +61,8 @@ export const whatsappSendEffectSchema = z.object({
   /** E.164 recipient. */
   to: z.string(),
   message: outboundMessageSchema,
+  /** Set on a campaign's send: a run's counters read its outbox rows by `campaign.runId`. */
+  campaign: z.object({ campaignId: z.string(), runId: z.string() }).optional(),
   transcript: outboundTranscript,
 });
 export const artistNotifyEffectSchema = z.object({

@@ -166,7 +166,35 @@ export const effectResultSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
+/**
+ * A campaign's message for this lead (CONTRACT §10), published by a campaign run after it claimed the
+ * (campaign, lead, day) key and a unit of the daily quota. The lead's actor decides: opted out or without
+ * consent → refused (a `campaign.skipped` system event); otherwise the message goes out like any other.
+ */
+export const campaignSendEventSchema = z.object({
+  type: z.literal('campaign.send'),
+  ...base,
+  campaignId: z.string(),
+  runId: z.string(),
+  channel: z.enum(['whatsapp', 'sms']),
+  /** E.164: the contact's phone (a lead without a snapshot yet starts with it). */
+  phone: z.string(),
+  /** The contact's consent as the import recorded it when the send was claimed. */
+  consent: z.boolean(),
+  message: z.discriminatedUnion('kind', [
+    z.object({
+      kind: z.literal('template'),
+      name: z.string(),
+      language: z.string(),
+      params: z.array(z.string()),
+    }),
+    z.object({ kind: z.literal('text'), text: z.string().min(1).max(1600) }),
+  ]),
+});
+export type CampaignSendEvent = z.infer<typeof campaignSendEventSchema>;
+
 export const leadEventSchema = z.union([
+  campaignSendEventSchema,
   whatsappMessageEventSchema,
   whatsappStatusEventSchema,
   stripeCheckoutCompletedSchema,

@@ -47,6 +47,15 @@ export interface OutboxRelay {
   wake(): void;
 }
 
+/**
+ * A campaign's message is sent at most once (CONTRACT §10): when the relay that held it died during the
+ * provider call, it is failed rather than sent again (Graph has no idempotency key to make a retry safe).
+ * A lead's own conversation keeps at-least-once: a duplicate answer beats a missing one.
+ */
+function atMostOnce(effect: OutboxEffect): boolean {
+  return effect.type === 'effect.whatsapp.send' && effect.campaign !== undefined;
+}
+
 export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
   const options = resolveRelayOptions(deps.options);
   const clock = deps.clock ?? (() => new Date());
@@ -181,6 +190,11 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
           ? 'unknown studio'
           : `no handler for ${row.kind}`;
       await fail(claimed, undefined, undefined, permanent(why, { reason: 'invalid' }), false);
+      return;
+    }
+    if (claimed.abandoned && atMostOnce(effect)) {
+      const why = 'the relay sending this campaign message stopped mid-call; its outcome is unknown';
+      await fail(claimed, undefined, undefined, permanent(why, { reason: 'outcome_unknown' }), false);
       return;
     }
     const ctx: EffectContext = {

@@ -16,6 +16,10 @@ export const errorCatalogue = {
   NOT_FOUND: { status: 404, message: 'No such route' },
   LEAD_NOT_FOUND: { status: 404, message: 'No such lead' },
   DEAD_LETTER_NOT_FOUND: { status: 404, message: 'No such dead letter' },
+  CAMPAIGN_NOT_FOUND: { status: 404, message: 'No such campaign' },
+  CAMPAIGN_RUN_NOT_FOUND: { status: 404, message: 'No such run of this campaign' },
+  CAMPAIGN_EXISTS: { status: 409, message: 'A campaign with this id exists already' },
+  CAMPAIGN_RUN_STATE: { status: 409, message: 'The run is not in a state this action applies to' },
   DEAD_LETTER_NOT_REPLAYABLE: {
     status: 409,
     message: 'The dead letter holds an envelope that cannot be replayed',

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { GatewayDeps } from '../gateway-deps.ts';
 import { requireAdminKey } from '../plugins/auth.ts';
 import { registerAdminRateLimit } from '../plugins/rate-limit.ts';
+import { registerAdminCampaignRoutes } from './admin-campaigns.ts';
 import { registerAdminContactRoutes } from './admin-contacts.ts';
 import { registerAdminDeadLetterRoutes } from './admin-dead-letters.ts';
 import { registerAdminEventRoutes } from './admin-events.ts';
@@ -22,5 +23,6 @@ export function adminRoutes(deps: GatewayDeps) {
     registerAdminDeadLetterRoutes(scope, ctx);
     registerAdminStatusRoute(scope, deps);
     registerAdminContactRoutes(scope, deps);
+    registerAdminCampaignRoutes(scope, deps);
   };
 }

@@ -36,6 +36,7 @@ export function createLeadMachine(studios: StudioRegistry) {
       'whatsapp.status': { actions: 'recordDelivery' },
       'whatsapp.send_failed': { actions: 'sendFailed' },
       'message.send': { actions: 'adminMessage' },
+      'campaign.send': { actions: 'campaignMessage' },
       'effect.failed': { actions: 'effectFailed' },
       // Booked slots loaded for offers: sent in BOOKING, only remembered elsewhere (see booking.ts).
       'booking.taken_slots': { actions: 'takenSlotsLoaded' },
@@ -269,6 +270,7 @@ export function createLeadMachine(studios: StudioRegistry) {
           ],
           'whatsapp.status': { actions: 'recordDelivery' },
           'message.send': { actions: 'suppressedMessage' },
+          'campaign.send': { actions: 'campaignRefused' },
           // The checkout requested before STOP: kept silently; START sends its link and arms its expiry.
           'deposit.checkout_created': {
             guard: { type: 'resumesTo', params: { status: 'AWAITING_DEPOSIT' } },

@@ -9,6 +9,7 @@ import {
   stopLoadingOffers,
   takenSlotsLoaded,
 } from './booking.ts';
+import { campaignMessage, campaignRefused } from './campaign.ts';
 import {
   checkoutCreated,
   declineText,
@@ -177,6 +178,8 @@ export const plans = {
   effectFailed,
   effectFailedWhileOptedOut,
   controlIgnored,
+  campaignMessage,
+  campaignRefused,
 } satisfies Record<string, Plan>;
 
 export type PlanName = keyof typeof plans;

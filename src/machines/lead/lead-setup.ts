@@ -110,6 +110,8 @@ export function leadSetup(studios: StudioRegistry) {
       effectFailed: run(plans.effectFailed),
       effectFailedWhileOptedOut: run(plans.effectFailedWhileOptedOut),
       controlIgnored: run(plans.controlIgnored),
+      campaignMessage: run(plans.campaignMessage),
+      campaignRefused: run(plans.campaignRefused),
       /** Entering a resumable status: handovers, staleness and opt-outs come back here. */
       remember: assign((_, params: { status: ResumableStatus }) => ({ resumeTo: params.status })),
     },

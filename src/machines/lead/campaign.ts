@@ -1,0 +1,44 @@
+// A campaign's message reaching the lead's actor (CONTRACT §10). It travels on the lead's ordered stream,
+// so it can never race the lead's own messages, and the actor has the last word: an opted-out lead or one
+// without consent is refused (`campaign.skipped`, counted by the run), anyone else gets the message. A
+// WhatsApp campaign sends an approved template, which is allowed outside the 24-hour window. The message
+// changes nothing in the conversation: a reply enters the funnel like any first message.
+import type { LeadEvent } from '../../domain/lead-events.ts';
+import type { Turn } from './turn.ts';
+
+type CampaignSend = Extract<LeadEvent, { type: 'campaign.send' }>;
+export type CampaignSkipReason = 'optedOut' | 'noConsent';
+
+function skipped(turn: Turn, event: CampaignSend, reason: CampaignSkipReason): void {
+  turn.systemEvent('info', 'campaign.skipped', {
+    campaignId: event.campaignId,
+    runId: event.runId,
+    reason,
+  });
+}
+
+export function campaignMessage(turn: Turn, event: LeadEvent): void {
+  if (event.type !== 'campaign.send') return;
+  if (!event.consent) {
+    skipped(turn, event, 'noConsent');
+    return;
+  }
+  const { message } = event;
+  turn.emit({
+    type: 'effect.whatsapp.send',
+    studioId: turn.studio.id,
+    to: turn.context.phone ?? event.phone,
+    message,
+    campaign: { campaignId: event.campaignId, runId: event.runId },
+    transcript:
+      message.kind === 'template'
+        ? { kind: 'template', text: null, data: { template: message.name, campaignId: event.campaignId } }
+        : { kind: 'text', text: message.text, data: { campaignId: event.campaignId } },
+  });
+}
+
+/** In OPTED_OUT nothing is ever sent (rule 9): the run counts the lead as opted out. */
+export function campaignRefused(turn: Turn, event: LeadEvent): void {
+  if (event.type !== 'campaign.send') return;
+  skipped(turn, event, 'optedOut');
+}
