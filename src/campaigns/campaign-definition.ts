@@ -52,10 +52,11 @@ export interface FieldIssue {
   message: string;
 }
 
-/** The studio's template names (the values of `templates`, and their keys as aliases). */
+/** The studio's template names (`templates` and `templates.campaigns`; their keys work as aliases). */
 function templateNames(studio: Studio): Map<string, string> {
   const names = new Map<string, string>();
-  for (const [key, name] of Object.entries(studio.templates as Record<string, string>)) {
+  const { campaigns, ...conversation } = studio.templates;
+  for (const [key, name] of [...Object.entries(conversation), ...Object.entries(campaigns ?? {})]) {
     names.set(name, name);
     names.set(key, name);
   }

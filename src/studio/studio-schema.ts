@@ -67,10 +67,10 @@ export const studioSchema = strictObject({
     resume: z.string().default('leadline_resume'),
     reminder: z.string().default('leadline_reminder'),
     deposit: z.string().default('leadline_deposit'),
-  })
-    // More approved templates by any key (campaigns send them: `birthday: birthday_offer`).
-    .catchall(z.string())
-    .prefault({}),
+    // More approved templates, by a key of the studio's choosing, for campaigns to send
+    // (`campaigns: { birthday: birthday_offer }`).
+    campaigns: z.record(z.string(), z.string()).optional(),
+  }).prefault({}),
   availability: strictObject({
     // An object of optional days (not a record) so a misspelt day gets a "did you mean" too.
     weekly: strictObject(

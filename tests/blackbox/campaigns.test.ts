@@ -41,7 +41,7 @@ const studioConfig = {
         { id: 'reference_images', prompt: 'Pictures to go by? Send them, or say none.' },
         { id: 'budget', prompt: 'And your budget (e.g. £300)?' },
       ],
-      templates: { birthday: 'birthday_offer' },
+      templates: { campaigns: { birthday: 'birthday_offer' } },
       availability: { weekly: { mon: [{ start: '10:00', end: '18:00' }] } },
     },
   ],
