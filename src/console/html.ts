@@ -45,3 +45,8 @@ export function html(strings: TemplateStringsArray, ...values: Part[]): Html {
 export function trusted(markup: string): Html {
   return new Html(markup);
 }
+
+/** An ISO timestamp as the console shows it: `2026-11-23 09:00:00` (UTC). */
+export function shortTime(iso: string): string {
+  return iso.slice(0, 19).replace('T', ' ');
+}

@@ -2,7 +2,7 @@
 import { leadStatuses } from '../../domain/lead-statuses.ts';
 import type { LeadView } from '../../persistence/queries/leads.ts';
 import { PAGE_SIZE, type LeadsQuery } from '../console-queries.ts';
-import { html, type Html } from '../html.ts';
+import { html, shortTime, type Html } from '../html.ts';
 
 function option(value: string, label: string, selected: string | undefined): Html {
   return html`<option value="${value}" ${selected === value ? html` selected` : ''}>${label}</option>`;
@@ -75,7 +75,7 @@ export function leadsPage(input: {
               <td>${lead.status}</td>
               <td>${lead.step ?? ''}</td>
               <td>
-                <time datetime="${lead.updatedAt}">${lead.updatedAt.slice(0, 19).replace('T', ' ')}</time>
+                <time datetime="${lead.updatedAt}">${shortTime(lead.updatedAt)}</time>
               </td>
             </tr>`,
         )}

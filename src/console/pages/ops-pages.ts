@@ -2,7 +2,7 @@
 // (reconciliation, campaigns, channel health): shown as "not configured" until those routes exist.
 import type { DeadLetter } from '../../actors/dead-letters.ts';
 import type { SystemEventView } from '../../persistence/queries/system-events.ts';
-import { html, type Html } from '../html.ts';
+import { html, shortTime, type Html } from '../html.ts';
 import { csrfField } from '../layout.ts';
 
 export function deadLettersPage(letters: readonly DeadLetter[], csrf: string, notice?: string): Html {
@@ -26,13 +26,13 @@ export function deadLettersPage(letters: readonly DeadLetter[], csrf: string, no
             ${letters.map(
               (d) =>
                 html`<tr data-dead-letter="${d.id}">
-                  <td>${d.failedAt.slice(0, 19).replace('T', ' ')}</td>
+                  <td>${shortTime(d.failedAt)}</td>
                   <td><a href="/console/leads/${d.leadId}">${d.leadId}</a></td>
                   <td><code>${d.messageId}</code></td>
                   <td>${d.error}</td>
                   <td>${d.attempts}</td>
                   <td>
-                    ${d.replayCount > 0 ? `${d.replayCount}× (last ${d.replayedAt?.slice(0, 19).replace('T', ' ') ?? ''})` : 'no'}
+                    ${d.replayCount > 0 ? `${d.replayCount}× (last ${d.replayedAt ? shortTime(d.replayedAt) : ''})` : 'no'}
                   </td>
                   <td>
                     <form method="post" action="/console/dead-letters/${d.id}/replay">
@@ -76,7 +76,7 @@ export function systemEventsPage(
         ${events.map(
           (e) =>
             html`<tr>
-              <td>${e.at.slice(0, 19).replace('T', ' ')}</td>
+              <td>${shortTime(e.at)}</td>
               <td>${e.level}</td>
               <td>${e.type}</td>
               <td>${e.leadId ? html`<a href="/console/leads/${e.leadId}">${e.leadId}</a>` : ''}</td>

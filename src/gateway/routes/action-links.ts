@@ -16,6 +16,7 @@ import {
   type ActionLinkPreview,
 } from '../../effects/action-links/use-action-link.ts';
 import type { Db } from '../../persistence/database.ts';
+import { escapeHtml } from '../../console/html.ts';
 
 export interface ActionLinkRouteDeps {
   env: Env;
@@ -23,8 +24,6 @@ export interface ActionLinkRouteDeps {
   bus: Bus;
   clock?: () => Date;
 }
-
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** A small HTML page; `extraHtml` is trusted markup appended after the (escaped) paragraph. */
 export function htmlPage(title: string, body: string, extraHtml = ''): string {
