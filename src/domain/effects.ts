@@ -7,7 +7,7 @@
 // Any effect may carry `transcript`: the host appends it to the lead's transcript as an outbound entry.
 import { z } from 'zod';
 import { transcriptEntrySchema } from './transcript.ts';
-import { timerKeySchema } from './lead-events.ts';
+import { channelSchema, timerKeySchema } from './lead-events.ts';
 
 const outboundTranscript = transcriptEntrySchema.omit({ direction: true }).optional();
 
@@ -61,6 +61,26 @@ export const whatsappSendEffectSchema = z.object({
   /** E.164 recipient. */
   to: z.string(),
   message: outboundMessageSchema,
+  /** Set on a campaign's send: a run's counters read its outbox rows by `campaign.runId`. */
+  campaign: z.object({ campaignId: z.string(), runId: z.string() }).optional(),
+  transcript: outboundTranscript,
+});
+/**
+ * Send a channel-neutral message to a lead on one channel: the relay routes it to that channel's adapter
+ * (src/channels), which applies the channel's policy (WhatsApp window and templates, SMS numbered choices and
+ * quiet hours, web sessions). The successor of `effect.whatsapp.send`.
+ */
+export const messageSendEffectSchema = z.object({
+  type: z.literal('effect.message.send'),
+  studioId: z.string(),
+  channel: channelSchema,
+  /** The recipient on that channel: E.164 for WhatsApp and SMS, the session id for web/app/api. */
+  to: z.string(),
+  /** The studio address it leaves from (the SMS number the lead wrote to); absent = the channel's default. */
+  from: z.string().optional(),
+  message: outboundMessageSchema,
+  /** The inbound message this answers; absent for anything that is not a direct reply (quiet hours apply). */
+  inReplyTo: z.string().optional(),
   /** Set on a campaign's send: a run's counters read its outbox rows by `campaign.runId`. */
   campaign: z.object({ campaignId: z.string(), runId: z.string() }).optional(),
   transcript: outboundTranscript,

@@ -54,6 +54,63 @@ export const whatsappStatusEventSchema = z.object({
   errors: z.array(z.object({ code: z.number(), title: z.string().optional() })).optional(),
 });
 
+/** How a message reached or leaves a lead. Channel rules live in src/channels (one policy per channel). */
+export const channelSchema = z.enum(['whatsapp', 'sms', 'web', 'app', 'api']);
+export type Channel = z.infer<typeof channelSchema>;
+
+/** Who carried the message: Meta (WhatsApp), an SMS provider, or Leadline's own message API. */
+export const providerSchema = z.enum(['meta', 'twilio', 'openphone', 'leadline']);
+export type Provider = z.infer<typeof providerSchema>;
+
+/** A brand-scoped identifier of a lead: unique within a studio (phone E.164, email lower-cased, deviceId). */
+export const identifierSchema = z.object({
+  type: z.enum(['phone', 'email', 'deviceId']),
+  value: z.string().min(1),
+});
+export type Identifier = z.infer<typeof identifierSchema>;
+
+/**
+ * One inbound message on any channel: the channel-neutral successor of `whatsapp.message`. `messageId` is
+ * the provider's id (wamid, Twilio MessageSid, OpenPhone id, or the message API's messageId): the lead's
+ * actor applies a given id once. Every sender-controlled string was sanitised at the edge; `truncated`
+ * names the fields the sanitiser had to cut (shown in the transcript).
+ */
+export const messageReceivedEventSchema = z.object({
+  type: z.literal('message.received'),
+  ...base,
+  channel: channelSchema,
+  provider: providerSchema,
+  messageId: z.string().min(1),
+  /** The sender's identifiers as this message brought them (phone first, then email, then deviceId). */
+  from: z.array(identifierSchema),
+  /** The studio address the lead wrote to: WhatsApp phone_number_id, the SMS number (E.164), or absent. */
+  to: z.string().optional(),
+  profileName: z.string().optional(),
+  /** The provider's own timestamp (ISO): WhatsApp's 24-hour window is measured from it. */
+  sentAt: at,
+  content: inboundContentSchema,
+  /** Message API only: the session and request this message belongs to (replies are returned for it). */
+  session: z.object({ sessionId: z.string(), requestId: z.string() }).optional(),
+  truncated: z.array(z.string()).optional(),
+});
+export type MessageReceivedEvent = z.infer<typeof messageReceivedEventSchema>;
+
+/** The delivery status of one of our outbound messages, as its provider reports it (any channel). */
+export const messageStatusEventSchema = z.object({
+  type: z.literal('message.status'),
+  ...base,
+  channel: channelSchema,
+  provider: providerSchema,
+  /** The provider's id of our outbound message. */
+  messageId: z.string().min(1),
+  status: z.enum(['queued', 'sent', 'delivered', 'read', 'failed']),
+  sentAt: at,
+  errors: z
+    .array(z.object({ code: z.union([z.number(), z.string()]), title: z.string().optional() }))
+    .optional(),
+});
+export type MessageStatusEvent = z.infer<typeof messageStatusEventSchema>;
+
 export const stripeCheckoutCompletedSchema = z.object({
   type: z.literal('stripe.checkout.completed'),
   ...base,
@@ -135,6 +192,19 @@ export const effectResultSchema = z.discriminatedUnion('type', [
     /** Error 131047: the 24-hour customer-service window is closed; send a template instead. */
     outsideWindow: z.boolean(),
   }),
+  /** A channel adapter's refusal of `effect.message.send` (any channel), fed back to the lead's actor. */
+  z.object({
+    type: z.literal('message.send_failed'),
+    ...base,
+    outboxId: z.string(),
+    channel: channelSchema,
+    code: z.union([z.number().int(), z.string()]).nullable(),
+    reason: z.string(),
+    /** WhatsApp 131047: the 24-hour window is closed; send a template instead. */
+    outsideWindow: z.boolean(),
+    /** The provider refused because the recipient opted out (Twilio 21610): move to OPTED_OUT, never retry. */
+    recipientOptedOut: z.boolean().default(false),
+  }),
   z.object({
     type: z.literal('booking.reserved'),
     ...base,
@@ -195,6 +265,8 @@ export type CampaignSendEvent = z.infer<typeof campaignSendEventSchema>;
 
 export const leadEventSchema = z.union([
   campaignSendEventSchema,
+  messageReceivedEventSchema,
+  messageStatusEventSchema,
   whatsappMessageEventSchema,
   whatsappStatusEventSchema,
   stripeCheckoutCompletedSchema,
