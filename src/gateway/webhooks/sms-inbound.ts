@@ -1,7 +1,7 @@
 // What an SMS provider's inbound webhook (or, later, its message history) says, once verified and parsed:
 // one channel-neutral message per item, provider-neutral. Twilio and OpenPhone both map to this, so the
 // route, the envelope and reconciliation see one shape. Every sender-controlled string has been sanitised.
-import type { InboundContent } from '../../domain/lead-events.ts';
+import type { InboundContent, MessageReceivedEvent } from '../../domain/lead-events.ts';
 import type { TranscriptEntry } from '../../domain/transcript.ts';
 import { sanitize, sanitizeField } from '../../domain/sanitize.ts';
 
@@ -102,4 +102,25 @@ export function smsItems(
       },
     },
   ];
+}
+
+/**
+ * The lead event for one SMS item: the same for the webhook routes and for reconciliation's replay of a
+ * message the webhook missed (the lead's actor applies a given messageId once either way). `at` is when
+ * Leadline accepted it (the injected clock), `sentAt` the provider's own time.
+ */
+export function smsMessageReceived(item: SmsInbound, at: string): MessageReceivedEvent {
+  const cut = item.transcript.data?.['truncated'] === true;
+  return {
+    type: 'message.received',
+    at,
+    channel: 'sms',
+    provider: item.provider,
+    messageId: item.messageId,
+    from: [{ type: 'phone', value: item.from }],
+    to: item.to,
+    sentAt: item.sentAt,
+    content: item.content,
+    ...(cut ? { truncated: [item.content.kind === 'text' ? 'text' : 'caption'] } : {}),
+  };
 }
