@@ -2,7 +2,9 @@
 // by reconciliation's replay of missed messages.
 import { describe, expect, it } from 'vitest';
 import { messageReceivedEventSchema } from '../../src/domain/lead-events.ts';
-import { smsItems, smsMessageReceived } from '../../src/gateway/webhooks/sms-inbound.ts';
+import { envelopeSchema } from '../../src/domain/envelope.ts';
+import { leadIdFor } from '../../src/domain/ids.ts';
+import { smsEnvelope, smsItems, smsMessageReceived } from '../../src/gateway/webhooks/sms-inbound.ts';
 
 const SID = 'SM0123456789abcdef0123456789abcdef';
 const base = {
@@ -44,5 +46,23 @@ describe('smsMessageReceived', () => {
     expect(event).toMatchObject({ content: { kind: 'image', mediaId: 'https://media.example/1' } });
     expect(event.truncated).toEqual(['caption']);
     expect(messageReceivedEventSchema.safeParse(event).success).toBe(true);
+  });
+});
+
+describe('smsEnvelope', () => {
+  it('is keyed by provider and message id, so a webhook and a reconciliation of one message are one envelope', () => {
+    const [item] = smsItems(base, SID, 'Hello', []);
+    if (!item) throw new Error('expected an item');
+    const envelope = smsEnvelope('inkwell', item, at, 'trace-1');
+    expect(envelopeSchema.parse(envelope)).toMatchObject({
+      id: `twilio:${SID}`,
+      leadId: leadIdFor('inkwell', '+15551230001'),
+      studioId: 'inkwell',
+      acceptedAt: at,
+      traceId: 'trace-1',
+      event: { type: 'message.received', messageId: SID },
+      transcript: { direction: 'in', providerMessageId: SID },
+    });
+    expect(smsEnvelope('inkwell', item, '2026-12-03T00:00:00.000Z').id).toBe(envelope.id);
   });
 });

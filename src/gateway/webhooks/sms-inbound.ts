@@ -1,6 +1,8 @@
 // What an SMS provider's inbound webhook (or, later, its message history) says, once verified and parsed:
 // one channel-neutral message per item, provider-neutral. Twilio and OpenPhone both map to this, so the
 // route, the envelope and reconciliation see one shape. Every sender-controlled string has been sanitised.
+import type { Envelope } from '../../domain/envelope.ts';
+import { leadIdFor } from '../../domain/ids.ts';
 import type { InboundContent, MessageReceivedEvent } from '../../domain/lead-events.ts';
 import type { TranscriptEntry } from '../../domain/transcript.ts';
 import { sanitize, sanitizeField } from '../../domain/sanitize.ts';
@@ -122,5 +124,27 @@ export function smsMessageReceived(item: SmsInbound, at: string): MessageReceive
     sentAt: item.sentAt,
     content: item.content,
     ...(cut ? { truncated: [item.content.kind === 'text' ? 'text' : 'caption'] } : {}),
+  };
+}
+
+/**
+ * The dedupe key of one SMS item on the lead's stream (and its `Nats-Msg-Id`): `<provider>:<message id>`.
+ * The webhook and reconciliation both derive it from the provider's id, so one message is one envelope.
+ */
+export function smsEnvelopeId(item: Pick<SmsInbound, 'provider' | 'messageId'>): string {
+  return `${item.provider}:${item.messageId}`;
+}
+
+/** The envelope that puts one SMS item on its lead's ordered stream (lead id from studio + sender). */
+export function smsEnvelope(studioId: string, item: SmsInbound, at: string, traceId?: string): Envelope {
+  return {
+    id: smsEnvelopeId(item),
+    leadId: leadIdFor(studioId, item.from),
+    actorType: 'lead',
+    studioId,
+    acceptedAt: at,
+    ...(traceId === undefined ? {} : { traceId }),
+    event: smsMessageReceived(item, at),
+    transcript: item.transcript,
   };
 }
