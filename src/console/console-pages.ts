@@ -7,7 +7,8 @@ import { listSystemEvents } from '../persistence/queries/system-events.ts';
 import { leadMessages } from '../persistence/queries/transcript.ts';
 import type { SystemEventLevel } from '../persistence/system-events.ts';
 import type { ConsoleContext } from './console-routes.ts';
-import { leadsPage as loadLeads, sandboxMessages, statusFigures, stuckLeads } from './console-queries.ts';
+import { leadsPage as loadLeads, sandboxMessages } from './console-queries.ts';
+import { funnelFigures } from './funnel-queries.ts';
 import { html } from './html.ts';
 import { funnelPage } from './pages/funnel-page.ts';
 import { leadLive, leadPage } from './pages/lead-page.ts';
@@ -17,7 +18,6 @@ import { sandboxPage } from './pages/sandbox-page.ts';
 
 type Query = Record<string, string | undefined>;
 const STUCK_AFTER_MS = 24 * 3_600_000;
-const MOVING = ['NEW', 'QUALIFYING', 'NEEDS_HUMAN', 'PENDING_APPROVAL', 'AWAITING_DEPOSIT', 'BOOKING'];
 const LEVELS: readonly string[] = ['debug', 'info', 'warn', 'error'];
 
 export function registerConsolePages(app: FastifyInstance, ctx: ConsoleContext): void {
@@ -94,12 +94,8 @@ export function registerConsolePages(app: FastifyInstance, ctx: ConsoleContext):
   });
 
   app.get('/console/funnel', async (_request, reply) => {
-    const now = ctx.clock();
-    const [figures, stuck] = await Promise.all([
-      statusFigures(ctx.db, now),
-      stuckLeads(ctx.db, now, STUCK_AFTER_MS, MOVING),
-    ]);
-    return ctx.page(reply, 'Funnel', 'funnel', funnelPage({ figures, stuck, stuckAfter: '24 hours' }));
+    const figures = await funnelFigures(ctx.db, ctx.clock(), STUCK_AFTER_MS);
+    return ctx.page(reply, 'Funnel', 'funnel', funnelPage({ figures, stuckAfter: '24 hours' }));
   });
 
   const pending = {

@@ -237,6 +237,17 @@ export interface SandboxMessagesTable {
   payload: Json;
 }
 
+/** Written by a trigger on leads (migration 0009): one row per status change, at the row's updated_at. */
+export interface LeadStatusChangesTable {
+  id: Generated<string>;
+  lead_id: string;
+  studio_id: string;
+  from_status: string | null;
+  to_status: string;
+  at: Timestamp;
+  backfilled: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
 /** Contacts, campaigns and the cluster-wide send limits live in schema-campaigns.ts. */
 export interface Database extends CampaignTables {
   leads: LeadsTable;
@@ -254,6 +265,7 @@ export interface Database extends CampaignTables {
   bookings: BookingsTable;
   action_tokens: ActionTokensTable;
   sandbox_messages: SandboxMessagesTable;
+  lead_status_changes: LeadStatusChangesTable;
 }
 
 export type LeadRow = Selectable<LeadsTable>;

@@ -212,6 +212,12 @@ describe.skipIf(!existsSync(CHROMIUM))('console in headless Chromium', () => {
     expect(await perStatus.getAttribute('role')).toBe('img');
     expect(await perStatus.locator('rect').count()).toBe(11);
     expect(await page.locator('svg[data-chart="conversion"] text').allTextContents()).toContain('BOOKED');
+    // Exact from the status history: the one lead reached PENDING_APPROVAL and AWAITING_DEPOSIT, and its
+    // stays in QUALIFYING and PENDING_APPROVAL have ended.
+    const conversionText = await page.locator('svg[data-chart="conversion"]').textContent();
+    expect(conversionText).toContain('1 (100% of the step before)');
+    const medians = await page.locator('svg[data-chart="median-time"] text').allTextContents();
+    expect(medians).toEqual(expect.arrayContaining(['QUALIFYING', 'PENDING_APPROVAL']));
     await page.screenshot({ path: path.join(shots, 'funnel.png'), fullPage: true });
 
     await page.getByRole('link', { name: 'Sandbox phones' }).click();

@@ -1,67 +1,21 @@
-// The funnel: leads per status, conversion from step to step of the main path, median time since the last
-// change per status, and stuck leads. "Reached" is judged from the current status (a REJECTED lead reached
-// approval; a DEPOSIT_EXPIRED one reached the deposit), since leads keep no status history yet.
-import type { StatusFigure } from '../console-queries.ts';
+// The funnel as charts: leads per status, leads that reached each step of the main path with the share of
+// the step before, the median time spent in each status (finished stays), and the stuck leads.
 import { barChart, duration } from '../charts.ts';
-import { html, type Html } from '../html.ts';
+import type { FunnelFigures } from '../funnel-queries.ts';
+import { html, shortTime, type Html } from '../html.ts';
 import { leadStatuses } from '../../domain/lead-statuses.ts';
 
-export const FUNNEL_STEPS = [
-  'NEW',
-  'QUALIFYING',
-  'PENDING_APPROVAL',
-  'AWAITING_DEPOSIT',
-  'BOOKING',
-  'BOOKED',
-] as const;
-
-/** How far along the main path a lead in this status got (index into FUNNEL_STEPS). */
-const REACHED: Record<string, number> = {
-  NEW: 0,
-  OPTED_OUT: 0,
-  QUALIFYING: 1,
-  NEEDS_HUMAN: 1,
-  STALE: 1,
-  PENDING_APPROVAL: 2,
-  REJECTED: 2,
-  AWAITING_DEPOSIT: 3,
-  DEPOSIT_EXPIRED: 3,
-  BOOKING: 4,
-  BOOKED: 5,
-};
-
-/** Pure: leads that reached each step and the share of the previous step's that did. */
-export function conversion(
-  figures: readonly StatusFigure[],
-): { step: string; reached: number; rate: number | null }[] {
-  return FUNNEL_STEPS.map((step, i) => {
-    const reached = figures.filter((f) => (REACHED[f.status] ?? 0) >= i).reduce((n, f) => n + f.count, 0);
-    return { step, reached, rate: null as number | null };
-  }).map((row, i, rows) => {
-    const previous = rows[i - 1]?.reached;
-    return { ...row, rate: previous === undefined || previous === 0 ? null : row.reached / previous };
+export function funnelPage(input: { figures: FunnelFigures; stuckAfter: string }): Html {
+  const { steps, stays, stuck } = input.figures;
+  const byStatus = new Map(stays.map((s) => [s.status, s]));
+  const timed = leadStatuses.flatMap((s) => {
+    const stay = byStatus.get(s);
+    return stay?.medianMs === null || stay === undefined ? [] : [{ status: s, stay, ms: stay.medianMs }];
   });
-}
-
-export interface StuckLead {
-  id: string;
-  studio_id: string;
-  phone: string | null;
-  status: string;
-  updated_at: Date;
-}
-
-export function funnelPage(input: {
-  figures: readonly StatusFigure[];
-  stuck: readonly StuckLead[];
-  stuckAfter: string;
-}): Html {
-  const byStatus = new Map(input.figures.map((f) => [f.status, f]));
-  const steps = conversion(input.figures);
   return html`${barChart({
       id: 'per-status',
       title: 'Leads per status',
-      bars: leadStatuses.map((s) => ({ label: s, value: byStatus.get(s)?.count ?? 0 })),
+      bars: leadStatuses.map((s) => ({ label: s, value: byStatus.get(s)?.current ?? 0 })),
     })}
     ${barChart({
       id: 'conversion',
@@ -74,36 +28,38 @@ export function funnelPage(input: {
     })}
     ${barChart({
       id: 'median-time',
-      title: 'Median time in the current state (since the lead last changed)',
-      bars: leadStatuses
-        .filter((s) => byStatus.has(s))
-        .map((s) => {
-          const ms = byStatus.get(s)?.medianIdleMs ?? 0;
-          return { label: s, value: Math.round(ms / 1000), caption: duration(ms) };
-        }),
+      title: 'Median time in each status (stays that ended)',
+      bars: timed.map(({ status, stay, ms }) => ({
+        label: status,
+        value: Math.round(ms / 1000),
+        caption: `${duration(ms)} (${stay.finished} stay${stay.finished === 1 ? '' : 's'})`,
+      })),
     })}
+    ${timed.length === 0 ? html`<p>No lead has left a status yet.</p>` : ''}
     <h2>Stuck leads</h2>
-    <p>Leads waiting in a status that should move, untouched for more than ${input.stuckAfter}.</p>
+    <p>Leads in a status that should move, in it for more than ${input.stuckAfter}.</p>
     ${
-      input.stuck.length === 0
-        ? html`<p>None.</p>`
-        : html`<table>
+      stuck.length === 0
+        ? html`<p data-testid="no-stuck">None.</p>`
+        : html`<table data-testid="stuck">
             <thead>
               <tr>
                 <th scope="col">Lead</th>
                 <th scope="col">Studio</th>
                 <th scope="col">Status</th>
-                <th scope="col">Since</th>
+                <th scope="col">In it since</th>
               </tr>
             </thead>
             <tbody>
-              ${input.stuck.map(
+              ${stuck.map(
                 (l) =>
                   html`<tr>
                     <td><a href="/console/leads/${l.id}">${l.phone ?? l.id}</a></td>
-                    <td>${l.studio_id}</td>
+                    <td>${l.studioId}</td>
                     <td>${l.status}</td>
-                    <td>${l.updated_at.toISOString().slice(0, 16).replace('T', ' ')}</td>
+                    <td>
+                      <time datetime="${l.since.toISOString()}">${shortTime(l.since.toISOString())}</time>
+                    </td>
                   </tr>`,
               )}
             </tbody>
