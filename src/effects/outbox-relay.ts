@@ -13,17 +13,17 @@ import type { Db } from '../persistence/database.ts';
 import { recordSystemEvent } from '../persistence/system-events.ts';
 import type { StudioRegistry } from '../studio/studio-registry.ts';
 import { retryDelay } from './backoff.ts';
-import { CircuitBreaker } from './circuit-breaker.ts';
+import { createCircuitBreakers } from './circuit-breaker.ts';
 import { classify, permanent, type EffectError } from './effect-errors.ts';
 import { effectFailedFeedback, feedbackEnvelope } from './effect-feedback.ts';
-import type { EffectContext, EffectFeedback, EffectHandler, Provider } from './effect-handler.ts';
+import type { EffectContext, EffectFeedback, EffectHandler } from './effect-handler.ts';
 import { createEffectHandlers } from './effect-handlers.ts';
 import type { MediaStore } from './media/media-store.ts';
 import { claimDueRows, outboxBacklog, type ClaimedRow } from './outbox-claim.ts';
 import { keepLeased } from './outbox-lease.ts';
 import { recordAttempt } from './outbox-record.ts';
 import { createPollLoop } from './poll-loop.ts';
-import { RateLimiter } from './rate-limiter.ts';
+import { createRateLimiter } from './rate-limiter.ts';
 import { resolveRelayOptions, type RelayOptions } from './relay-options.ts';
 
 export interface OutboxRelayDeps {
@@ -61,16 +61,9 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
   const clock = deps.clock ?? (() => new Date());
   const log = deps.logger.child({ component: 'outbox-relay' });
   const handlers = createEffectHandlers({ ...deps, clock, options });
-  const limiter = new RateLimiter(() => clock().getTime());
-  const breakers = new Map<Provider, CircuitBreaker>();
-  const breakerFor = (provider: Provider) => {
-    let breaker = breakers.get(provider);
-    if (!breaker) {
-      breaker = new CircuitBreaker(options.breaker, () => clock().getTime());
-      breakers.set(provider, breaker);
-    }
-    return breaker;
-  };
+  const limiter = createRateLimiter(deps.db, clock);
+  // Cluster-wide: every relay on the database shares each provider's failures and open circuit.
+  const breakers = createCircuitBreakers(deps.db, options.breaker, clock);
 
   function envelopeFor(claimed: ClaimedRow, studioId: string, feedback: EffectFeedback): Envelope {
     return feedbackEnvelope({
@@ -205,15 +198,10 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
       attempt: row.attempts + 1,
       now: clock(),
     };
-    const breaker = breakerFor(handler.provider);
-    const blockedUntil = breaker.blockedUntil();
+    const provider = handler.provider;
+    const blockedUntil = await breakers.blockedUntil(provider);
     if (blockedUntil !== null) {
-      await recordAttempt(
-        deps.db,
-        claimed,
-        { status: 'released', nextAttemptAt: new Date(blockedUntil) },
-        clock(),
-      );
+      await recordAttempt(deps.db, claimed, { status: 'released', nextAttemptAt: blockedUntil }, clock());
       deps.metrics.effectsExecuted.inc({ kind: row.kind, outcome: 'circuit_open' });
       return;
     }
@@ -243,8 +231,8 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
       });
     } catch (caught) {
       const error = classify(caught);
-      if (error.retryable) breaker.failure();
-      else breaker.success(); // the provider answered: it is up
+      if (error.retryable) await breakers.failure(provider);
+      else await breakers.success(provider); // the provider answered: it is up
       const maxAttempts = handler.maxAttempts ?? options.maxAttempts;
       if (!error.retryable || ctx.attempt >= maxAttempts) {
         await fail(claimed, ctx, handler, error, error.retryable);
@@ -268,7 +256,7 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
       );
       return;
     }
-    breaker.success();
+    await breakers.success(provider);
     const feedback = outcome.feedback ? envelopeFor(claimed, studio.id, outcome.feedback) : null;
     await complete(claimed, outcome.result, feedback);
   }

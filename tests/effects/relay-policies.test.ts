@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { leadIdFor } from '../../src/domain/ids.ts';
 import { backoffDelay, retryDelay } from '../../src/effects/backoff.ts';
-import { CircuitBreaker } from '../../src/effects/circuit-breaker.ts';
 import { parseRetryAfter } from '../../src/effects/effect-errors.ts';
 import type { EffectOf } from '../../src/effects/effect-handler.ts';
-import { RateLimiter } from '../../src/effects/rate-limiter.ts';
 import { claimDueRows } from '../../src/effects/outbox-claim.ts';
 import { renewLease } from '../../src/effects/outbox-lease.ts';
 import { startEffectsHarness, studio, waitFor } from './effects-harness.ts';
@@ -32,42 +30,6 @@ describe('backoff', () => {
     expect(parseRetryAfter('2', now)).toBe(2_000);
     expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:05 GMT', now)).toBe(5_000);
     expect(parseRetryAfter('soon', now)).toBeUndefined();
-  });
-});
-
-describe('circuit breaker', () => {
-  it('opens after the threshold, lets one trial through after the cooldown, closes on success', () => {
-    let now = 0;
-    const breaker = new CircuitBreaker({ threshold: 3, cooldownMs: 1_000 }, () => now);
-    breaker.failure();
-    breaker.failure();
-    expect(breaker.blockedUntil()).toBeNull();
-    breaker.failure();
-    expect(breaker.blockedUntil()).toBe(1_000);
-    now = 1_000;
-    expect(breaker.blockedUntil()).toBeNull(); // the trial call
-    expect(breaker.blockedUntil()).not.toBeNull(); // only one at a time
-    breaker.failure();
-    expect(breaker.state).toBe('open');
-    now = 2_500;
-    expect(breaker.blockedUntil()).toBeNull();
-    breaker.success();
-    expect(breaker.state).toBe('closed');
-    expect(breaker.blockedUntil()).toBeNull();
-  });
-});
-
-describe('rate limiter', () => {
-  it('gives a burst of perSecond tokens, then paces the rest', () => {
-    let now = 0;
-    const limiter = new RateLimiter(() => now);
-    const waits = Array.from({ length: 82 }, () => limiter.reserve('phone', { perSecond: 80 }));
-    expect(waits.slice(0, 80).every((w) => w === 0)).toBe(true);
-    expect(waits[80]).toBe(13);
-    expect(waits[81]).toBe(25);
-    now = 1_000;
-    expect(limiter.reserve('phone', { perSecond: 80 })).toBe(0);
-    expect(limiter.reserve('other-phone', { perSecond: 80 })).toBe(0);
   });
 });
 
