@@ -8,6 +8,8 @@ import { demoStudioInput } from '../studio/demo-studio.ts';
 import { defaultConfigPath, isDemoStudioConfig, loadStudioConfig } from '../studio/load-studio-config.ts';
 import type { StudioConfig } from '../studio/studio-schema.ts';
 import { studioJsonSchemaText } from '../studio/studio-json-schema.ts';
+import { describeTemplateProblem } from '../effects/whatsapp/template-catalogue.ts';
+import { checkTemplateCatalogues } from './template-check.ts';
 
 const DEMO_PHONE_NUMBER_ID = demoStudioInput.studios[0].whatsapp.phoneNumberId;
 
@@ -54,12 +56,18 @@ export async function configCheckCommand(file: string | undefined): Promise<void
     return;
   }
   const problems = productionProblems({ env, config, demo: isDemoStudioConfig(config) });
+  const templates = await checkTemplateCatalogues(env, config);
+  const templateLines = templates.problems.map((p) => `error: template ${describeTemplateProblem(p)}`);
 
   for (const problem of problems) process.stdout.write(`${line(problem)}\n`);
+  for (const templateLine of templateLines) process.stdout.write(`${templateLine}\n`);
+  for (const studio of templates.unchecked)
+    process.stdout.write(`warning: WhatsApp template catalogue unchecked for ${studio}\n`);
   const demo = isDemoStudioConfig(config);
   for (const warning of demo ? [] : warnings(env, config)) process.stdout.write(`warning: ${warning}\n`);
-  if (problems.length > 0) {
-    process.stdout.write(`${problems.length} problem(s): a production start would refuse to run.\n`);
+  if (problems.length + templateLines.length > 0) {
+    const count = problems.length + templateLines.length;
+    process.stdout.write(`${count} problem(s): a production start would refuse to run.\n`);
     process.exitCode = 1;
     return;
   }

@@ -9,6 +9,8 @@ import { isDemoStudioConfig, loadStudioConfig } from '../studio/load-studio-conf
 import type { StudioConfig } from '../studio/studio-schema.ts';
 import { roles, startSystem, type Role, type RunningSystem } from '../system.ts';
 import { CliError, exitWith, loadEnv } from './cli-env.ts';
+import { checkTemplateCatalogues } from './template-check.ts';
+import { describeTemplateProblem } from '../effects/whatsapp/template-catalogue.ts';
 
 const FORCE_EXIT_AFTER_MS = 30_000;
 
@@ -86,6 +88,17 @@ export async function startCommand(options: { role: string }): Promise<void> {
     if (problems.length > 0) exitWith(new ConfigError(describeProblems(problems)));
   }
   const logger = createLogger({ level: env.LOG_LEVEL });
+  // Templates Meta has not approved fail only when they are needed most (the lead's window has closed):
+  // production refuses to start on one; elsewhere it is a warning. An unreachable Graph never blocks a start.
+  const templates = await checkTemplateCatalogues(env, studioConfig);
+  for (const studio of templates.unchecked)
+    logger.warn({ studio }, 'could not read the WhatsApp template catalogue; templates unchecked');
+  if (templates.problems.length > 0) {
+    const list = templates.problems.map(describeTemplateProblem).join('; ');
+    if (process.env.NODE_ENV === 'production')
+      exitWith(new ConfigError(`refusing to start in production: templates not approved: ${list}`));
+    logger.warn({ problems: list }, 'templates not approved in the WhatsApp Business Account');
+  }
   let system: RunningSystem;
   try {
     system = await startSystem({ env, role: options.role as Role, logger, studioConfig });

@@ -32,7 +32,20 @@ export const studioSchema = strictObject({
     phoneNumberId: z.string().regex(/^\d+$/, 'expected the numeric phone number id'),
     /** The relay's pace for this number: Meta's default limit is 80 msgs/s (1,000 when raised on request). */
     messagesPerSecond: z.number().int().positive().max(10_000).default(80),
+    /**
+     * The WhatsApp Business Account (WABA) id that owns the number's templates. When set, a production
+     * start checks every configured template against the account's approved catalogue.
+     */
+    businessAccountId: z
+      .string()
+      .regex(/^\d+$/, 'expected the numeric WhatsApp Business Account id')
+      .optional(),
   }),
+  /** The language templates are sent in (a Meta language code: en, en_US, pt_BR, de…). */
+  language: z
+    .string()
+    .regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'expected a Meta template language code such as en, en_US or pt_BR')
+    .default('en'),
   timezone: z.string().refine((tz) => {
     try {
       new Intl.DateTimeFormat('en', { timeZone: tz });

@@ -31,6 +31,14 @@ export interface FakeGraphApi extends FakeServer {
   /** Fails the next sends to one recipient (digits, as Graph sees it) only. */
   failSendsTo(to: string, ...failures: Failure[]): void;
   addMedia(mediaId: string, media: FakeMedia): void;
+  /** The message templates of a WhatsApp Business Account (GET /{waba-id}/message_templates, paged). */
+  setTemplates(businessAccountId: string, templates: FakeTemplate[]): void;
+}
+
+export interface FakeTemplate {
+  name: string;
+  language: string;
+  status: 'APPROVED' | 'PENDING' | 'REJECTED' | 'PAUSED' | 'DISABLED';
 }
 
 /** The Graph error body for an error code (e.g. 131047 outside the window). */
@@ -46,6 +54,7 @@ export async function startFakeGraphApi(token = 'test-access-token'): Promise<Fa
   const failures: Record<Route, Failure[]> = { send: [], media: [], download: [] };
   const media = new Map<string, FakeMedia>();
   const byRecipient = new Map<string, Failure[]>();
+  const templates = new Map<string, FakeTemplate[]>();
   let counter = 0;
   let baseUrl = '';
 
@@ -61,6 +70,26 @@ export async function startFakeGraphApi(token = 'test-access-token'): Promise<Fa
             ? 'media'
             : undefined;
     const body = await readBody(req);
+    if (req.method === 'GET' && parts.length === 2 && parts[1] === 'message_templates') {
+      if (req.headers.authorization !== `Bearer ${token}`)
+        return sendJson(res, 401, graphErrorBody(190, 'bad token'));
+      const all = templates.get(parts[0] ?? '');
+      if (!all) return sendJson(res, 400, graphErrorBody(100, 'Unsupported get request'));
+      // Graph's cursor paging: `limit` per page, `paging.next` an absolute URL with `after`.
+      const limit = Number(url.searchParams.get('limit') ?? '25');
+      const after = Number(url.searchParams.get('after') ?? '0');
+      const page = all.slice(after, after + limit);
+      const nextUrl = new URL(`${baseUrl}${url.pathname}`);
+      nextUrl.searchParams.set('limit', String(limit));
+      nextUrl.searchParams.set('after', String(after + limit));
+      return sendJson(res, 200, {
+        data: page.map((t, i) => ({ ...t, id: `tpl${after + i}`, category: 'UTILITY' })),
+        paging: {
+          cursors: { before: String(after), after: String(after + limit) },
+          ...(after + limit < all.length ? { next: nextUrl.toString() } : {}),
+        },
+      });
+    }
     if (!route) return sendJson(res, 404, graphErrorBody(100, 'unknown path'));
     requests.push({ route, at: Date.now() });
     if (req.headers.authorization !== `Bearer ${token}`)
@@ -111,5 +140,6 @@ export async function startFakeGraphApi(token = 'test-access-token'): Promise<Fa
     failNext: (route, ...f) => failures[route].push(...f),
     failSendsTo: (to, ...f) => byRecipient.set(to, [...(byRecipient.get(to) ?? []), ...f]),
     addMedia: (mediaId, m) => media.set(mediaId, m),
+    setTemplates: (waba, list) => templates.set(waba, list),
   };
 }

@@ -15,6 +15,12 @@ const mediaInfoSchema = z.object({
   sha256: z.string().optional(),
 });
 export type MediaInfo = z.infer<typeof mediaInfoSchema>;
+const templatePageSchema = z.object({
+  data: z.array(z.object({ name: z.string(), language: z.string(), status: z.string() })),
+  paging: z.object({ next: z.url().optional() }).optional(),
+});
+/** One approved-or-not message template of a WhatsApp Business Account, as Graph lists it. */
+export type GraphTemplate = z.infer<typeof templatePageSchema>['data'][number];
 
 export interface GraphClientOptions {
   baseUrl: string;
@@ -26,6 +32,8 @@ export interface GraphClient {
   sendMessage(phoneNumberId: string, to: string, message: OutboundMessage): Promise<{ wamid: string }>;
   getMedia(mediaId: string): Promise<MediaInfo>;
   download(url: string, maxBytes: number): Promise<Buffer>;
+  /** Every message template of a WhatsApp Business Account (all pages), with its language and status. */
+  listTemplates(businessAccountId: string): Promise<GraphTemplate[]>;
 }
 
 export function createGraphClient(options: GraphClientOptions): GraphClient {
@@ -84,6 +92,21 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       });
       if (res.status !== 200) throw graphError(res.status, res.headers, res.body, 'media');
       return res.body;
+    },
+
+    async listTemplates(businessAccountId) {
+      const templates: GraphTemplate[] = [];
+      let url: string | undefined =
+        `${base}/${encodeURIComponent(businessAccountId)}/message_templates?fields=name,language,status&limit=100`;
+      // Graph pages with an absolute `paging.next`; a bound on pages keeps a misbehaving server finite.
+      for (let page = 0; url !== undefined && page < 100; page++) {
+        const res = await httpRequest({ method: 'GET', url, headers: auth(), timeouts: options.timeouts });
+        if (res.status !== 200) throw graphError(res.status, res.headers, res.body, 'templates');
+        const body = json(res, templatePageSchema);
+        templates.push(...body.data);
+        url = body.paging?.next;
+      }
+      return templates;
     },
   };
 }

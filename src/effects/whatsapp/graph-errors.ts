@@ -26,7 +26,7 @@ export function graphError(
   status: number,
   headers: IncomingHttpHeaders,
   body: Buffer,
-  context: 'send' | 'media',
+  context: 'send' | 'media' | 'templates',
 ): EffectError {
   const error = parseBody(body).error;
   const code = error?.code ?? null;

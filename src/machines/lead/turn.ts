@@ -69,7 +69,12 @@ export class Turn {
   /** Keeps content for when the lead replies, sending the template only for the first held message. */
   holdBack(messages: readonly OutboundMessage[], template: TemplateKind = 'resume'): void {
     if (this.context.pending.length === 0) {
-      this.#send({ kind: 'template', name: this.studio.templates[template], language: 'en', params: [] });
+      this.#send({
+        kind: 'template',
+        name: this.studio.templates[template],
+        language: this.studio.language,
+        params: [],
+      });
     }
     this.update({ pending: [...this.context.pending, ...messages].slice(-MAX_PENDING) });
   }
