@@ -18,7 +18,8 @@ export function benchStudios(count: number): BenchStudio[] {
 
 /** Writes the studio file (JSON, read through the YAML parser) and returns its path. */
 export async function writeStudioFile(dir: string, studios: readonly BenchStudio[]): Promise<string> {
-  const [template] = demoStudioInput.studios;
+  // Without the demo's SMS number: a number routes to one studio only (the bench speaks WhatsApp).
+  const { sms: _sms, ...template } = demoStudioInput.studios[0];
   const file = path.join(dir, 'bench-studios.json');
   const config = {
     studios: studios.map((s) => ({

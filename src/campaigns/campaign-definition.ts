@@ -65,8 +65,7 @@ function templateNames(studio: Studio): Map<string, string> {
 
 /** SMS numbers of the studio (config `sms`, CONTRACT §6); none configured: SMS is off for the studio. */
 export function smsNumbers(studio: Studio): string[] {
-  const sms = (studio as { sms?: readonly { number: string }[] }).sms;
-  return sms?.map((s) => s.number) ?? [];
+  return studio.sms?.map((s) => s.number) ?? [];
 }
 
 /** Problems of a well-shaped campaign against its studio (none: it can be stored). */

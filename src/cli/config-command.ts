@@ -12,6 +12,7 @@ import { describeTemplateProblem } from '../effects/whatsapp/template-catalogue.
 import { checkTemplateCatalogues } from './template-check.ts';
 
 const DEMO_PHONE_NUMBER_ID = demoStudioInput.studios[0].whatsapp.phoneNumberId;
+const DEMO_SMS_NUMBERS: readonly string[] = demoStudioInput.studios[0].sms.map((entry) => entry.number);
 
 /** Things that start but are probably not meant: printed, never failing the check. */
 function warnings(env: Env, config: StudioConfig): string[] {
@@ -22,6 +23,13 @@ function warnings(env: Env, config: StudioConfig): string[] {
         `studios[${i}].whatsapp.phoneNumberId is the example's (${DEMO_PHONE_NUMBER_ID}): use your number's id from Meta`,
       );
     }
+    (studio.sms ?? []).forEach((entry, j) => {
+      if (DEMO_SMS_NUMBERS.includes(entry.number)) {
+        out.push(
+          `studios[${i}].sms[${j}].number is the example's (${entry.number}, Twilio's test number): use your own`,
+        );
+      }
+    });
   });
   if (env.PUBLIC_BASE_URL?.startsWith('http://') === true) {
     out.push(

@@ -7,7 +7,7 @@
 // One list, `requirements`, holds every rule. A new channel or provider adds its entry here (with `when`
 // saying which configuration turns it on); outside production nothing here runs, so a sandbox for
 // providers without credentials (issue: console) lives beside the providers, not in these rules.
-import type { StudioConfig } from '../studio/studio-schema.ts';
+import type { SmsNumber, StudioConfig } from '../studio/studio-schema.ts';
 import type { Env } from './env.ts';
 
 export interface Requirement {
@@ -16,6 +16,10 @@ export interface Requirement {
   variables: readonly (keyof Env)[];
   /** Which configurations need it; absent = every one. */
   when?: (config: StudioConfig) => boolean;
+}
+
+function usesSmsProvider(config: StudioConfig, provider: SmsNumber['provider']): boolean {
+  return config.studios.some((studio) => studio.sms?.some((entry) => entry.provider === provider) === true);
 }
 
 export const requirements: readonly Requirement[] = [
@@ -34,6 +38,17 @@ export const requirements: readonly Requirement[] = [
     what: 'artist action links',
     variables: ['ACTION_LINK_SECRET', 'PUBLIC_BASE_URL'],
     when: (config) => config.studios.some((studio) => studio.artists.length > 0),
+  },
+  {
+    // The signature covers PUBLIC_BASE_URL + path; status callbacks are sent to it.
+    what: 'Twilio SMS',
+    variables: ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'PUBLIC_BASE_URL'],
+    when: (config) => usesSmsProvider(config, 'twilio'),
+  },
+  {
+    what: 'OpenPhone SMS',
+    variables: ['OPENPHONE_API_KEY', 'OPENPHONE_WEBHOOK_SECRET'],
+    when: (config) => usesSmsProvider(config, 'openphone'),
   },
 ];
 

@@ -38,6 +38,8 @@ export const demoStudioInput = {
         slotMinutes: 60,
         slotsOffered: 3,
       },
+      // Twilio's test number: `leadline demo --channel sms` writes to it (the sandbox answers).
+      sms: [{ provider: 'twilio', number: '+15005550006' }],
     },
   ],
 } as const;

@@ -23,6 +23,42 @@ export const questionIds = [
 export type QuestionId = (typeof questionIds)[number];
 
 const interval = strictObject({ start: hhmm, end: hhmm });
+
+/**
+ * One SMS number of the studio. The provider says which webhook brings its messages and which API sends
+ * from it; OpenPhone also names the number by its id (PN…), which its webhooks and history carry.
+ */
+export const smsNumberSchema = z.discriminatedUnion(
+  'provider',
+  [
+    strictObject({
+      provider: z
+        .literal('twilio')
+        .meta({ description: 'A Twilio number (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN).' }),
+      number: e164.meta({ description: 'The number as Twilio shows it, E.164 (+15005550006).' }),
+    }),
+    strictObject({
+      provider: z
+        .literal('openphone')
+        .meta({ description: 'An OpenPhone (Quo) number (OPENPHONE_API_KEY, OPENPHONE_WEBHOOK_SECRET).' }),
+      number: e164.meta({ description: 'The number, E.164 (+15005550007).' }),
+      phoneNumberId: z
+        .string({
+          error: (issue) =>
+            issue.input === undefined ? "missing: OpenPhone's id of this number (PN…)" : undefined,
+        })
+        .regex(
+          /^PN[A-Za-z0-9]+$/,
+          'expected the OpenPhone phone number id, PN followed by letters and digits',
+        )
+        .meta({
+          description: "OpenPhone's id of the number (PN…): GET /v1/phone-numbers or the web app's URL.",
+        }),
+    }),
+  ],
+  { error: () => 'expected provider: twilio or provider: openphone' },
+);
+export type SmsNumber = z.infer<typeof smsNumberSchema>;
 const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 export const studioSchema = strictObject({
@@ -101,6 +137,8 @@ export const studioSchema = strictObject({
     slotsOffered: z.number().int().min(1).max(10).default(3),
   }),
   pilot: strictObject({ allowlist: z.array(e164) }).optional(),
+  /** SMS numbers (absent: SMS is off). A reply goes out on the number the lead wrote to; else the first. */
+  sms: z.array(smsNumberSchema).min(1, 'list at least one number, or leave sms out').optional(),
 });
 
 export const studioConfigSchema = strictObject({ studios: z.array(studioSchema).min(1) }).superRefine(
@@ -120,6 +158,25 @@ export const studioConfigSchema = strictObject({ studios: z.array(studioSchema).
           });
         seen.set(k, i);
       }
+    });
+    // A webhook names the number (or OpenPhone's id) it came to: each must lead to one studio.
+    const sms = new Map<string, string>();
+    config.studios.forEach((s, i) => {
+      (s.sms ?? []).forEach((entry, j) => {
+        const keys: [string, string][] = [['number', entry.number]];
+        if (entry.provider === 'openphone') keys.push(['phoneNumberId', entry.phoneNumberId]);
+        for (const [key, value] of keys) {
+          const where = `studios[${i}].sms[${j}]`;
+          const first = sms.get(`${key}:${value}`);
+          if (first !== undefined)
+            ctx.addIssue({
+              code: 'custom',
+              path: ['studios', i, 'sms', j, key],
+              message: `duplicate SMS ${key} "${value}" (also ${first})`,
+            });
+          else sms.set(`${key}:${value}`, where);
+        }
+      });
     });
   },
 );

@@ -19,7 +19,14 @@ export const secrets = {
   stripeKey: 'sk_test_blackbox',
   stripeWebhook: 'whsec_blackbox',
   actionLinks: 'bb-action-link-secret',
+  twilioAuthToken: 'bb-twilio-auth-token',
+  openphoneApiKey: 'bb-openphone-api-key',
+  // base64 of "bb-openphone-signing-key" (OpenPhone shows its signing key base64-encoded).
+  openphoneWebhookSecret: Buffer.from('bb-openphone-signing-key').toString('base64'),
 };
+
+/** Not a secret (it is in every Twilio URL), but the account the fake Twilio API expects. */
+export const TWILIO_ACCOUNT_SID = `AC${'b'.repeat(32)}`;
 
 /** The repository's example configuration (the demo studio's values, written as a user would). */
 export const EXAMPLE_CONFIG = path.resolve(import.meta.dirname, '../../leadline.config.example.yaml');
@@ -90,6 +97,10 @@ export async function startLeadline(options: {
         STRIPE_API_BASE_URL: options.stripeUrl,
         ACTION_LINK_SECRET: secrets.actionLinks,
         PUBLIC_BASE_URL: base,
+        TWILIO_ACCOUNT_SID,
+        TWILIO_AUTH_TOKEN: secrets.twilioAuthToken,
+        OPENPHONE_API_KEY: secrets.openphoneApiKey,
+        OPENPHONE_WEBHOOK_SECRET: secrets.openphoneWebhookSecret,
         // Production refuses the built-in demo studio; the example file holds the same studio.
         LEADLINE_CONFIG: EXAMPLE_CONFIG,
         ...(options.natsUrl === undefined ? {} : { NATS_URL: options.natsUrl }),

@@ -20,6 +20,8 @@ const secrets = {
   STRIPE_WEBHOOK_SECRET: 'whsec_x',
   ACTION_LINK_SECRET: 'l',
   PUBLIC_BASE_URL: 'https://leadline.example',
+  TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
+  TWILIO_AUTH_TOKEN: 'tw',
 };
 const UNSET = Object.fromEntries(Object.keys(secrets).map((name) => [name, '']));
 

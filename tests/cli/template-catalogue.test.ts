@@ -86,6 +86,9 @@ describe('config check and a production start', () => {
     STRIPE_WEBHOOK_SECRET: 'whsec_x',
     ACTION_LINK_SECRET: 'l',
     PUBLIC_BASE_URL: 'https://leadline.example',
+    // The example studio has a Twilio number.
+    TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
+    TWILIO_AUTH_TOKEN: 't',
   });
   let file: string;
   beforeAll(async () => {

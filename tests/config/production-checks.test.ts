@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseEnv } from '../../src/config/env.ts';
 import { describeProblems, productionProblems } from '../../src/config/production-checks.ts';
 import { demoStudioConfig } from '../../src/studio/load-studio-config.ts';
+import type { StudioConfig } from '../../src/studio/studio-schema.ts';
 
 const complete = {
   ADMIN_API_KEY: 'a',
@@ -13,6 +14,8 @@ const complete = {
   STRIPE_WEBHOOK_SECRET: 'whsec_f',
   ACTION_LINK_SECRET: 'g',
   PUBLIC_BASE_URL: 'https://leadline.example',
+  TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
+  TWILIO_AUTH_TOKEN: 'h',
 };
 
 describe('production checks', () => {
@@ -42,7 +45,25 @@ describe('production checks', () => {
       productionProblems({ env: parseEnv({}), config: demoStudioConfig, demo: true }),
     );
     expect(line).toContain('WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN, WHATSAPP_ACCESS_TOKEN (WhatsApp)');
-    expect(line).toContain('PUBLIC_BASE_URL (Stripe deposits, artist action links)');
+    expect(line).toContain('PUBLIC_BASE_URL (Stripe deposits, artist action links, Twilio SMS)');
+    expect(line).toContain('TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN (Twilio SMS)');
     expect(line.split('\n')).toHaveLength(1);
+  });
+
+  it('each SMS provider a studio uses needs its own secrets, and only then', () => {
+    const both: StudioConfig = {
+      studios: demoStudioConfig.studios.map((studio) => ({
+        ...studio,
+        sms: [
+          { provider: 'twilio' as const, number: '+15005550006' },
+          { provider: 'openphone' as const, number: '+15005550007', phoneNumberId: 'PNabc123' },
+        ],
+      })),
+    };
+    const names = (config: StudioConfig, env = complete) =>
+      productionProblems({ env: parseEnv(env), config, demo: false }).map((p) => p.name);
+    expect(names(both)).toEqual(['OPENPHONE_API_KEY', 'OPENPHONE_WEBHOOK_SECRET']);
+    const none = { studios: both.studios.map(({ sms: _sms, ...studio }) => studio) };
+    expect(names(none, { ...complete, TWILIO_ACCOUNT_SID: '', TWILIO_AUTH_TOKEN: '' })).toEqual([]);
   });
 });

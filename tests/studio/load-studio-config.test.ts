@@ -59,6 +59,8 @@ describe('loadStudioConfig', () => {
       id: 'second',
       name: 'Second Studio',
       whatsapp: { phoneNumberId: '110000000000002' },
+      // Every number routes to one studio: the second has an SMS number of its own.
+      sms: [{ provider: 'twilio', number: '+15005550016' }],
     });
     const file = await write('two.json', JSON.stringify(input));
     const registry = new StudioRegistry(await loadStudioConfig(file));

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { demoStudioInput } from '../../src/studio/demo-studio.ts';
 import { demoStudioConfig, parseStudioConfig } from '../../src/studio/load-studio-config.ts';
+import { refusal } from './config-refusal.ts';
 import { closestKey } from '../../src/studio/strict-object.ts';
 import { STUDIO_JSON_SCHEMA_FILE, studioJsonSchemaText } from '../../src/studio/studio-json-schema.ts';
 
@@ -15,15 +16,6 @@ function demoWith(change: (studio: Record<string, unknown>) => void): unknown {
   const input = JSON.parse(JSON.stringify(demoStudioInput)) as { studios: Record<string, unknown>[] };
   change(input.studios[0] ?? {});
   return input;
-}
-
-function refusal(value: unknown): string {
-  try {
-    parseStudioConfig(value);
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error('accepted');
 }
 
 describe('strict studio configuration', () => {
