@@ -31,6 +31,13 @@ function warnings(env: Env, config: StudioConfig): string[] {
       }
     });
   });
+  config.studios.forEach((studio, i) => {
+    if (studio.templates.artistApproval === undefined) {
+      out.push(
+        `studios[${i}].templates.artistApproval is unset: approval requests go as free-form WhatsApp messages, which Meta delivers only to an artist who wrote to the studio number in the last ${studio.timings.windowHours} hours (docs/go-live.md)`,
+      );
+    }
+  });
   if (env.PUBLIC_BASE_URL?.startsWith('http://') === true) {
     out.push(
       'PUBLIC_BASE_URL is http://: Meta and Stripe need HTTPS for webhooks and artists get plain links',

@@ -24,6 +24,8 @@ export const outboundMessageSchema = z.discriminatedUnion('kind', [
     language: z.string().default('en'),
     /** Body parameters, in order. */
     params: z.array(z.string()).default([]),
+    /** Dynamic suffixes of the template's URL buttons, by button index (e.g. an action link's token). */
+    buttons: z.array(z.string()).optional(),
   }),
   z.object({
     kind: z.literal('interactive'),

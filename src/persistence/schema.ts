@@ -248,6 +248,20 @@ export interface LeadStatusChangesTable {
   backfilled: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
+/** A message an artist wrote to the studio number (artists are never leads). */
+export interface ArtistMessagesTable {
+  provider_message_id: string;
+  studio_id: string;
+  artist_id: string;
+  /** The provider's timestamp: the artist's 24-hour window is measured from it. */
+  sent_at: Timestamp;
+  received_at: Timestamp;
+  text: string | null;
+  /** The lead an "approve"/"reject" reply acted on, and the action. */
+  lead_id: string | null;
+  action: string | null;
+}
+
 /** Contacts, campaigns and the cluster-wide send limits live in schema-campaigns.ts. */
 export interface Database extends CampaignTables {
   leads: LeadsTable;
@@ -266,6 +280,7 @@ export interface Database extends CampaignTables {
   action_tokens: ActionTokensTable;
   sandbox_messages: SandboxMessagesTable;
   lead_status_changes: LeadStatusChangesTable;
+  artist_messages: ArtistMessagesTable;
 }
 
 export type LeadRow = Selectable<LeadsTable>;

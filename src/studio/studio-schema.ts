@@ -116,6 +116,12 @@ export const studioSchema = strictObject({
     resume: z.string().default('leadline_resume'),
     reminder: z.string().default('leadline_reminder'),
     deposit: z.string().default('leadline_deposit'),
+    // Artist notifications outside the artist's 24-hour window (optional: without them an artist who has
+    // not written to the studio number for a day gets nothing Meta will deliver; docs/go-live.md).
+    /** An approval request: body {{1}} = the lead's summary, URL buttons 0/1 = approve/reject tokens. */
+    artistApproval: z.string().optional(),
+    /** Any other artist notification (handover, needs a human, booked): body {{1}} = the text. */
+    artistUpdate: z.string().optional(),
     // More approved templates, by a key of the studio's choosing, for campaigns to send
     // (`campaigns: { birthday: birthday_offer }`).
     campaigns: z.record(z.string(), z.string()).optional(),

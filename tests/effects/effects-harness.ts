@@ -18,6 +18,7 @@ import { silentLogger } from '../../src/observability/logger.ts';
 import { Metrics } from '../../src/observability/metrics.ts';
 import type { Db } from '../../src/persistence/database.ts';
 import { demoStudioConfig } from '../../src/studio/load-studio-config.ts';
+import type { StudioConfig } from '../../src/studio/studio-schema.ts';
 import { StudioRegistry } from '../../src/studio/studio-registry.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { startFakeGraphApi, type FakeGraphApi } from '../fakes/graph-api.ts';
@@ -96,6 +97,7 @@ export function fakeProvidersEnv(
 
 export async function startEffectsHarness(
   envOverrides: Record<string, string> = {},
+  studioConfig: StudioConfig = demoStudioConfig,
 ): Promise<EffectsHarness> {
   const database: TestDatabase = await createTestDatabase();
   const graph = await startFakeGraphApi();
@@ -105,7 +107,7 @@ export async function startEffectsHarness(
   const { db } = database;
   const bus = createInProcessBus({ db, partitions: 4 });
   const metrics = new Metrics();
-  const studios = new StudioRegistry(demoStudioConfig);
+  const studios = new StudioRegistry(studioConfig);
   const mediaStore = new FilesystemMediaStore(path.join(mediaRoot, 'media'));
   const relays: OutboxRelay[] = [];
 

@@ -42,10 +42,9 @@ export function verifyActionToken(token: string, secret: string, now: Date): Tok
   return { ok: true, payload: parsed.data };
 }
 
-/** The approve + reject URLs of one artist notification. */
-export function actionLinks(input: {
+/** The approve + reject tokens of one artist notification (the part of each link after `/a/`). */
+export function actionLinkTokens(input: {
   leadId: string;
-  baseUrl: string;
   secret: string;
   now: Date;
   ttlMs?: number;
@@ -53,8 +52,7 @@ export function actionLinks(input: {
 }): Record<ArtistAction, string> {
   const exp = input.now.getTime() + (input.ttlMs ?? DEFAULT_ACTION_LINK_TTL_MS);
   const nonce = input.nonce ?? newNonce();
-  const base = input.baseUrl.replace(/\/+$/, '');
-  const url = (action: ArtistAction) =>
-    `${base}/a/${createActionToken({ leadId: input.leadId, action, exp, nonce }, input.secret)}`;
-  return { approve: url('approve'), reject: url('reject') };
+  const token = (action: ArtistAction) =>
+    createActionToken({ leadId: input.leadId, action, exp, nonce }, input.secret);
+  return { approve: token('approve'), reject: token('reject') };
 }

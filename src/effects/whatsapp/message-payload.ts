@@ -20,13 +20,7 @@ export function graphMessageBody(to: string, message: OutboundMessage): Record<s
         template: {
           name: message.name,
           language: { code: message.language },
-          ...(message.params.length > 0
-            ? {
-                components: [
-                  { type: 'body', parameters: message.params.map((text) => ({ type: 'text', text })) },
-                ],
-              }
-            : {}),
+          ...(templateComponents(message).length > 0 ? { components: templateComponents(message) } : {}),
         },
       };
     case 'interactive':
@@ -61,4 +55,19 @@ export function graphMessageBody(to: string, message: OutboundMessage): Record<s
         },
       };
   }
+}
+
+/** Graph's template components: the body parameters, then one `url` button component per dynamic suffix. */
+function templateComponents(message: Extract<OutboundMessage, { kind: 'template' }>): object[] {
+  return [
+    ...(message.params.length > 0
+      ? [{ type: 'body', parameters: message.params.map((text) => ({ type: 'text', text })) }]
+      : []),
+    ...(message.buttons ?? []).map((suffix, index) => ({
+      type: 'button',
+      sub_type: 'url',
+      index: String(index),
+      parameters: [{ type: 'text', text: suffix }],
+    })),
+  ];
 }

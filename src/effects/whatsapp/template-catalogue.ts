@@ -24,7 +24,9 @@ export function configuredTemplates(studio: Studio): ConfiguredTemplate[] {
   const { campaigns, ...funnel } = studio.templates;
   const language = studio.language;
   return [
-    ...Object.entries(funnel).map(([key, name]) => ({ path: `templates.${key}`, name, language })),
+    ...Object.entries(funnel)
+      .filter((entry): entry is [string, string] => typeof entry[1] === 'string')
+      .map(([key, name]) => ({ path: `templates.${key}`, name, language })),
     ...Object.entries(campaigns ?? {}).map(([key, name]) => ({
       path: `templates.campaigns.${key}`,
       name,
