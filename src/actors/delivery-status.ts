@@ -1,6 +1,6 @@
 // Outbound delivery status only moves forward (providers report out of order: `read` may come before
-// `delivered`): sent < delivered < read; `failed` overrides from anywhere and is final.
-const RANK: Record<string, number> = { sent: 1, delivered: 2, read: 3, failed: 4 };
+// `delivered`): queued < sent < delivered < read; `failed` overrides from anywhere and is final.
+const RANK: Record<string, number> = { queued: 1, sent: 2, delivered: 3, read: 4, failed: 5 };
 
 export function deliveryRank(status: string | null | undefined): number {
   return status ? (RANK[status] ?? 0) : 0;

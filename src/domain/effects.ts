@@ -57,20 +57,11 @@ export const systemEventEffectSchema = z.object({
   payload: z.record(z.string(), z.unknown()).default({}),
 });
 
-export const whatsappSendEffectSchema = z.object({
-  type: z.literal('effect.whatsapp.send'),
-  studioId: z.string(),
-  /** E.164 recipient. */
-  to: z.string(),
-  message: outboundMessageSchema,
-  /** Set on a campaign's send: a run's counters read its outbox rows by `campaign.runId`. */
-  campaign: z.object({ campaignId: z.string(), runId: z.string() }).optional(),
-  transcript: outboundTranscript,
-});
 /**
  * Send a channel-neutral message to a lead on one channel: the relay routes it to that channel's adapter
  * (src/channels), which applies the channel's policy (WhatsApp window and templates, SMS numbered choices and
- * quiet hours, web sessions). The successor of `effect.whatsapp.send`.
+ * quiet hours, web sessions). Rows written as `effect.whatsapp.send` by earlier versions are upcast
+ * (src/domain/legacy-events.ts).
  */
 export const messageSendEffectSchema = z.object({
   type: z.literal('effect.message.send'),
@@ -147,20 +138,20 @@ export const bookingLoadTakenEffectSchema = z.object({
   until: z.iso.datetime({ offset: true }),
 });
 /**
- * Runtime-handled: move an outbound transcript entry's delivery status forward (sent → delivered → read;
+ * Runtime-handled: move an outbound transcript entry's delivery status forward (queued → sent → delivered → read;
  * failed from anywhere). A late `delivered` never overwrites `read`.
  */
 export const transcriptDeliveryEffectSchema = z.object({
   type: z.literal('effect.transcript.delivery'),
   providerMessageId: z.string(),
-  status: z.enum(['sent', 'delivered', 'read', 'failed']),
+  status: z.enum(['queued', 'sent', 'delivered', 'read', 'failed']),
 });
 
 export const effectSchema = z.discriminatedUnion('type', [
   timerScheduleEffectSchema,
   timerCancelEffectSchema,
   systemEventEffectSchema,
-  whatsappSendEffectSchema,
+  messageSendEffectSchema,
   artistNotifyEffectSchema,
   depositCheckoutEffectSchema,
   depositCheckSessionEffectSchema,

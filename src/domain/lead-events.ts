@@ -6,7 +6,7 @@ import { z } from 'zod';
 const at = z.iso.datetime({ offset: true });
 const base = { at };
 
-/** One inbound WhatsApp message, provider-neutral enough for SMS/web later. */
+/** The content of one inbound message, on any channel. */
 export const inboundContentSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('text'), text: z.string() }),
   z.object({
@@ -32,28 +32,6 @@ export const inboundContentSchema = z.discriminatedUnion('kind', [
 ]);
 export type InboundContent = z.infer<typeof inboundContentSchema>;
 
-export const whatsappMessageEventSchema = z.object({
-  type: z.literal('whatsapp.message'),
-  ...base,
-  messageId: z.string(),
-  /** E.164 phone number of the lead (with leading +). */
-  from: z.string(),
-  profileName: z.string().optional(),
-  /** The provider's own message timestamp (ISO): the 24-hour window is measured from it. */
-  sentAt: at,
-  content: inboundContentSchema,
-});
-
-export const whatsappStatusEventSchema = z.object({
-  type: z.literal('whatsapp.status'),
-  ...base,
-  /** wamid of our outbound message. */
-  messageId: z.string(),
-  status: z.enum(['sent', 'delivered', 'read', 'failed']),
-  sentAt: at,
-  errors: z.array(z.object({ code: z.number(), title: z.string().optional() })).optional(),
-});
-
 /** How a message reached or leaves a lead. Channel rules live in src/channels (one policy per channel). */
 export const channelSchema = z.enum(['whatsapp', 'sms', 'web', 'app', 'api']);
 export type Channel = z.infer<typeof channelSchema>;
@@ -70,7 +48,8 @@ export const identifierSchema = z.object({
 export type Identifier = z.infer<typeof identifierSchema>;
 
 /**
- * One inbound message on any channel: the channel-neutral successor of `whatsapp.message`. `messageId` is
+ * One inbound message on any channel: envelopes of the WhatsApp-only `whatsapp.message` written
+ * by earlier versions are upcast to it at decode (src/domain/legacy-events.ts). `messageId` is
  * the provider's id (wamid, Twilio MessageSid, OpenPhone id, or the message API's messageId): the lead's
  * actor applies a given id once. Every sender-controlled string was sanitised at the edge; `truncated`
  * names the fields the sanitiser had to cut (shown in the transcript).
@@ -183,15 +162,6 @@ export const effectResultSchema = z.discriminatedUnion('type', [
     amountTotal: z.number().int().nullable(),
     currency: z.string().nullable(),
   }),
-  z.object({
-    type: z.literal('whatsapp.send_failed'),
-    ...base,
-    outboxId: z.string(),
-    code: z.number().int().nullable(),
-    reason: z.string(),
-    /** Error 131047: the 24-hour customer-service window is closed; send a template instead. */
-    outsideWindow: z.boolean(),
-  }),
   /** A channel adapter's refusal of `effect.message.send` (any channel), fed back to the lead's actor. */
   z.object({
     type: z.literal('message.send_failed'),
@@ -267,8 +237,6 @@ export const leadEventSchema = z.union([
   campaignSendEventSchema,
   messageReceivedEventSchema,
   messageStatusEventSchema,
-  whatsappMessageEventSchema,
-  whatsappStatusEventSchema,
   stripeCheckoutCompletedSchema,
   stripeCheckoutExpiredSchema,
   controlEventSchema,
@@ -277,4 +245,3 @@ export const leadEventSchema = z.union([
 ]);
 export type LeadEvent = z.infer<typeof leadEventSchema>;
 export type ControlEvent = z.infer<typeof controlEventSchema>;
-export type WhatsappMessageEvent = z.infer<typeof whatsappMessageEventSchema>;

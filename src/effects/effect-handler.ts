@@ -13,7 +13,8 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 /** An effect-result event as a handler produces it; the relay adds `at` and `outboxId`. */
 export type EffectFeedback = DistributiveOmit<EffectResultEvent, 'at' | 'outboxId'>;
 
-export type Provider = 'whatsapp' | 'stripe' | 'media' | 'database';
+/** What a handler calls: one circuit breaker per provider. SMS adapters name their provider. */
+export type Provider = 'whatsapp' | 'twilio' | 'openphone' | 'leadline' | 'stripe' | 'media' | 'database';
 
 export interface EffectContext<E extends OutboxEffect = OutboxEffect> {
   outboxId: string;
@@ -54,6 +55,7 @@ export interface EffectHandler<E extends OutboxEffect = OutboxEffect> {
 
 export type EffectOf<K extends OutboxEffect['type']> = Extract<OutboxEffect, { type: K }>;
 
+/** One handler per effect kind; `effect.message.send` goes to its channel's adapter (src/channels). */
 export type EffectHandlers = {
-  [K in OutboxEffect['type']]: EffectHandler<EffectOf<K>>;
+  [K in Exclude<OutboxEffect['type'], 'effect.message.send'>]: EffectHandler<EffectOf<K>>;
 };

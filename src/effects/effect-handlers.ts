@@ -1,8 +1,11 @@
-// The handler for each outbox effect kind, wired to the provider clients built from the environment.
-// Outside production a provider with no credentials is the sandbox (src/effects/sandbox): WhatsApp sends
-// are recorded in sandbox_messages and Stripe checkouts are local sessions, all succeeding with no error.
+// The handler for each outbox effect kind, wired to the provider clients built from the environment;
+// `effect.message.send` goes to the adapter of its channel (src/channels/adapters.ts). Outside production a
+// provider with no credentials is the sandbox (src/effects/sandbox): WhatsApp sends are recorded in
+// sandbox_messages and Stripe checkouts are local sessions, all succeeding with no error.
+import { createChannelAdapters } from '../channels/adapters.ts';
+import type { OutboxEffect } from '../domain/effects.ts';
 import { permanent } from './effect-errors.ts';
-import type { EffectHandlers } from './effect-handler.ts';
+import type { EffectHandler, EffectHandlers } from './effect-handler.ts';
 import { artistNotifyHandler } from './handlers/artist-notify.ts';
 import { bookingLoadTakenHandler } from './handlers/booking-load-taken.ts';
 import { bookingReserveHandler } from './handlers/booking-reserve.ts';
@@ -10,7 +13,6 @@ import { depositCheckSessionHandler } from './handlers/deposit-check-session.ts'
 import { depositCheckoutHandler } from './handlers/deposit-checkout.ts';
 import type { HandlerDeps } from './handlers/handler-deps.ts';
 import { mediaStoreHandler } from './handlers/media-store.ts';
-import { whatsappSendHandler } from './handlers/whatsapp-send.ts';
 import { mediaStoreFromEnv } from './media/media-store-from-env.ts';
 import { sandboxCheckoutHandler, sandboxCheckSessionHandler } from './sandbox/sandbox-deposit.ts';
 import { sandboxRecorder } from './sandbox/sandbox.ts';
@@ -18,7 +20,21 @@ import { createStripeClient } from './stripe/stripe-client.ts';
 import { createGraphClient } from './whatsapp/graph-client.ts';
 import { whatsappSender } from './whatsapp/whatsapp-sender.ts';
 
-export function createEffectHandlers(deps: HandlerDeps): EffectHandlers {
+/** The handler of one effect: its kind's, or for a message its channel's adapter (undefined: none). */
+export type HandlerFor = (effect: OutboxEffect) => EffectHandler | undefined;
+
+export function createEffectHandlers(deps: HandlerDeps): HandlerFor {
+  const handlers = effectHandlers(deps);
+  const adapters = createChannelAdapters({ ...deps, recorder: sandboxRecorderFor(deps) });
+  return (effect) =>
+    effect.type === 'effect.message.send' ? adapters[effect.channel] : handlers[effect.type];
+}
+
+function sandboxRecorderFor(deps: HandlerDeps) {
+  return deps.env.NODE_ENV !== 'production' ? sandboxRecorder(deps.db, deps.clock) : undefined;
+}
+
+function effectHandlers(deps: HandlerDeps): EffectHandlers {
   const { db, env, options } = deps;
   const graph = createGraphClient({
     baseUrl: env.WHATSAPP_API_BASE_URL,
@@ -34,11 +50,10 @@ export function createEffectHandlers(deps: HandlerDeps): EffectHandlers {
     : undefined;
   const store = deps.mediaStore ?? mediaStoreFromEnv(env);
   const sandboxed = env.NODE_ENV !== 'production';
-  const recorder = sandboxed ? sandboxRecorder(db, deps.clock) : undefined;
+  const recorder = sandboxRecorderFor(deps);
   const send = whatsappSender(graph, env.WHATSAPP_ACCESS_TOKEN ? undefined : recorder);
   const stripeSandbox = sandboxed && !stripe;
   return {
-    'effect.whatsapp.send': whatsappSendHandler(db, send),
     'effect.artist.notify': artistNotifyHandler(db, send, {
       publicBaseUrl: env.PUBLIC_BASE_URL,
       actionLinkSecret: env.ACTION_LINK_SECRET,

@@ -7,6 +7,7 @@ import type { Bus } from '../bus/bus.ts';
 import type { Env } from '../config/env.ts';
 import { effectSchema, type OutboxEffect } from '../domain/effects.ts';
 import { envelopeSchema, type Envelope } from '../domain/envelope.ts';
+import { upcastEffect } from '../domain/legacy-events.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Db } from '../persistence/database.ts';
@@ -53,14 +54,14 @@ export interface OutboxRelay {
  * A lead's own conversation keeps at-least-once: a duplicate answer beats a missing one.
  */
 function atMostOnce(effect: OutboxEffect): boolean {
-  return effect.type === 'effect.whatsapp.send' && effect.campaign !== undefined;
+  return effect.type === 'effect.message.send' && effect.campaign !== undefined;
 }
 
 export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
   const options = resolveRelayOptions(deps.options);
   const clock = deps.clock ?? (() => new Date());
   const log = deps.logger.child({ component: 'outbox-relay' });
-  const handlers = createEffectHandlers({ ...deps, clock, options });
+  const handlerFor = createEffectHandlers({ ...deps, clock, options });
   const limiter = createRateLimiter(deps.db, clock);
   // Cluster-wide: every relay on the database shares each provider's failures and open circuit.
   const breakers = createCircuitBreakers(deps.db, options.breaker, clock);
@@ -172,10 +173,12 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
   async function execute(claimed: ClaimedRow): Promise<void> {
     const { row } = claimed;
     if (row.result !== null) return finishExecuted(claimed, row.result);
-    const parsed = effectSchema.safeParse(row.payload);
+    // A row an earlier version wrote as `effect.whatsapp.send` (e.g. by an old worker during a rolling
+    // upgrade, after the SQL migration rewrote the rows present) is read as `effect.message.send`.
+    const parsed = effectSchema.safeParse(upcastEffect(row.payload));
     const effect = parsed.success ? (parsed.data as OutboxEffect) : undefined;
     const studio = effect && 'studioId' in effect ? deps.studios.byId(effect.studioId) : undefined;
-    const handler = effect ? (handlers[effect.type] as EffectHandler | undefined) : undefined;
+    const handler = effect ? handlerFor(effect) : undefined;
     if (!effect || !studio || !handler) {
       const why = !effect
         ? 'malformed effect payload'

@@ -237,7 +237,7 @@ export interface SandboxMessagesTable {
   payload: Json;
 }
 
-/** Written by a trigger on leads (migration 0009): one row per status change, at the row's updated_at. */
+/** Written by a trigger on leads (migration 0010): one row per status change, at the row's updated_at. */
 export interface LeadStatusChangesTable {
   id: Generated<string>;
   lead_id: string;

@@ -95,7 +95,7 @@ describe.each(runtimeTransports())('runtime-handled effects on the $name', ({ tr
     );
     await rt.idle();
     const [outbox] = await rt.db.selectFrom('outbox').selectAll().where('lead_id', '=', lead).execute();
-    expect(outbox?.kind).toBe('effect.whatsapp.send');
+    expect(outbox?.kind).toBe('effect.message.send');
     const status = async () =>
       await rt.db.selectFrom('transcript').selectAll().where('lead_id', '=', lead).executeTakeFirstOrThrow();
     expect(await status()).toMatchObject({

@@ -7,9 +7,10 @@ import type { EffectOf } from '../../src/effects/effect-handler.ts';
 import { readBreaker } from '../../src/persistence/limits/circuit-breaker.ts';
 import { startEffectsHarness, studio, type EffectsHarness } from './effects-harness.ts';
 
-const send = (n: number): EffectOf<'effect.whatsapp.send'> => ({
-  type: 'effect.whatsapp.send',
+const send = (n: number): EffectOf<'effect.message.send'> => ({
+  type: 'effect.message.send',
   studioId: studio.id,
+  channel: 'whatsapp',
   to: `+4477009003${String(n).padStart(2, '0')}`,
   message: { kind: 'text', text: `message ${n}` },
 });

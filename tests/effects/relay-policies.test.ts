@@ -7,9 +7,10 @@ import { claimDueRows } from '../../src/effects/outbox-claim.ts';
 import { renewLease } from '../../src/effects/outbox-lease.ts';
 import { startEffectsHarness, studio, waitFor } from './effects-harness.ts';
 
-const send = (n: number): EffectOf<'effect.whatsapp.send'> => ({
-  type: 'effect.whatsapp.send',
+const send = (n: number): EffectOf<'effect.message.send'> => ({
+  type: 'effect.message.send',
   studioId: studio.id,
+  channel: 'whatsapp',
   to: `+4477009002${String(n).padStart(2, '0')}`,
   message: { kind: 'text', text: `message ${n}` },
 });

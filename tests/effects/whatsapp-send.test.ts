@@ -1,12 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EffectOf } from '../../src/effects/effect-handler.ts';
 import { leadIdFor } from '../../src/domain/ids.ts';
 import { graphErrorBody } from '../fakes/graph-api.ts';
 import { LEAD, startEffectsHarness, studio, type EffectsHarness } from './effects-harness.ts';
 
-const send = (text: string, to = '+447700900123'): EffectOf<'effect.whatsapp.send'> => ({
-  type: 'effect.whatsapp.send',
+const send = (text: string, to = '+447700900123'): EffectOf<'effect.message.send'> => ({
+  type: 'effect.message.send',
   studioId: studio.id,
+  channel: 'whatsapp',
   to,
   message: { kind: 'text', text },
 });
@@ -25,7 +27,7 @@ beforeEach(async () => {
   await h.db.deleteFrom('system_events').execute();
 });
 
-describe('effect.whatsapp.send', () => {
+describe('effect.message.send on the WhatsApp channel adapter', () => {
   it('sends a text from the studio number and stores the wamid on the transcript row', async () => {
     const id = await h.enqueue(send('Hello there'), { transcript: true });
     await h.drain(h.relay());
@@ -54,6 +56,38 @@ describe('effect.whatsapp.send', () => {
       .executeTakeFirstOrThrow();
     expect(transcript).toMatchObject({ provider_message_id: sent?.wamid, delivery_status: 'sent' });
     expect(await h.published()).toEqual([]);
+  });
+
+  it('a row an earlier version wrote as effect.whatsapp.send is read as effect.message.send and sent', async () => {
+    const id = randomUUID();
+    await h.db
+      .insertInto('outbox')
+      .values({
+        id,
+        lead_id: LEAD,
+        kind: 'effect.whatsapp.send',
+        payload: {
+          type: 'effect.whatsapp.send',
+          studioId: studio.id,
+          to: '+447700900123',
+          message: { kind: 'text', text: 'Old row' },
+        },
+      })
+      .execute();
+    await h.drain(h.relay());
+    expect(await h.outboxRow(id)).toMatchObject({ status: 'done', attempts: 1 });
+    expect(h.graph.sends.map((s) => s.body)).toEqual([
+      expect.objectContaining({ to: '447700900123', text: { body: 'Old row', preview_url: true } }),
+    ]);
+  });
+
+  it('a message on a channel with no adapter fails for good, naming it', async () => {
+    const id = await h.enqueue({ ...send('to nowhere'), channel: 'app', to: 'session-1' });
+    await h.drain(h.relay());
+    expect(await h.outboxRow(id)).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(h.graph.sends).toEqual([]);
+    const [event] = await h.db.selectFrom('system_events').selectAll().execute();
+    expect(event?.payload).toMatchObject({ error: 'no handler for effect.message.send' });
   });
 
   it('sends templates with body parameters, ≤ 3 options as reply buttons and more as a list', async () => {
@@ -137,7 +171,7 @@ describe('effect.whatsapp.send', () => {
     expect(row.status).toBe('done');
   });
 
-  it('131047 (outside the 24-hour window) is not retried and feeds back whatsapp.send_failed with outsideWindow', async () => {
+  it('131047 (outside the 24-hour window) is not retried and feeds back message.send_failed with outsideWindow', async () => {
     h.graph.failNext('send', {
       kind: 'status',
       status: 400,
@@ -154,7 +188,13 @@ describe('effect.whatsapp.send', () => {
       id: `effect:${id}`,
       leadId: LEAD,
       studioId: studio.id,
-      event: { type: 'whatsapp.send_failed', outboxId: id, code: 131047, outsideWindow: true },
+      event: {
+        type: 'message.send_failed',
+        channel: 'whatsapp',
+        outboxId: id,
+        code: 131047,
+        outsideWindow: true,
+      },
     });
     const events = await h.db.selectFrom('system_events').selectAll().execute();
     expect(events.map((e) => [e.type, e.level])).toEqual([['whatsapp.outside_window', 'warn']]);
@@ -166,7 +206,7 @@ describe('effect.whatsapp.send', () => {
     expect(transcript.delivery_status).toBe('failed');
   });
 
-  it('a permanent Graph error fails at once: whatsapp.send_failed, effect.failed system event, metrics', async () => {
+  it('a permanent Graph error fails at once: message.send_failed, effect.failed system event, metrics', async () => {
     h.graph.failNext('send', {
       kind: 'status',
       status: 400,
@@ -178,7 +218,9 @@ describe('effect.whatsapp.send', () => {
     expect(await h.outboxRow(id)).toMatchObject({ status: 'failed', attempts: 1 });
     const [envelope] = await h.published();
     expect(envelope?.event).toMatchObject({
-      type: 'whatsapp.send_failed',
+      type: 'message.send_failed',
+      channel: 'whatsapp',
+      recipientOptedOut: false,
       code: 131026,
       outsideWindow: false,
     });
@@ -199,7 +241,12 @@ describe('effect.whatsapp.send', () => {
     expect(row.attempt_log.map((a) => a.outcome)).toEqual(['retry', 'retry', 'retry', 'failed']);
     expect(h.graph.sends).toHaveLength(4);
     const [envelope] = await h.published();
-    expect(envelope?.event).toMatchObject({ type: 'whatsapp.send_failed', outsideWindow: false });
+    expect(envelope?.event).toMatchObject({
+      type: 'message.send_failed',
+      channel: 'whatsapp',
+      outsideWindow: false,
+      recipientOptedOut: false,
+    });
   });
 
   it("a lead's second message never overtakes its first, even while the first is retrying", async () => {

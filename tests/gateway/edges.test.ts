@@ -151,7 +151,7 @@ describe('health, readiness, metrics', () => {
     await postWhatsapp(gw.app, body, { 'content-type': 'application/json' });
     await gw.rt.db
       .insertInto('outbox')
-      .values({ id: crypto.randomUUID(), lead_id: 'ld_x', kind: 'effect.whatsapp.send', payload: {} })
+      .values({ id: crypto.randomUUID(), lead_id: 'ld_x', kind: 'effect.message.send', payload: {} })
       .execute();
     const res = await gw.app.inject({ url: '/metrics' });
     expect(res.statusCode).toBe(200);

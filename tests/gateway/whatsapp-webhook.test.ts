@@ -100,9 +100,12 @@ describe('messages', () => {
       studioId: 'inkwell',
       traceId: 'trace-abc',
       event: {
-        type: 'whatsapp.message',
+        type: 'message.received',
+        channel: 'whatsapp',
+        provider: 'meta',
         messageId: id,
-        from: '+447700900123',
+        from: [{ type: 'phone', value: '+447700900123' }],
+        to: '110000000000001',
         profileName: 'Alex',
         sentAt: '2023-11-14T22:13:20.000Z',
         content: { kind: 'text', text: 'I want a koi on my arm' },
@@ -189,7 +192,7 @@ describe('messages', () => {
     const res = await post(body, whatsappHeaders(body));
     expect(res.statusCode).toBe(200);
     const [envelope] = await gw.inbox();
-    expect(envelope?.event).toMatchObject({ type: 'whatsapp.message', content });
+    expect(envelope?.event).toMatchObject({ type: 'message.received', channel: 'whatsapp', content });
     expect(envelope?.transcript?.kind).toBe(transcriptKind);
   });
 
@@ -259,7 +262,14 @@ describe('statuses', () => {
     expect(envelope).toMatchObject({
       id: `whatsapp-status:${id}:failed`,
       leadId: leadIdFor('inkwell', '+447700900123'),
-      event: { type: 'whatsapp.status', messageId: id, status: 'failed', errors: [{ code: 131047 }] },
+      event: {
+        type: 'message.status',
+        channel: 'whatsapp',
+        provider: 'meta',
+        messageId: id,
+        status: 'failed',
+        errors: [{ code: 131047 }],
+      },
     });
   });
 

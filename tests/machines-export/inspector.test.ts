@@ -37,14 +37,18 @@ describe('inspection sanitizers', () => {
 
   it('mask the inbound message event a lead sends', () => {
     const event = {
-      type: 'whatsapp.message',
+      type: 'message.received',
+      channel: 'whatsapp',
+      provider: 'meta',
       at: testIso('2026-11-21T15:00:00Z'),
-      from: PHONE,
+      from: [{ type: 'phone', value: PHONE }],
       text: `it's ${PHONE}`,
     };
     expect(JSON.stringify(sanitizeEvent(event))).not.toContain('7700900');
     expect(sanitizeEvent(event)).toMatchObject({
-      type: 'whatsapp.message',
+      type: 'message.received',
+      channel: 'whatsapp',
+      provider: 'meta',
       at: testIso('2026-11-21T15:00:00Z'),
     });
   });

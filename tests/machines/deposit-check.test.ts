@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import type { Effect } from '../../src/domain/effects.ts';
 import { HOUR, LeadDriver } from './lead-driver.ts';
 
-type Send = Extract<Effect, { type: 'effect.whatsapp.send' }>;
+type Send = Extract<Effect, { type: 'effect.message.send' }>;
 const sends = (effects: readonly Effect[]) =>
-  effects.filter((e): e is Send => e.type === 'effect.whatsapp.send');
+  effects.filter((e): e is Send => e.type === 'effect.message.send');
 const systemEvents = (effects: readonly Effect[]) =>
   effects.flatMap((e) => (e.type === 'effect.system_event' ? [e.eventType] : []));
 

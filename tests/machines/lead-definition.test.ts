@@ -29,23 +29,38 @@ function envelope(event: Record<string, unknown>): Envelope {
 describe('createLeadDefinition', () => {
   it('describes the lead actor type', () => {
     expect(definition.actorType).toBe('lead');
-    expect(definition.machineVersion).toBe(1);
-    expect(definition.snapshotMigrations).toEqual({});
+    expect(definition.machineVersion).toBe(2);
+    expect(Object.keys(definition.snapshotMigrations)).toEqual(['1']);
   });
 
-  it('derives input from the first envelope: studio, phone (from), profile name', () => {
+  it('derives input from the first envelope: studio, phone (from), profile name, channel', () => {
     expect(
-      definition.inputFor(envelope({ type: 'whatsapp.message', from: LEAD_PHONE, profileName: 'Alex' })),
+      definition.inputFor(
+        envelope({
+          type: 'message.received',
+          channel: 'sms',
+          from: [
+            { type: 'email', value: 'alex@example.com' },
+            { type: 'phone', value: LEAD_PHONE },
+          ],
+          profileName: 'Alex',
+        }),
+      ),
     ).toEqual({
       studioId: 'inkwell',
       phone: LEAD_PHONE,
       name: 'Alex',
+      channel: 'sms',
     });
     expect(definition.inputFor(envelope({ type: 'handover.start' }))).toEqual({
       studioId: 'inkwell',
       phone: null,
       name: null,
+      channel: null,
     });
+    expect(
+      definition.inputFor(envelope({ type: 'campaign.send', channel: 'whatsapp', phone: LEAD_PHONE })),
+    ).toEqual({ studioId: 'inkwell', phone: LEAD_PHONE, name: null, channel: 'whatsapp' });
   });
 
   it('projects status, current question id, normalised answers, phone, name and last inbound time', () => {
@@ -65,7 +80,11 @@ describe('createLeadDefinition', () => {
   it('rebuilds a restorable snapshot from the denormalised row (invariant 8)', () => {
     const rebuilt = definition.rebuild?.(
       { answers: { idea: 'A fox', placement: 'forearm' }, status: 'QUALIFYING', step: 'dimensions' },
-      envelope({ type: 'whatsapp.message', from: LEAD_PHONE }),
+      envelope({
+        type: 'message.received',
+        channel: 'whatsapp',
+        from: [{ type: 'phone', value: LEAD_PHONE }],
+      }),
     );
     const machine: AnyStateMachine = definition.machine;
     const snapshot = createActor(machine, {

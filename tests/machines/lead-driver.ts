@@ -30,7 +30,7 @@ export function withChoices(body: string, options: readonly { title: string }[])
 
 export function describeEffect(effect: Effect): LogLine | null {
   switch (effect.type) {
-    case 'effect.whatsapp.send': {
+    case 'effect.message.send': {
       const m = effect.message;
       if (m.kind === 'text') return ['out', m.text];
       if (m.kind === 'template') return ['out', `[template ${m.name}]`];
@@ -110,10 +110,12 @@ export class LeadDriver {
           : `[${content.kind}]`;
     this.log.push(['in', text]);
     return this.send({
-      type: 'whatsapp.message',
+      type: 'message.received',
+      channel: 'whatsapp',
+      provider: 'meta',
       at: this.at,
       messageId: `wamid.${this.#seq}`,
-      from: LEAD_PHONE,
+      from: [{ type: 'phone', value: LEAD_PHONE }],
       profileName: 'Alex',
       sentAt,
       content,

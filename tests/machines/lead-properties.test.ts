@@ -39,9 +39,9 @@ function play(
   return driver;
 }
 
-type Send = Extract<Effect, { type: 'effect.whatsapp.send' }>;
+type Send = Extract<Effect, { type: 'effect.message.send' }>;
 const sends = (effects: readonly Effect[]) =>
-  effects.filter((e): e is Send => e.type === 'effect.whatsapp.send');
+  effects.filter((e): e is Send => e.type === 'effect.message.send');
 const status = (t: Transition['before']): LeadStatus => t.value;
 
 describe('lead conversation properties', () => {
@@ -51,7 +51,7 @@ describe('lead conversation properties', () => {
         play(steps, ({ before, event, after }) => {
           const restarted = after.context.step === 0 && Object.keys(after.context.answers).length === 0;
           if (restarted) return;
-          const limit = event.type === 'whatsapp.message' ? 1 : 0;
+          const limit = event.type === 'message.received' ? 1 : 0;
           expect(after.context.step - before.context.step).toBeLessThanOrEqual(limit);
           expect(after.context.step).toBeGreaterThanOrEqual(before.context.step);
           const answered = (s: typeof before) => Object.keys(s.context.answers).length;
@@ -71,7 +71,7 @@ describe('lead conversation properties', () => {
             e.type === 'effect.artist.notify' && event.type === 'effect.failed' && e.reason === 'info';
           const outward = effects.filter(
             (e) =>
-              e.type === 'effect.whatsapp.send' ||
+              e.type === 'effect.message.send' ||
               (e.type === 'effect.artist.notify' && !failureNotice(e)) ||
               e.type.startsWith('effect.deposit') ||
               e.type.startsWith('effect.booking'),
@@ -92,7 +92,7 @@ describe('lead conversation properties', () => {
           if (status(before) !== 'NEEDS_HUMAN') return;
           // The bot's own reactions: to the lead's messages and to its timers. (Admins may still write, reset
           // or approve; the opt-out confirmation is always sent, rule 9.)
-          if (event.type !== 'whatsapp.message' && event.type !== 'timer.fired') return;
+          if (event.type !== 'message.received' && event.type !== 'timer.fired') return;
           if (intentOf(event) === 'opt_out') return;
           expect(sends(effects)).toEqual([]);
         });
@@ -146,7 +146,7 @@ describe('lead conversation properties', () => {
         const latest = new Map<string, unknown>();
         play(steps, ({ before, event, after, effects }) => {
           if (after.context.step === 0 && Object.keys(after.context.answers).length === 0) latest.clear();
-          if (event.type === 'whatsapp.message' && after.context.step === before.context.step + 1) {
+          if (event.type === 'message.received' && after.context.step === before.context.step + 1) {
             const question = studio.questions[before.context.step];
             const reading = readAnswer(studio, before.context, event.content);
             if (question && reading.ok) latest.set(question.id, reading.value);
@@ -154,7 +154,7 @@ describe('lead conversation properties', () => {
           // Further photos of an album join the accepted reference images.
           const refs = latest.get('reference_images');
           if (
-            event.type === 'whatsapp.message' &&
+            event.type === 'message.received' &&
             event.content.kind === 'image' &&
             typeof refs === 'object'
           ) {

@@ -18,10 +18,12 @@ const machine = new LeadDriver().machine;
 
 function message(text: string): LeadEvent {
   return {
-    type: 'whatsapp.message',
+    type: 'message.received',
+    channel: 'whatsapp',
+    provider: 'meta',
     at: AT,
     messageId: `wamid.${text}`,
-    from: LEAD_PHONE,
+    from: [{ type: 'phone', value: LEAD_PHONE }],
     sentAt: AT,
     content: { kind: 'text', text },
   };

@@ -200,10 +200,12 @@ export function eventsFor(
 ): LeadEvent[] {
   const at = d.at;
   const inbound = (content: InboundContent, sentAt = at): LeadEvent => ({
-    type: 'whatsapp.message',
+    type: 'message.received',
+    channel: 'whatsapp',
+    provider: 'meta',
     at,
     messageId: `wamid.p${seq}`,
-    from: LEAD_PHONE,
+    from: [{ type: 'phone', value: LEAD_PHONE }],
     profileName: 'Sam',
     sentAt,
     content,
@@ -232,10 +234,12 @@ export function eventsFor(
     case 'image':
       return [
         {
-          type: 'whatsapp.message',
+          type: 'message.received',
+          channel: 'whatsapp',
+          provider: 'meta',
           at,
           messageId: `wamid.p${seq}`,
-          from: LEAD_PHONE,
+          from: [{ type: 'phone', value: LEAD_PHONE }],
           sentAt: at,
           content: { kind: 'image', mediaId: `media-${seq}`, mimeType: 'image/jpeg' },
         },
@@ -333,7 +337,9 @@ export function eventsFor(
     case 'sendFailed':
       return [
         {
-          type: 'whatsapp.send_failed',
+          type: 'message.send_failed',
+          channel: 'whatsapp',
+          recipientOptedOut: false,
           at,
           outboxId: `ob-${seq}`,
           code: 131047,
@@ -342,14 +348,24 @@ export function eventsFor(
         },
       ];
     case 'delivery':
-      return [{ type: 'whatsapp.status', at, messageId: `wamid.out${seq}`, status: 'delivered', sentAt: at }];
+      return [
+        {
+          type: 'message.status',
+          channel: 'whatsapp',
+          provider: 'meta',
+          at,
+          messageId: `wamid.out${seq}`,
+          status: 'delivered',
+          sentAt: at,
+        },
+      ];
   }
 }
 
 /** The options of the latest interactive message sent to the lead (none yet: empty). */
 function latestChoices(d: LeadDriver): { id: string; title: string }[] {
   for (const effect of [...d.allEffects].reverse()) {
-    if (effect.type === 'effect.whatsapp.send' && effect.message.kind === 'interactive')
+    if (effect.type === 'effect.message.send' && effect.message.kind === 'interactive')
       return effect.message.options;
   }
   return [];

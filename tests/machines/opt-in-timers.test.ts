@@ -10,10 +10,10 @@ import { HOUR, LeadDriver } from './lead-driver.ts';
 const MINUTE = 60_000;
 const RUNS = { numRuns: 60 };
 
-type Send = Extract<Effect, { type: 'effect.whatsapp.send' }>;
+type Send = Extract<Effect, { type: 'effect.message.send' }>;
 const sentTexts = (effects: readonly Effect[]) =>
   effects
-    .filter((e): e is Send => e.type === 'effect.whatsapp.send')
+    .filter((e): e is Send => e.type === 'effect.message.send')
     .map((e) => (e.message.kind === 'text' ? e.message.text : ''));
 
 /** The relay's answer to the latest check: Stripe says paid (its webhook was lost) or not, or gave up. */

@@ -30,7 +30,7 @@ function loaded(d: LeadDriver, takenSlots: string[] = []): Effect[] {
   return d.control({ type: 'booking.taken_slots', outboxId: 'ob_load', takenSlots });
 }
 
-const sends = (effects: readonly Effect[]) => effects.filter((e) => e.type === 'effect.whatsapp.send');
+const sends = (effects: readonly Effect[]) => effects.filter((e) => e.type === 'effect.message.send');
 
 describe('slot offers wait for the booked slots', () => {
   it('a BOOKING snapshot persisted before offers could load (no slots.loading) hydrates and books', () => {

@@ -26,8 +26,8 @@ function askedStyle(config: StudioConfig): { driver: LeadDriver; asked: Outbound
   return { driver, asked: send.message };
 }
 
-type Send = Extract<Effect, { type: 'effect.whatsapp.send' }>;
-const isSend = (e: Effect): e is Send => e.type === 'effect.whatsapp.send';
+type Send = Extract<Effect, { type: 'effect.message.send' }>;
+const isSend = (e: Effect): e is Send => e.type === 'effect.message.send';
 
 /** The demo studio's eight styles (its style question offers three of them). */
 const EIGHT = [...base.styles];

@@ -80,9 +80,11 @@ export class RuntimeConversation implements Conversation {
     await this.#publish(
       `whatsapp:${wamid}`,
       {
-        type: 'whatsapp.message',
+        type: 'message.received',
+        channel: 'whatsapp',
+        provider: 'meta',
         messageId: wamid,
-        from: this.phone,
+        from: [{ type: 'phone', value: this.phone }],
         profileName: 'Alex',
         sentAt,
         content,

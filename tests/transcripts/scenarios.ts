@@ -57,7 +57,9 @@ async function failedForGood(c: Conversation, effectType: string, reason: string
 /** The relay's answer when WhatsApp refused the latest free-form send: error 131047, window closed. */
 async function refusedOutsideWindow(c: Conversation): Promise<void> {
   await c.control({
-    type: 'whatsapp.send_failed',
+    type: 'message.send_failed',
+    channel: 'whatsapp',
+    recipientOptedOut: false,
     outboxId: 'ob_x',
     code: 131047,
     reason: 'Re-engagement message',
@@ -77,7 +79,7 @@ async function tapStyle(c: Conversation, style: string): Promise<void> {
 
 /** The message most recently sent to the lead, as the relay gets it. */
 async function lastSent(c: Conversation) {
-  return (await c.effects('effect.whatsapp.send')).at(-1)?.message;
+  return (await c.effects('effect.message.send')).at(-1)?.message;
 }
 
 /**

@@ -1,5 +1,5 @@
-// effect.whatsapp.send → Graph API message from the studio's number (or the sandbox's record of it). The
-// returned wamid is stored on the outbound transcript row written with this outbox id, so delivery statuses
+// effect.message.send on the WhatsApp channel (the WhatsApp channel adapter, src/channels/whatsapp) → Graph
+// API message from the studio's number (or the sandbox's record of it). The returned wamid is stored on the outbound transcript row written with this outbox id, so delivery statuses
 // can find it later.
 import type { OutboundMessage } from '../../domain/effects.ts';
 import type { Db } from '../../persistence/database.ts';
@@ -18,14 +18,14 @@ export async function markTranscriptSent(db: Db, outboxId: string, delivery: Del
 export function whatsappSendHandler(
   db: Db,
   send: SendFn<OutboundMessage>,
-): EffectHandler<EffectOf<'effect.whatsapp.send'>> {
+): EffectHandler<EffectOf<'effect.message.send'>> {
   return {
     provider: 'whatsapp',
     rateLimitKey: (ctx) => `whatsapp:${ctx.studio.whatsapp.phoneNumberId}`,
     async execute(ctx) {
       const delivery = await send(
         { studioId: ctx.studio.id, leadId: ctx.leadId, outboxId: ctx.outboxId },
-        ctx.studio.whatsapp.phoneNumberId,
+        ctx.effect.from ?? ctx.studio.whatsapp.phoneNumberId,
         ctx.effect.to,
         ctx.effect.message,
       );
@@ -40,10 +40,12 @@ export function whatsappSendHandler(
         .execute();
       const outsideWindow = error.reason === 'outside_window';
       const feedback: EffectFeedback = {
-        type: 'whatsapp.send_failed',
+        type: 'message.send_failed',
+        channel: 'whatsapp',
         code: typeof error.code === 'number' ? error.code : null,
         reason: error.message,
         outsideWindow,
+        recipientOptedOut: false,
       };
       // A closed window is an expected business outcome (the machine falls back to a template), not an outage.
       return outsideWindow

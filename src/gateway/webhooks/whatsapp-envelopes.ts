@@ -43,6 +43,7 @@ function envelopeBase(studio: Studio, phone: string, ctx: TranslateContext) {
 
 function translateValue(studio: Studio, value: ChangeValue, ctx: TranslateContext, out: Translation): void {
   const at = ctx.now.toISOString();
+  const phoneNumberId = value.metadata.phone_number_id;
   const names = new Map((value.contacts ?? []).map((c) => [c.wa_id, c.profile?.name]));
   for (const raw of value.messages ?? []) {
     const parsed = messageBaseSchema.safeParse(raw);
@@ -72,10 +73,13 @@ function translateValue(studio: Studio, value: ChangeValue, ctx: TranslateContex
       id: `whatsapp:${message.id}`,
       ...envelopeBase(studio, phone, ctx),
       event: {
-        type: 'whatsapp.message',
+        type: 'message.received',
         at,
+        channel: 'whatsapp',
+        provider: 'meta',
         messageId: message.id,
-        from: phone,
+        from: [{ type: 'phone', value: phone }],
+        to: phoneNumberId,
         ...(profileName === undefined ? {} : { profileName }),
         sentAt: iso(message.timestamp),
         content,
@@ -98,8 +102,10 @@ function translateValue(studio: Studio, value: ChangeValue, ctx: TranslateContex
       id: `whatsapp-status:${status.id}:${status.status}`,
       ...envelopeBase(studio, phone, ctx),
       event: {
-        type: 'whatsapp.status',
+        type: 'message.status',
         at,
+        channel: 'whatsapp',
+        provider: 'meta',
         messageId: status.id,
         status: status.status,
         sentAt: iso(status.timestamp),

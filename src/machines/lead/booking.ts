@@ -107,7 +107,7 @@ export function stopLoadingOffers(turn: Turn): void {
  * come is no longer a choice (old offers stay on the lead's screen; e.g. picked while new ones load).
  */
 export function chosenSlot(turn: Turn, event: LeadEvent): Slot | null {
-  if (event.type !== 'whatsapp.message') return null;
+  if (event.type !== 'message.received') return null;
   const { offered } = turn.context.slots;
   const content = event.content;
   let picked: Slot | null = null;

@@ -1,7 +1,8 @@
 // A campaign's message reaching the lead's actor (CONTRACT §10). It travels on the lead's ordered stream,
 // so it can never race the lead's own messages, and the actor has the last word: an opted-out lead or one
-// without consent is refused (`campaign.skipped`, counted by the run), anyone else gets the message. A
-// WhatsApp campaign sends an approved template, which is allowed outside the 24-hour window. The message
+// without consent is refused (`campaign.skipped`, counted by the run), anyone else gets the message, on the
+// campaign's channel, to the contact's phone; it is not a direct reply (no `inReplyTo`: SMS quiet hours
+// apply). A WhatsApp campaign sends an approved template, allowed outside the 24-hour window. The message
 // changes nothing in the conversation: a reply enters the funnel like any first message.
 import type { LeadEvent } from '../../domain/lead-events.ts';
 import type { Turn } from './turn.ts';
@@ -25,8 +26,9 @@ export function campaignMessage(turn: Turn, event: LeadEvent): void {
   }
   const { message } = event;
   turn.emit({
-    type: 'effect.whatsapp.send',
+    type: 'effect.message.send',
     studioId: turn.studio.id,
+    channel: event.channel,
     to: turn.context.phone ?? event.phone,
     message,
     campaign: { campaignId: event.campaignId, runId: event.runId },

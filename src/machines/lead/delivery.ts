@@ -1,12 +1,11 @@
-// Provider feedback and admin messages: delivery statuses, sends refused because the 24-hour window had
-// closed (error 131047: send the template, keep the content for the lead's reply), failed effects (a
-// failed load of the booked slots still sends the waiting offers).
+// Provider feedback and admin messages: delivery statuses, sends refused because the channel closed the
+// conversation to free-form content (the channel's policy reads the status; WhatsApp's 131047: send the
+// template, keep the content for the lead's reply), sends refused because the recipient opted out with the
+// carrier, failed effects (a failed load of the booked slots still sends the waiting offers).
+import { policyFor } from '../../channels/policies.ts';
 import type { LeadEvent } from '../../domain/lead-events.ts';
 import { offersLoadFailed } from './booking.ts';
 import type { Turn } from './turn.ts';
-
-/** WhatsApp error: the customer-service window is closed. */
-export const OUTSIDE_WINDOW_CODE = 131047;
 
 function windowClosedByProvider(turn: Turn): void {
   turn.update({ windowClosed: true });
@@ -14,20 +13,32 @@ function windowClosedByProvider(turn: Turn): void {
 }
 
 export function recordDelivery(turn: Turn, event: LeadEvent): void {
-  if (event.type !== 'whatsapp.status') return;
+  if (event.type !== 'message.status') return;
   turn.emit({ type: 'effect.transcript.delivery', providerMessageId: event.messageId, status: event.status });
-  if (event.status === 'failed' && event.errors?.some((e) => e.code === OUTSIDE_WINDOW_CODE)) {
-    windowClosedByProvider(turn);
-  }
+  if (policyFor(event.channel).closedByStatus(event)) windowClosedByProvider(turn);
 }
 
 export function sendFailed(turn: Turn, event: LeadEvent): void {
-  if (event.type !== 'whatsapp.send_failed') return;
+  if (event.type !== 'message.send_failed') return;
   if (event.outsideWindow) {
     windowClosedByProvider(turn);
     return;
   }
-  turn.systemEvent('warn', 'whatsapp.send_failed', {
+  turn.systemEvent('warn', `${event.channel}.send_failed`, {
+    outboxId: event.outboxId,
+    code: event.code,
+    reason: event.reason,
+  });
+}
+
+/**
+ * The provider refused a send because the recipient opted out with the carrier (Twilio 21610): the lead is
+ * OPTED_OUT (the machine's transition) and nothing is retried or sent to confirm it.
+ */
+export function recipientOptedOut(turn: Turn, event: LeadEvent): void {
+  if (event.type !== 'message.send_failed') return;
+  turn.update({ pending: [], resume: false });
+  turn.systemEvent('warn', `${event.channel}.recipient_opted_out`, {
     outboxId: event.outboxId,
     code: event.code,
     reason: event.reason,

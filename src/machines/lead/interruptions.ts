@@ -1,7 +1,7 @@
 // Conversation-level events that override the current question: opt-out / opt-in (rule 9), handover and
 // the repair give-up (rules 2, 3), restart and admin reset (rule 8).
-import type { LeadEvent } from '../../domain/lead-events.ts';
-import type { WhatsappMessageEvent } from '../../domain/lead-events.ts';
+import { policyFor } from '../../channels/policies.ts';
+import type { LeadEvent, MessageReceivedEvent } from '../../domain/lead-events.ts';
 import type { Studio } from '../../studio/studio-schema.ts';
 import { detectIntent, isGreetingOrEnquiry, type Intent } from '../parsers/index.ts';
 import type { LeadContext } from './lead-context.ts';
@@ -14,7 +14,7 @@ import { promptForStatus } from './status-prompts.ts';
 import { addMs, type Turn } from './turn.ts';
 
 export function intentOf(event: LeadEvent): Intent | null {
-  if (event.type !== 'whatsapp.message') return null;
+  if (event.type !== 'message.received') return null;
   const c = event.content;
   if (c.kind !== 'text' && c.kind !== 'button' && c.kind !== 'interactive') return null;
   const words = inboundText(c);
@@ -29,15 +29,23 @@ function who(turn: Turn): string {
   return `${turn.context.name ?? 'A lead'} (${turn.context.phone ?? 'unknown number'})`;
 }
 
+/**
+ * Every inbound message: its time (for the channel's window), its channel and reply address (replies go
+ * out where the lead last wrote from), and the phone and name it brought.
+ */
 export function recordInbound(turn: Turn, event: LeadEvent): void {
-  if (event.type !== 'whatsapp.message') return;
+  if (event.type !== 'message.received') return;
   const last = turn.context.lastInboundAt;
   const newer = last === null || Date.parse(event.sentAt) > Date.parse(last);
+  const phone = event.from.find((identifier) => identifier.type === 'phone')?.value;
+  const replyTo = policyFor(event.channel).replyAddress(event);
   turn.update({
     lastInboundAt: newer ? event.sentAt : last,
     windowClosed: false,
-    phone: turn.context.phone ?? event.from,
+    phone: turn.context.phone ?? phone ?? null,
     name: event.profileName ?? turn.context.name,
+    channel: event.channel,
+    replyTo: replyTo ?? (event.channel === turn.context.channel ? turn.context.replyTo : null),
   });
 }
 
@@ -55,7 +63,7 @@ export function greet(turn: Turn): void {
  * neither an intent nor only a greeting or generic enquiry ("hi", "are you taking bookings?"), and reads
  * as an answer. Media keeps the plain greeting. Not when it would be the last answer (one step per inbound).
  */
-export function isFirstAnswer(studio: Studio, context: LeadContext, event: WhatsappMessageEvent): boolean {
+export function isFirstAnswer(studio: Studio, context: LeadContext, event: MessageReceivedEvent): boolean {
   const words = inboundText(event.content);
   if (isMedia(event.content) || words === null || studio.questions.length < 2) return false;
   if (intentOf(event) !== null || isGreetingOrEnquiry(words)) return false;
@@ -64,7 +72,7 @@ export function isFirstAnswer(studio: Studio, context: LeadContext, event: Whats
 
 /** Greets, takes the first message as the first answer and asks the second question (one step). */
 export function greetWithAnswer(turn: Turn, event: LeadEvent): void {
-  if (event.type !== 'whatsapp.message') return;
+  if (event.type !== 'message.received') return;
   acceptAnswer(turn, event);
   askQuestion(turn, `${hello(turn)} Thanks, got that. Just a few more quick questions.\n\n`);
 }
@@ -164,7 +172,7 @@ export function adminHandover(turn: Turn): void {
 /** The second unparseable answer at one step (rule 2). */
 export function giveUp(turn: Turn, event: LeadEvent): void {
   const question = currentQuestion(turn.studio, turn.context);
-  const said = event.type === 'whatsapp.message' ? inboundText(event.content) : null;
+  const said = event.type === 'message.received' ? inboundText(event.content) : null;
   turn.sayText("Sorry, I'm having trouble with that one. I've asked the artist to help you personally.");
   turn.notifyArtist(
     'needs_human',

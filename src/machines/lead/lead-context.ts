@@ -1,7 +1,8 @@
 // The lead actor's context: small, plain JSON (it is the persisted snapshot). Time and ids only ever come
 // from events, so the same events always give the same context.
+import type { ReplyAddress } from '../../channels/channel-policy.ts';
 import type { OutboundMessage } from '../../domain/effects.ts';
-import type { TimerKey } from '../../domain/lead-events.ts';
+import type { Channel, TimerKey } from '../../domain/lead-events.ts';
 import type { QuestionId } from '../../studio/studio-schema.ts';
 import type { Dimensions, Money } from '../parsers/index.ts';
 import type { ResumableStatus } from './lead-status.ts';
@@ -53,20 +54,24 @@ export interface LoadingOffers {
 
 export interface LeadContext {
   studioId: string;
-  /** E.164, from the first inbound message. */
+  /** E.164, from the first inbound message that brought one. */
   phone: string | null;
-  /** WhatsApp profile name. */
+  /** The sender's profile name (WhatsApp profile, …). */
   name: string | null;
+  /** The channel of the lead's latest inbound message: replies go out on it. */
+  channel: Channel | null;
+  /** Where replies go on that channel (the channel's policy read it from the latest inbound message). */
+  replyTo: ReplyAddress | null;
   answers: Answers;
   /** Index into the studio's questions; equal to their count once all are answered. */
   step: number;
   /** Unparseable answers at the current step (one repair, then a human). */
   repairs: number;
-  /** Provider timestamp (`sentAt`) of the latest inbound message: the 24-hour window starts here. */
+  /** Provider timestamp (`sentAt`) of the latest inbound message (WhatsApp's 24-hour window starts here). */
   lastInboundAt: string | null;
-  /** The provider reported the window closed (error 131047) since the latest inbound message. */
+  /** The provider refused free-form content (WhatsApp 131047) since the latest inbound message. */
   windowClosed: boolean;
-  /** Free-form content held back while the window is closed, delivered when the lead replies. */
+  /** Free-form content held back while the channel's policy says no, delivered when the lead replies. */
   pending: OutboundMessage[];
   /** The latest batch of free-form messages, re-queued if the provider says the window had closed. */
   lastSent: OutboundMessage[];
@@ -114,13 +119,18 @@ export interface LeadInput {
   studioId: string;
   phone: string | null;
   name?: string | null;
+  /** The channel of the event that created the lead (a message, a campaign send); replies go out on it. */
+  channel?: Channel | null;
 }
 
 export function initialLeadContext(input: LeadInput): LeadContext {
+  const channel = input.channel ?? null;
   return {
     studioId: input.studioId,
     phone: input.phone,
     name: input.name ?? null,
+    channel,
+    replyTo: input.phone !== null && channel !== null ? { to: input.phone } : null,
     answers: {},
     step: 0,
     repairs: 0,

@@ -1,14 +1,18 @@
 // The lead actor type for the runtime host (src/actors/actor-definition.ts).
 import type { SnapshotFrom } from 'xstate';
+import { z } from 'zod';
 import type { ActorDefinition, ActorProjection } from '../../actors/actor-definition.ts';
 import type { Envelope } from '../../domain/envelope.ts';
+import { channelSchema } from '../../domain/lead-events.ts';
 import { questionIds, type QuestionId } from '../../studio/studio-schema.ts';
 import type { StudioRegistry } from '../../studio/studio-registry.ts';
 import { initialLeadContext, type Answers, type LeadInput } from './lead-context.ts';
 import { createLeadMachine, type LeadMachine } from './lead-machine.ts';
+import { leadSnapshotMigrations } from './lead-migrations.ts';
 import { leadStatuses, resumableStatuses, type LeadStatus } from './lead-status.ts';
 
-export const LEAD_MACHINE_VERSION = 1;
+/** 2: the context gained `channel` and `replyTo` (the channel-neutral core). */
+export const LEAD_MACHINE_VERSION = 2;
 
 function stringField(value: unknown, key: string): string | null {
   if (typeof value !== 'object' || value === null) return null;
@@ -16,11 +20,29 @@ function stringField(value: unknown, key: string): string | null {
   return typeof field === 'string' && field !== '' ? field : null;
 }
 
-/** The lead's phone: a WhatsApp message's `from`, else a `phone` carried by the event or envelope. */
+/** The first phone among a message's identifiers (`from: [{ type, value }]`). */
+function phoneIdentifier(event: unknown): string | null {
+  const parsed = z
+    .object({ from: z.array(z.object({ type: z.string(), value: z.string() })) })
+    .safeParse(event);
+  if (!parsed.success) return null;
+  return parsed.data.from.find((identifier) => identifier.type === 'phone')?.value ?? null;
+}
+
+/**
+ * The new lead's phone (a message's phone identifier, else a `phone` carried by the event or envelope, as a
+ * campaign send does) and channel (the message's or campaign's).
+ */
 export function leadInputFor(envelope: Envelope): LeadInput {
   const event = envelope.event;
-  const phone = stringField(event, 'from') ?? stringField(event, 'phone') ?? stringField(envelope, 'phone');
-  return { studioId: envelope.studioId, phone, name: stringField(event, 'profileName') };
+  const phone = phoneIdentifier(event) ?? stringField(event, 'phone') ?? stringField(envelope, 'phone');
+  const channel = channelSchema.safeParse(event.channel);
+  return {
+    studioId: envelope.studioId,
+    phone,
+    name: stringField(event, 'profileName'),
+    channel: channel.success ? channel.data : null,
+  };
 }
 
 export function projectLead(
@@ -50,7 +72,7 @@ export function createLeadDefinition(studios: StudioRegistry): ActorDefinition<L
     actorType: 'lead',
     machine,
     machineVersion: LEAD_MACHINE_VERSION,
-    snapshotMigrations: {},
+    snapshotMigrations: leadSnapshotMigrations,
     inputFor: leadInputFor,
     eventFor: (envelope) => envelope.event,
     project: (snapshot) => projectLead(snapshot, questionOrder),

@@ -33,8 +33,12 @@ export function createLeadMachine(studios: StudioRegistry) {
     context: ({ input }) => initialLeadContext(input),
     initial: 'NEW',
     on: {
-      'whatsapp.status': { actions: 'recordDelivery' },
-      'whatsapp.send_failed': { actions: 'sendFailed' },
+      'message.status': { actions: 'recordDelivery' },
+      'message.send_failed': [
+        // Refused for good by the carrier (Twilio 21610): opted out, never retried.
+        { guard: 'recipientOptedOut', target: '.OPTED_OUT', actions: 'recipientOptedOut' },
+        { actions: 'sendFailed' },
+      ],
       'message.send': { actions: 'adminMessage' },
       'campaign.send': { actions: 'campaignMessage' },
       'effect.failed': { actions: 'effectFailed' },
@@ -54,7 +58,7 @@ export function createLeadMachine(studios: StudioRegistry) {
     states: {
       NEW: {
         on: {
-          'whatsapp.message': [
+          'message.received': [
             optOutRequest,
             handoverRequest,
             // "I want a koi fish" is the idea itself; "hi" or "are you taking bookings?" only opens.
@@ -67,7 +71,7 @@ export function createLeadMachine(studios: StudioRegistry) {
         entry: [{ type: 'remember', params: { status: 'QUALIFYING' } }, 'watchSilence'],
         exit: 'stopWatchingSilence',
         on: {
-          'whatsapp.message': [
+          'message.received': [
             optOutRequest,
             handoverRequest,
             restartRequest,
@@ -93,7 +97,7 @@ export function createLeadMachine(studios: StudioRegistry) {
       NEEDS_HUMAN: {
         exit: 'stopCooldown',
         on: {
-          'whatsapp.message': [
+          'message.received': [
             optOutRequest,
             // Kept (the host writes the transcript; media is stored), never answered by the bot.
             { actions: 'keepMedia' },
@@ -140,7 +144,7 @@ export function createLeadMachine(studios: StudioRegistry) {
       PENDING_APPROVAL: {
         entry: { type: 'remember', params: { status: 'PENDING_APPROVAL' } },
         on: {
-          'whatsapp.message': [
+          'message.received': [
             optOutRequest,
             handoverRequest,
             restartRequest,
@@ -154,14 +158,14 @@ export function createLeadMachine(studios: StudioRegistry) {
       REJECTED: {
         entry: { type: 'remember', params: { status: 'REJECTED' } },
         on: {
-          'whatsapp.message': [optOutRequest, handoverRequest, restartRequest, { actions: 'keepMedia' }],
+          'message.received': [optOutRequest, handoverRequest, restartRequest, { actions: 'keepMedia' }],
         },
       },
       AWAITING_DEPOSIT: {
         entry: [{ type: 'remember', params: { status: 'AWAITING_DEPOSIT' } }, 'resumeDepositExpiry'],
         exit: 'stopDepositExpiry',
         on: {
-          'whatsapp.message': [
+          'message.received': [
             optOutRequest,
             handoverRequest,
             { guard: 'checkingSession', actions: ['keepMedia', 'checkingPayment'] },
@@ -209,7 +213,7 @@ export function createLeadMachine(studios: StudioRegistry) {
       DEPOSIT_EXPIRED: {
         entry: { type: 'remember', params: { status: 'DEPOSIT_EXPIRED' } },
         on: {
-          'whatsapp.message': [
+          'message.received': [
             optOutRequest,
             handoverRequest,
             restartRequest,
@@ -232,7 +236,7 @@ export function createLeadMachine(studios: StudioRegistry) {
         entry: [{ type: 'remember', params: { status: 'BOOKING' } }, 'watchSilence'],
         exit: ['stopWatchingSilence', 'stopLoadingOffers'],
         on: {
-          'whatsapp.message': [
+          'message.received': [
             optOutRequest,
             handoverRequest,
             { guard: 'resuming', actions: ['resume', 'watchSilence'] },
@@ -249,7 +253,7 @@ export function createLeadMachine(studios: StudioRegistry) {
       BOOKED: {
         entry: { type: 'remember', params: { status: 'BOOKED' } },
         on: {
-          'whatsapp.message': [
+          'message.received': [
             optOutRequest,
             handoverRequest,
             { guard: 'resuming', actions: 'resume' },
@@ -260,7 +264,7 @@ export function createLeadMachine(studios: StudioRegistry) {
       OPTED_OUT: {
         entry: 'cancelAllTimers',
         on: {
-          'whatsapp.message': [
+          'message.received': [
             ...resumableStatuses.map((status) => ({
               guard: { type: 'optInTo' as const, params: { status } },
               target: status,
@@ -268,7 +272,7 @@ export function createLeadMachine(studios: StudioRegistry) {
             })),
             { actions: 'recordInbound' },
           ],
-          'whatsapp.status': { actions: 'recordDelivery' },
+          'message.status': { actions: 'recordDelivery' },
           'message.send': { actions: 'suppressedMessage' },
           'campaign.send': { actions: 'campaignRefused' },
           // The checkout requested before STOP: kept silently; START sends its link and arms its expiry.
@@ -308,7 +312,7 @@ export function createLeadMachine(studios: StudioRegistry) {
       },
       STALE: {
         on: {
-          'whatsapp.message': [
+          'message.received': [
             optOutRequest,
             handoverRequest,
             restartRequest,

@@ -34,6 +34,7 @@ import {
   controlIgnored,
   effectFailed,
   effectFailedWhileOptedOut,
+  recipientOptedOut,
   recordDelivery,
   sendFailed,
   suppressedMessage,
@@ -66,10 +67,10 @@ import type { Turn } from './turn.ts';
 export type Plan = (turn: Turn, event: LeadEvent) => void;
 
 function whenMessage(
-  plan: (turn: Turn, event: Extract<LeadEvent, { type: 'whatsapp.message' }>) => void,
+  plan: (turn: Turn, event: Extract<LeadEvent, { type: 'message.received' }>) => void,
 ): Plan {
   return (turn, event) => {
-    if (event.type === 'whatsapp.message') plan(turn, event);
+    if (event.type === 'message.received') plan(turn, event);
   };
 }
 
@@ -171,6 +172,7 @@ export const plans = {
   stopLoadingOffers,
   slotReserved,
   slotUnavailable,
+  recipientOptedOut,
   recordDelivery,
   sendFailed,
   adminMessage,

@@ -39,7 +39,8 @@ export function leadSetup(studios: StudioRegistry) {
       never,
       Effect
     >(({ context, event, enqueue }) => {
-      const turn = new Turn(studioOf(context), context, event.at);
+      const inReplyTo = event.type === 'message.received' ? event.messageId : undefined;
+      const turn = new Turn(studioOf(context), context, event.at, inReplyTo);
       recordInbound(turn, event);
       plan(turn, event);
       enqueue.assign(turn.context);
@@ -105,6 +106,7 @@ export function leadSetup(studios: StudioRegistry) {
       slotUnavailable: run(plans.slotUnavailable),
       recordDelivery: run(plans.recordDelivery),
       sendFailed: run(plans.sendFailed),
+      recipientOptedOut: run(plans.recipientOptedOut),
       adminMessage: run(plans.adminMessage),
       suppressedMessage: run(plans.suppressedMessage),
       effectFailed: run(plans.effectFailed),
@@ -118,11 +120,11 @@ export function leadSetup(studios: StudioRegistry) {
     guards: {
       intent: ({ event }, params: { intent: Intent }) => intentOf(event) === params.intent,
       outcome: ({ context, event }, params: { outcome: QualifyingOutcome }) =>
-        event.type === 'whatsapp.message' &&
+        event.type === 'message.received' &&
         qualifyingOutcome(studioOf(context), context, event) === params.outcome,
       firstAnswer: ({ context, event }) =>
-        event.type === 'whatsapp.message' && isFirstAnswer(studioOf(context), context, event),
-      resuming: ({ context, event }) => event.type === 'whatsapp.message' && isResuming(context),
+        event.type === 'message.received' && isFirstAnswer(studioOf(context), context, event),
+      resuming: ({ context, event }) => event.type === 'message.received' && isResuming(context),
       resumesTo: ({ context }, params: { status: ResumableStatus }) => context.resumeTo === params.status,
       resumesToOneOf: ({ context }, params: { statuses: readonly ResumableStatus[] }) =>
         params.statuses.includes(context.resumeTo),
@@ -141,6 +143,8 @@ export function leadSetup(studios: StudioRegistry) {
         context.resumeTo === params.status,
       optInTo: ({ context, event }, params: { status: ResumableStatus }) =>
         intentOf(event) === 'opt_in' && optInStatus(context) === params.status,
+      /** The provider refused a send because the recipient opted out with the carrier. */
+      recipientOptedOut: ({ event }) => event.type === 'message.send_failed' && event.recipientOptedOut,
       /** A timer this lead still expects (a cancelled or replaced one is ignored). */
       timer: ({ context, event }, params: { key: TimerKey }) =>
         event.type === 'timer.fired' && event.key === params.key && context.timers[params.key] !== undefined,

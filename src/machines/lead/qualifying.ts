@@ -1,7 +1,7 @@
 // QUALIFYING: one question at a time (CONTRACT §5 rules 1, 2, 4, 5). Each inbound message has exactly one
 // outcome; the machine's guards and the plans below read the same outcome, so they cannot disagree.
 import type { OutboundMessage } from '../../domain/effects.ts';
-import type { InboundContent, WhatsappMessageEvent } from '../../domain/lead-events.ts';
+import type { InboundContent, MessageReceivedEvent } from '../../domain/lead-events.ts';
 import type { Studio } from '../../studio/studio-schema.ts';
 import { looksLikeBundle } from '../parsers/index.ts';
 import type { AnswerValue, LeadContext } from './lead-context.ts';
@@ -96,7 +96,7 @@ function isMoreReferences(studio: Studio, context: LeadContext, content: Inbound
   );
 }
 
-function addReference(turn: Turn, event: WhatsappMessageEvent): void {
+function addReference(turn: Turn, event: MessageReceivedEvent): void {
   const references = turn.context.answers.reference_images;
   if (!isMedia(event.content) || typeof references !== 'object') return;
   storeMedia(turn, event, 'reference');
@@ -107,7 +107,7 @@ function addReference(turn: Turn, event: WhatsappMessageEvent): void {
 export function qualifyingOutcome(
   studio: Studio,
   context: LeadContext,
-  event: WhatsappMessageEvent,
+  event: MessageReceivedEvent,
 ): QualifyingOutcome {
   if (event.content.kind === 'reaction') return 'ignore';
   if (context.resume || context.pending.length > 0) return 'resume';
@@ -137,7 +137,7 @@ export function watchSilence(turn: Turn): void {
   turn.schedule('stale', addMs(turn.at, turn.studio.timings.staleAfter));
 }
 
-function storeMedia(turn: Turn, event: WhatsappMessageEvent, purpose: 'reference' | 'attachment'): void {
+function storeMedia(turn: Turn, event: MessageReceivedEvent, purpose: 'reference' | 'attachment'): void {
   const content = event.content;
   if (!isMedia(content)) return;
   turn.emit({
@@ -152,12 +152,12 @@ function storeMedia(turn: Turn, event: WhatsappMessageEvent, purpose: 'reference
 }
 
 /** Keeps media that arrived where no media was asked for (rule 4). */
-export function keepAttachment(turn: Turn, event: WhatsappMessageEvent): void {
+export function keepAttachment(turn: Turn, event: MessageReceivedEvent): void {
   storeMedia(turn, event, 'attachment');
 }
 
 /** Records the answer to the current question and moves to the next one (never more than one). */
-export function acceptAnswer(turn: Turn, event: WhatsappMessageEvent): void {
+export function acceptAnswer(turn: Turn, event: MessageReceivedEvent): void {
   const question = currentQuestion(turn.studio, turn.context);
   const reading = readAnswer(turn.studio, turn.context, event.content);
   if (question === undefined || !reading.ok) return;
@@ -170,7 +170,7 @@ export function acceptAnswer(turn: Turn, event: WhatsappMessageEvent): void {
 }
 
 /** Any message in QUALIFYING that neither interrupts, completes the questions nor gives up. */
-export function handleQualifyingMessage(turn: Turn, event: WhatsappMessageEvent): void {
+export function handleQualifyingMessage(turn: Turn, event: MessageReceivedEvent): void {
   const outcome = qualifyingOutcome(turn.studio, turn.context, event);
   if (outcome !== 'ignore') watchSilence(turn);
   switch (outcome) {

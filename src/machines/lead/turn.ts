@@ -1,13 +1,15 @@
 // One transition's work: the context as it evolves and the effects emitted, in order. Sending goes
-// through `say`, which keeps CONTRACT §5 rule 6: free-form only inside the 24-hour window (measured from
-// the provider timestamp of the lead's latest message); outside it one template, and the content waits in
-// `pending` until the lead replies.
+// through `say`, which asks the policy of the lead's channel whether free-form content may go out now
+// (WhatsApp: within the 24-hour window, rule 6); when it may not, one template goes out and the content
+// waits in `pending` until the lead replies. Messages go out on the channel of the lead's latest inbound
+// message, to the address its policy read from that message; a turn applying an inbound message marks its
+// sends as direct replies to it (`inReplyTo`).
+import { policyFor } from '../../channels/policies.ts';
 import type { Effect, OutboundMessage } from '../../domain/effects.ts';
 import type { TimerKey } from '../../domain/lead-events.ts';
 import type { Studio } from '../../studio/studio-schema.ts';
 import type { LeadContext } from './lead-context.ts';
 
-const HOUR_MS = 3_600_000;
 /** Held-back content is a resumption aid, not a mailbox: keep only the latest few messages. */
 const MAX_PENDING = 5;
 
@@ -38,27 +40,35 @@ export class Turn {
   readonly at: string;
   context: LeadContext;
   readonly effects: Effect[] = [];
+  /** The inbound message this turn applies: its sends are direct replies to it. */
+  readonly inReplyTo: string | undefined;
 
-  constructor(studio: Studio, context: LeadContext, at: string) {
+  constructor(studio: Studio, context: LeadContext, at: string, inReplyTo?: string) {
     this.studio = studio;
     this.context = context;
     this.at = at;
+    this.inReplyTo = inReplyTo;
   }
 
   update(patch: Partial<LeadContext>): void {
     this.context = { ...this.context, ...patch };
   }
 
-  windowOpen(): boolean {
-    const last = this.context.lastInboundAt;
-    if (last === null || this.context.windowClosed) return false;
-    return Date.parse(this.at) - Date.parse(last) < this.studio.timings.windowHours * HOUR_MS;
+  /** Whether the lead's channel lets free-form content go out now. */
+  freeFormOpen(): boolean {
+    const { channel, lastInboundAt, windowClosed } = this.context;
+    if (channel === null) return false;
+    return policyFor(channel).freeFormOpen(
+      { lastInboundAt, closedByProvider: windowClosed },
+      this.at,
+      this.studio,
+    );
   }
 
-  /** Sends free-form messages inside the window; otherwise a template once and the content held back. */
+  /** Sends free-form messages when the channel allows; otherwise a template once and the content held back. */
   say(messages: readonly OutboundMessage[], template: TemplateKind = 'resume'): void {
-    if (messages.length === 0 || this.context.phone === null) return;
-    if (this.windowOpen()) {
+    if (messages.length === 0 || this.context.replyTo === null) return;
+    if (this.freeFormOpen()) {
       for (const message of messages) this.#send(message);
       this.update({ lastSent: [...messages] });
       return;
@@ -84,12 +94,16 @@ export class Turn {
   }
 
   #send(message: OutboundMessage): void {
-    if (this.context.phone === null) return;
+    const { channel, replyTo } = this.context;
+    if (channel === null || replyTo === null) return;
     this.effects.push({
-      type: 'effect.whatsapp.send',
+      type: 'effect.message.send',
       studioId: this.studio.id,
-      to: this.context.phone,
+      channel,
+      to: replyTo.to,
+      ...(replyTo.from === undefined ? {} : { from: replyTo.from }),
       message,
+      ...(this.inReplyTo === undefined ? {} : { inReplyTo: this.inReplyTo }),
       transcript: transcriptFor(message),
     });
   }

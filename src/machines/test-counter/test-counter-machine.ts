@@ -60,8 +60,9 @@ export const testCounterMachine = setup({
         },
         'test.send': {
           actions: emit(({ event }) => ({
-            type: 'effect.whatsapp.send',
+            type: 'effect.message.send',
             studioId: 'test',
+            channel: 'whatsapp',
             to: '+10000000000',
             message: { kind: 'text', text: event.text },
             transcript: {

@@ -1,0 +1,35 @@
+// The rules of one channel, consulted by the lead machine through this channel-neutral interface (the
+// machine never asks which channel it is on): where a reply goes, whether free-form content may go out now
+// or the conversation must first be reopened by a template, and which provider statuses close it. Pure: no
+// I/O, no clock (time arrives as arguments).
+import type { Channel, MessageReceivedEvent, MessageStatusEvent } from '../domain/lead-events.ts';
+import type { Studio } from '../studio/studio-schema.ts';
+
+/** Where a lead's messages go on its channel: the recipient, and the studio address they leave from. */
+export interface ReplyAddress {
+  /** E.164 for WhatsApp and SMS, the session id for web/app/api. */
+  to: string;
+  /** The studio address the lead wrote to (WhatsApp phone_number_id, the SMS number); absent = default. */
+  from?: string;
+}
+
+/** What the machine knows about the conversation's openness (both from inbound messages and feedback). */
+export interface ConversationState {
+  /** Provider timestamp of the lead's latest inbound message. */
+  lastInboundAt: string | null;
+  /** The provider refused free-form content since that message (e.g. WhatsApp error 131047). */
+  closedByProvider: boolean;
+}
+
+export interface ChannelPolicy {
+  readonly channel: Channel;
+  /** Where replies to this inbound message go; null when it brought no address the channel can reach. */
+  replyAddress(event: MessageReceivedEvent): ReplyAddress | null;
+  /**
+   * May free-form content go out at `at`? When false the machine sends the studio's template once and keeps
+   * the content until the lead replies.
+   */
+  freeFormOpen(state: ConversationState, at: string, studio: Studio): boolean;
+  /** The provider's delivery status says free-form content was refused because the conversation closed. */
+  closedByStatus(event: MessageStatusEvent): boolean;
+}

@@ -1,0 +1,106 @@
+// The lead machine on any channel: replies go out on the channel of the lead's latest inbound message, to
+// the address that message brought, as direct replies to it; anything else (reminders, admin messages) is
+// not a reply; a carrier opt-out refused by the provider moves the lead to OPTED_OUT without a word.
+import { describe, expect, it } from 'vitest';
+import type { Effect } from '../../src/domain/effects.ts';
+import type { InboundContent, LeadEvent } from '../../src/domain/lead-events.ts';
+import { HOUR, LEAD_PHONE, LeadDriver } from './lead-driver.ts';
+
+const SMS_NUMBER = '+15005550006';
+
+function sms(d: LeadDriver, messageId: string, content: InboundContent): Effect[] {
+  const event: LeadEvent = {
+    type: 'message.received',
+    at: d.at,
+    channel: 'sms',
+    provider: 'twilio',
+    messageId,
+    from: [{ type: 'phone', value: LEAD_PHONE }],
+    to: SMS_NUMBER,
+    sentAt: d.at,
+    content,
+  };
+  return d.send(event);
+}
+
+const sends = (effects: readonly Effect[]) =>
+  effects.filter(
+    (e): e is Extract<Effect, { type: 'effect.message.send' }> => e.type === 'effect.message.send',
+  );
+
+describe('channel-neutral lead machine', () => {
+  it('answers on WhatsApp from the number the lead wrote to, as a reply to that message', () => {
+    const d = new LeadDriver();
+    const [reply] = sends(d.text('hi'));
+    expect(reply).toMatchObject({
+      channel: 'whatsapp',
+      to: LEAD_PHONE,
+      inReplyTo: 'wamid.1',
+    });
+    expect(d.context).toMatchObject({ channel: 'whatsapp', replyTo: { to: LEAD_PHONE } });
+  });
+
+  it('a lead who switches to SMS gets the next question by SMS from the studio number they texted', () => {
+    const d = new LeadDriver();
+    d.text('hi');
+    d.text('A fox on a branch');
+    const [reply, ...rest] = sends(sms(d, 'SM1', { kind: 'text', text: 'left forearm' }));
+    expect(rest).toEqual([]);
+    expect(reply).toMatchObject({
+      channel: 'sms',
+      to: LEAD_PHONE,
+      from: SMS_NUMBER,
+      inReplyTo: 'SM1',
+      message: { kind: 'text', text: 'Roughly how big? For example 10x15cm.' },
+    });
+    expect(d.context.answers).toMatchObject({ placement: 'left forearm' });
+    expect(d.context.channel).toBe('sms');
+  });
+
+  it('reminders and admin messages are not direct replies', () => {
+    const d = new LeadDriver();
+    d.text('hi');
+    d.wait(13 * HOUR); // reminderAfter: 12h
+    const reminder = sends(d.allEffects).at(-1);
+    expect(reminder?.message).toMatchObject({
+      kind: 'text',
+      text: expect.stringContaining('Just checking in') as unknown,
+    });
+    expect(reminder?.inReplyTo).toBeUndefined();
+    const [admin] = sends(d.control({ type: 'message.send', text: 'Hello from the studio' }));
+    expect(admin).toMatchObject({ channel: 'whatsapp', to: LEAD_PHONE });
+    expect(admin?.inReplyTo).toBeUndefined();
+  });
+
+  it('SMS has no 24-hour window: free-form content goes out a day after the last message', () => {
+    const d = new LeadDriver();
+    sms(d, 'SM1', { kind: 'text', text: 'hi' });
+    d.advance(30 * HOUR);
+    const [admin] = sends(d.control({ type: 'message.send', text: 'Still there?' }));
+    expect(admin).toMatchObject({ channel: 'sms', message: { kind: 'text', text: 'Still there?' } });
+  });
+
+  it('a send refused because the recipient opted out: OPTED_OUT, a system event, nothing sent', () => {
+    const d = new LeadDriver();
+    sms(d, 'SM1', { kind: 'text', text: 'hi' });
+    const effects = d.send({
+      type: 'message.send_failed',
+      at: d.at,
+      outboxId: 'ob-1',
+      channel: 'sms',
+      code: 21610,
+      reason: 'Attempt to send to unsubscribed recipient',
+      outsideWindow: false,
+      recipientOptedOut: true,
+    });
+    expect(d.status).toBe('OPTED_OUT');
+    expect(sends(effects)).toEqual([]);
+    expect(effects).toContainEqual(
+      expect.objectContaining({ type: 'effect.system_event', eventType: 'sms.recipient_opted_out' }),
+    );
+    expect(d.context.timers).toEqual({});
+    const [welcome] = sends(sms(d, 'SM2', { kind: 'text', text: 'START' }));
+    expect(d.status).toBe('QUALIFYING');
+    expect(welcome).toMatchObject({ channel: 'sms', inReplyTo: 'SM2' });
+  });
+});
