@@ -12,7 +12,9 @@ import { traceIdFor, traceIdPlugin } from './plugins/trace-id.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { registerDepositReturnRoutes } from './routes/deposit-return.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { openphoneWebhookRoutes } from './routes/openphone-webhook.ts';
 import { stripeWebhookRoutes } from './routes/stripe-webhook.ts';
+import { twilioWebhookRoutes } from './routes/twilio-webhook.ts';
 import { whatsappWebhookRoutes } from './routes/whatsapp-webhook.ts';
 import { jsonSerializerCompiler, zodValidatorCompiler } from './zod-schemas.ts';
 
@@ -50,6 +52,8 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
   registerMetricsRoute(app, deps);
   registerDepositReturnRoutes(app);
   await app.register(whatsappWebhookRoutes(deps));
+  await app.register(twilioWebhookRoutes(deps));
+  await app.register(openphoneWebhookRoutes(deps));
   await app.register(stripeWebhookRoutes(deps));
   await app.register(adminRoutes(deps));
   for (const plugin of deps.extraPlugins ?? []) await app.register(plugin);

@@ -11,6 +11,11 @@ export const errorCatalogue = {
   STRIPE_SIGNATURE_INVALID: { status: 400, message: 'Stripe-Signature is missing, invalid or too old' },
   UNAUTHORIZED: { status: 401, message: 'A valid API key is required' },
   WHATSAPP_SIGNATURE_INVALID: { status: 401, message: 'X-Hub-Signature-256 is missing or invalid' },
+  OPENPHONE_SIGNATURE_INVALID: {
+    status: 401,
+    message: 'openphone-signature (or webhook-signature) is missing, invalid or too old',
+  },
+  TWILIO_SIGNATURE_INVALID: { status: 403, message: 'X-Twilio-Signature is missing or invalid' },
   VERIFY_TOKEN_MISMATCH: { status: 403, message: 'Webhook subscription verification failed' },
   CSRF_INVALID: { status: 403, message: 'The console form has no valid CSRF token; reload the page' },
   NOT_FOUND: { status: 404, message: 'No such route' },

@@ -10,6 +10,25 @@ import { errorCatalogue, type ErrorCode } from './errors.ts';
 export const handlerErrors: Record<string, readonly ErrorCode[]> = {
   'GET /webhooks/whatsapp': ['VERIFY_TOKEN_MISMATCH'],
   'POST /webhooks/whatsapp': ['WHATSAPP_SIGNATURE_INVALID', 'MALFORMED_JSON', 'BUS_UNAVAILABLE'],
+  'POST /webhooks/twilio/sms': [
+    'VALIDATION_FAILED',
+    'TWILIO_SIGNATURE_INVALID',
+    'BUS_UNAVAILABLE',
+    'SERVICE_UNAVAILABLE',
+  ],
+  'POST /webhooks/twilio/status': [
+    'VALIDATION_FAILED',
+    'TWILIO_SIGNATURE_INVALID',
+    'BUS_UNAVAILABLE',
+    'SERVICE_UNAVAILABLE',
+  ],
+  'POST /webhooks/openphone': [
+    'VALIDATION_FAILED',
+    'OPENPHONE_SIGNATURE_INVALID',
+    'MALFORMED_JSON',
+    'BUS_UNAVAILABLE',
+    'SERVICE_UNAVAILABLE',
+  ],
   'POST /webhooks/stripe': ['STRIPE_SIGNATURE_INVALID', 'MALFORMED_JSON', 'BUS_UNAVAILABLE'],
   'GET /admin/leads/:id': ['LEAD_NOT_FOUND'],
   'GET /admin/leads/:id/messages': ['LEAD_NOT_FOUND'],

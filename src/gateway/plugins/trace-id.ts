@@ -4,15 +4,13 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { globalPlugin } from './global-plugin.ts';
+import { firstHeader } from './header.ts';
 
 const TRACE_ID = /^[A-Za-z0-9._-]{1,128}$/;
 // version-traceid-parentid-flags; an all-zero trace id is invalid per the spec.
 const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
 
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
+const header = (req: IncomingMessage, name: string) => firstHeader(req.headers, name);
 
 /** Fastify `genReqId`. */
 export function traceIdFor(req: IncomingMessage): string {

@@ -5,11 +5,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { GatewayDeps } from '../gateway-deps.ts';
-import { recordEdgeEvents } from '../edge-events.ts';
 import { GatewayError } from '../errors.ts';
+import { acceptTranslation, refuseSignature } from '../webhook-outcome.ts';
 import { keyMatches } from '../plugins/auth.ts';
-import { keepRawJsonBody, rawBodyOf } from '../plugins/raw-body.ts';
-import { publishAccepted } from '../publish.ts';
+import { keepRawJsonBody, parseRawJson, rawBodyOf } from '../plugins/raw-body.ts';
 import { checkWhatsappSignature } from '../webhooks/whatsapp-signature.ts';
 import { translateWhatsappPayload } from '../webhooks/whatsapp-envelopes.ts';
 import { webhookPayloadSchema } from '../webhooks/whatsapp-payload.ts';
@@ -20,14 +19,6 @@ const handshakeQuery = z.looseObject({
   'hub.verify_token': z.string().optional(),
   'hub.challenge': z.string().max(1024).optional(),
 });
-
-function parseJson(raw: Buffer): unknown {
-  try {
-    return JSON.parse(raw.toString('utf8')) as unknown;
-  } catch {
-    throw new GatewayError('MALFORMED_JSON');
-  }
-}
 
 export function whatsappWebhookRoutes(deps: GatewayDeps) {
   return (scope: FastifyInstance, _options: unknown, done: () => void): void => {
@@ -61,17 +52,14 @@ export function whatsappWebhookRoutes(deps: GatewayDeps) {
         const signature = request.headers['x-hub-signature-256'];
         const check = checkWhatsappSignature(deps.env.WHATSAPP_APP_SECRET, raw, signature);
         if (check !== 'valid') {
-          deps.metrics.inboundRejected.inc({ source: 'whatsapp', reason: 'signature' });
-          await recordEdgeEvents(deps.db, [
-            {
-              level: 'warn',
-              type: 'whatsapp.signature_verification_failure',
-              payload: { reason: check, ip: request.ip, bytes: raw.length, traceId: request.id },
-            },
-          ]);
-          throw new GatewayError('WHATSAPP_SIGNATURE_INVALID', { details: { reason: check } });
+          await refuseSignature(deps, 'whatsapp', 'WHATSAPP_SIGNATURE_INVALID', {
+            reason: check,
+            ip: request.ip,
+            bytes: raw.length,
+            traceId: request.id,
+          });
         }
-        const parsed = webhookPayloadSchema.safeParse(parseJson(raw));
+        const parsed = webhookPayloadSchema.safeParse(parseRawJson(raw));
         if (!parsed.success) {
           deps.metrics.inboundRejected.inc({ source: 'whatsapp', reason: 'schema' });
           throw new GatewayError('VALIDATION_FAILED', {
@@ -84,10 +72,7 @@ export function whatsappWebhookRoutes(deps: GatewayDeps) {
           now: new Date(),
           traceId: request.id,
         });
-        for (const reason of translation.rejected)
-          deps.metrics.inboundRejected.inc({ source: 'whatsapp', reason });
-        await publishAccepted(deps, 'whatsapp', translation.envelopes);
-        await recordEdgeEvents(deps.db, translation.events);
+        await acceptTranslation(deps, 'whatsapp', translation);
         return { received: true as const, accepted: translation.envelopes.length };
       },
     );

@@ -1,12 +1,10 @@
 // A verified WhatsApp webhook payload → the envelopes to publish and the system events to record. Pure:
 // the clock, the trace id and the studios are passed in. Routing needs no database: the studio comes from
 // metadata.phone_number_id and the lead id is derived from the studio and the sender's number.
-import type { Envelope } from '../../domain/envelope.ts';
-import { leadIdFor } from '../../domain/ids.ts';
-import type { SystemEventInput } from '../../persistence/system-events.ts';
 import type { Studio } from '../../studio/studio-schema.ts';
 import type { StudioRegistry } from '../../studio/studio-registry.ts';
 import { maskPhone } from '../../observability/logger.ts';
+import { leadEnvelopeBase, type Translation } from './lead-envelope.ts';
 import { mapMessage } from './whatsapp-content.ts';
 import {
   changeValueSchema,
@@ -22,24 +20,12 @@ export interface TranslateContext {
   traceId?: string;
 }
 
-export interface Translation {
-  envelopes: Envelope[];
-  events: SystemEventInput[];
-  /** Rejection reasons for the metrics (one per item not published). */
-  rejected: string[];
-}
+export type { Translation } from './lead-envelope.ts';
 
 const iso = (unixSeconds: string) => new Date(Number(unixSeconds) * 1000).toISOString();
 
-function envelopeBase(studio: Studio, phone: string, ctx: TranslateContext) {
-  return {
-    leadId: leadIdFor(studio.id, phone),
-    actorType: 'lead' as const,
-    studioId: studio.id,
-    acceptedAt: ctx.now.toISOString(),
-    ...(ctx.traceId === undefined ? {} : { traceId: ctx.traceId }),
-  };
-}
+const envelopeBase = (studio: Studio, phone: string, ctx: TranslateContext) =>
+  leadEnvelopeBase(studio.id, phone, ctx);
 
 function translateValue(studio: Studio, value: ChangeValue, ctx: TranslateContext, out: Translation): void {
   const at = ctx.now.toISOString();

@@ -1,0 +1,25 @@
+// What every provider webhook produces: envelopes for the leads it names and the system events to record,
+// and the fields an inbound envelope of a studio's lead shares (its id derived from studio and phone, so
+// the gateway routes without the database and one phone is one lead per studio on every channel).
+import type { Envelope } from '../../domain/envelope.ts';
+import { leadIdFor } from '../../domain/ids.ts';
+import type { SystemEventInput } from '../../persistence/system-events.ts';
+
+export interface Translation {
+  envelopes: Envelope[];
+  events: SystemEventInput[];
+  /** Rejection reasons for the metrics (one per item not published). */
+  rejected: string[];
+}
+
+export const emptyTranslation = (): Translation => ({ envelopes: [], events: [], rejected: [] });
+
+export function leadEnvelopeBase(studioId: string, phone: string, ctx: { now: Date; traceId?: string }) {
+  return {
+    leadId: leadIdFor(studioId, phone),
+    actorType: 'lead' as const,
+    studioId,
+    acceptedAt: ctx.now.toISOString(),
+    ...(ctx.traceId === undefined ? {} : { traceId: ctx.traceId }),
+  };
+}

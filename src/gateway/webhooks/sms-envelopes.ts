@@ -1,0 +1,139 @@
+// Verified SMS webhooks (Twilio or OpenPhone, already parsed into channel-neutral items) → the envelopes to
+// publish and the system events to record. Pure: the clock, the trace id and the studio are passed in.
+// The studio is the one whose number the lead wrote to; the lead id is derived from the studio and the
+// lead's number, as for WhatsApp, so one phone on both channels of a studio is one lead.
+import type { MessageStatusEvent } from '../../domain/lead-events.ts';
+import { maskPhone } from '../../observability/logger.ts';
+import type { StudioRegistry, StudioSmsNumber } from '../../studio/studio-registry.ts';
+import { smsEnvelope, type SmsInbound, type SmsProvider } from './sms-inbound.ts';
+import type { SmsDeliveryStatus } from './twilio-status.ts';
+import { emptyTranslation, leadEnvelopeBase, type Translation } from './lead-envelope.ts';
+
+export interface SmsContext {
+  now: Date;
+  traceId?: string;
+}
+
+/**
+ * The studio number a provider's webhook names: by number (E.164), else (OpenPhone) by its PN… id. A
+ * number configured for the other provider is not this provider's: its webhooks would be misrouted.
+ */
+export function smsNumberFor(
+  studios: StudioRegistry,
+  provider: SmsProvider,
+  number: string | undefined,
+  phoneNumberId?: string,
+): StudioSmsNumber | undefined {
+  const byNumber = number === undefined ? undefined : studios.bySmsNumber(number);
+  if (byNumber?.entry.provider === provider) return byNumber;
+  const byId = phoneNumberId === undefined ? undefined : studios.byOpenPhoneNumberId(phoneNumberId);
+  return byId?.entry.provider === provider ? byId : undefined;
+}
+
+function unknownNumber(provider: SmsProvider, to: string | undefined, extra: Record<string, unknown>) {
+  return {
+    level: 'warn' as const,
+    type: 'sms.unknown_number',
+    payload: { provider, to: to ?? null, ...extra },
+  };
+}
+
+/** Inbound SMS items (one provider message) to `number` → envelopes, or an unknown-number event. */
+export function translateSmsInbound(
+  provider: SmsProvider,
+  number: StudioSmsNumber | undefined,
+  to: string,
+  items: readonly SmsInbound[],
+  ctx: SmsContext,
+  extra: Record<string, unknown> = {},
+): Translation {
+  const out: Translation = emptyTranslation();
+  if (number === undefined) {
+    out.rejected.push('unknown_number');
+    const from = items[0]?.from;
+    out.events.push(
+      unknownNumber(provider, to, {
+        ...extra,
+        from: from === undefined ? null : maskPhone(from),
+        messageId: items[0]?.messageId ?? null,
+      }),
+    );
+    return out;
+  }
+  const { studio } = number;
+  const at = ctx.now.toISOString();
+  for (const item of items) {
+    if (studio.pilot && !studio.pilot.allowlist.includes(item.from)) {
+      out.rejected.push('pilot');
+      out.events.push({
+        level: 'info',
+        type: 'pilot_mode.blocked',
+        payload: {
+          studioId: studio.id,
+          phone: maskPhone(item.from),
+          messageId: item.messageId,
+          channel: 'sms',
+        },
+      });
+      continue;
+    }
+    out.envelopes.push(smsEnvelope(studio.id, item, at, ctx.traceId));
+  }
+  return out;
+}
+
+export interface SmsStatusReport {
+  provider: SmsProvider;
+  messageId: string;
+  status: SmsDeliveryStatus;
+  errorCode?: number;
+  /** The lead our message went to. */
+  to?: string;
+}
+
+/**
+ * A delivery status of one of our messages, sent from `number` to the lead. Twilio's `undelivered` is a
+ * failure (`message.status` knows failed only) with the provider's code and the raw status as its title.
+ */
+export function translateSmsStatus(
+  number: StudioSmsNumber | undefined,
+  report: SmsStatusReport,
+  ctx: SmsContext,
+  extra: Record<string, unknown> = {},
+): Translation {
+  const out: Translation = emptyTranslation();
+  if (number === undefined || report.to === undefined) {
+    out.rejected.push('unroutable_status');
+    out.events.push({
+      level: 'info',
+      type: 'sms.status_unroutable',
+      payload: {
+        provider: report.provider,
+        messageId: report.messageId,
+        status: report.status,
+        to: report.to === undefined ? null : maskPhone(report.to),
+        ...extra,
+      },
+    });
+    return out;
+  }
+  const failed = report.status === 'failed' || report.status === 'undelivered';
+  const errors =
+    failed && report.errorCode !== undefined ? [{ code: report.errorCode, title: report.status }] : undefined;
+  const event: MessageStatusEvent = {
+    type: 'message.status',
+    at: ctx.now.toISOString(),
+    channel: 'sms',
+    provider: report.provider,
+    messageId: report.messageId,
+    status: report.status === 'undelivered' ? 'failed' : report.status,
+    sentAt: ctx.now.toISOString(),
+    ...(errors === undefined ? {} : { errors }),
+  };
+  out.envelopes.push({
+    id: `${report.provider}-status:${report.messageId}:${report.status}`,
+    ...leadEnvelopeBase(number.studio.id, report.to, ctx),
+    event,
+  });
+  return out;
+}
