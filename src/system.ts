@@ -36,6 +36,10 @@ import { createScheduler } from './ops/scheduler.ts';
 import { createDatabase, type Db } from './persistence/database.ts';
 import { startEmbeddedPostgres } from './persistence/embedded-postgres.ts';
 import { migrateWithRetry } from './ops/migrate-with-retry.ts';
+import { historySourcesFromEnv } from './reconciliation/history-sources.ts';
+import { reconcileScheduleJob } from './reconciliation/reconcile-job.ts';
+import { createReconcileWorker, type ReconcileWorker } from './reconciliation/run-worker.ts';
+import { defaultSenderOf, reconcileNumbersOf } from './reconciliation/studio-numbers.ts';
 import { loadStudioConfig } from './studio/load-studio-config.ts';
 import { StudioRegistry } from './studio/studio-registry.ts';
 import type { StudioConfig } from './studio/studio-schema.ts';
@@ -145,6 +149,7 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
     // Filesystem under LEADLINE_HOME, or S3 when LEADLINE_S3_BUCKET is set; shared by relay and routes.
     const mediaStore = mediaStoreFromEnv(env);
     let host: ActorHost | undefined;
+    let reconciler: ReconcileWorker | undefined;
     if (role === 'worker' && bus.mode === 'single') {
       logger.warn('worker role without NATS_URL: run only one actor-hosting process on this database');
     }
@@ -209,6 +214,20 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
       campaigns.start();
       open('campaign-worker', campaigns, () => campaigns.stop());
 
+      // Reconciliation runs are leased rows too: any worker works them, a killed one's run resumes elsewhere.
+      const reconcile = createReconcileWorker({
+        db,
+        bus,
+        studios,
+        sources: historySourcesFromEnv(env),
+        logger: logger.child({ component: 'reconciliation' }),
+        workerId,
+        alertWebhookUrl: env.LEADLINE_ALERT_WEBHOOK_URL,
+        defaultSender: (studioId) => defaultSenderOf(studios.all(), studioId),
+      });
+      reconcile.start();
+      reconciler = open('reconcile-worker', reconcile, () => reconcile.stop());
+
       const probeInterval = env.LEADLINE_PROBE_INTERVAL;
       const scheduler = createScheduler({
         db,
@@ -231,7 +250,15 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
           systemEventRetentionMs: env.LEADLINE_SYSTEM_EVENT_RETENTION,
           sweepAttachments: (now) => sweepStuckAttachments(db, now),
           ...(options.tuning?.periods ? { periods: options.tuning.periods } : {}),
-        }).concat(campaignScheduleJob({ db, studios })),
+        }).concat(
+          campaignScheduleJob({ db, studios }),
+          reconcileScheduleJob({
+            db,
+            at: env.LEADLINE_RECONCILE_AT,
+            numbers: () => reconcileNumbersOf(studios.all()),
+            onRunCreated: () => reconcile.wake(),
+          }),
+        ),
       });
       scheduler.start();
       open('scheduler', scheduler, () => scheduler.stop());
@@ -257,6 +284,7 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
             metrics,
             readinessChecks,
             ...(hostStatus ? { hostStatus } : {}),
+            ...(reconciler ? { onReconciliationRun: () => reconciler.wake() } : {}),
             extraPlugins,
           });
     open('http', app, () => app.close());

@@ -105,4 +105,16 @@ program
     (await import('./campaigns-command.ts')).campaignsRunCommand(id, options),
   );
 
+program
+  .command('reconcile')
+  .description(
+    'reconcile every SMS number against its provider’s message history: deliver what never arrived by webhook',
+  )
+  .option('--hours <n>', 'how far back to read the history', '48')
+  .option('--studio <id>', 'only this studio’s numbers')
+  .option('--json', 'print the finished run as JSON')
+  .action(async (options: { hours: string; studio?: string; json?: boolean }) =>
+    (await import('./reconcile-command.ts')).reconcileCommand(options),
+  );
+
 program.parseAsync(process.argv).catch(exitWith);

@@ -88,6 +88,11 @@ export const envSchema = z.object({
       .optional(),
   ),
   OPENPHONE_API_BASE_URL: z.url().default('https://api.openphone.com'),
+  /** When the daily reconciliation of every SMS number against its provider's history starts (UTC). */
+  LEADLINE_RECONCILE_AT: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM in UTC, e.g. "02:00"')
+    .default('02:00'),
   ACTION_LINK_SECRET: optionalString,
   PUBLIC_BASE_URL: optionalString.pipe(httpUrlSchema.optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

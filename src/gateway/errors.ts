@@ -25,6 +25,11 @@ export const errorCatalogue = {
   CAMPAIGN_RUN_NOT_FOUND: { status: 404, message: 'No such run of this campaign' },
   CAMPAIGN_EXISTS: { status: 409, message: 'A campaign with this id exists already' },
   CAMPAIGN_RUN_STATE: { status: 409, message: 'The run is not in a state this action applies to' },
+  RECONCILIATION_RUN_NOT_FOUND: { status: 404, message: 'No such reconciliation run' },
+  RECONCILIATION_RUNNING: {
+    status: 409,
+    message: 'A reconciliation run is already working one of these numbers',
+  },
   DEAD_LETTER_NOT_REPLAYABLE: {
     status: 409,
     message: 'The dead letter holds an envelope that cannot be replayed',

@@ -25,6 +25,8 @@ export interface GatewayDeps {
   readinessChecks?: Readonly<Record<string, ReadinessCheck>>;
   /** Live actor information from the host on this node (GET /admin/status). */
   hostStatus?: () => unknown;
+  /** Told when POST /admin/reconciliation/runs created a run (a worker in this process starts it at once). */
+  onReconciliationRun?: () => void;
   /** Extra route plugins registered at the root, e.g. the artist action links (GET /a/:token). */
   extraPlugins?: readonly FastifyPluginAsync[];
   /** Tuning, mostly for tests. */

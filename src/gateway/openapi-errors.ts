@@ -39,6 +39,8 @@ export const handlerErrors: Record<string, readonly ErrorCode[]> = {
     'BUS_UNAVAILABLE',
   ],
   'GET /admin/attachments/:id/url': ['NOT_FOUND', 'SERVICE_UNAVAILABLE'],
+  'POST /admin/reconciliation/runs': ['RECONCILIATION_RUNNING'],
+  'GET /admin/reconciliation/runs/:id': ['RECONCILIATION_RUN_NOT_FOUND'],
 };
 
 /** Either scheme of the document's securitySchemes (src/gateway/plugins/openapi.ts). */

@@ -83,7 +83,20 @@ async function lastFired(db: Db): Promise<Partial<Record<AlertKind, Date>>> {
   return result;
 }
 
-async function postWebhook(url: string, alert: Alert, now: Date): Promise<void> {
+/** One alert for the sink: a system event `eventType` and, when configured, a POST to the alert webhook. */
+export interface AlertNotice {
+  eventType: string;
+  message: string;
+  observation: Record<string, unknown>;
+}
+
+export interface AlertSinkDeps {
+  db: Db;
+  logger: Logger;
+  webhookUrl?: string | undefined;
+}
+
+async function postWebhook(url: string, alert: AlertNotice, now: Date): Promise<void> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -101,27 +114,30 @@ async function postWebhook(url: string, alert: Alert, now: Date): Promise<void> 
   if (!response.ok) throw new Error(`alert webhook answered ${response.status}`);
 }
 
+/** The alert sink every alert goes through (this job's rules, reconciliation, channel health). */
+export async function sendAlert(deps: AlertSinkDeps, alert: AlertNotice, now: Date): Promise<void> {
+  let delivery: string = deps.webhookUrl === undefined ? 'no webhook configured' : 'posted';
+  if (deps.webhookUrl !== undefined) {
+    try {
+      await postWebhook(deps.webhookUrl, alert, now);
+    } catch (error) {
+      delivery = `webhook failed: ${error instanceof Error ? error.message : String(error)}`;
+      deps.logger.error({ err: error, alert: alert.eventType }, 'alert webhook failed');
+    }
+  }
+  await recordSystemEvent(deps.db, {
+    level: 'error',
+    type: alert.eventType,
+    payload: { message: alert.message, observation: alert.observation, delivery },
+    at: now,
+  });
+  deps.logger.error({ alert: alert.eventType, observation: alert.observation }, alert.message);
+}
+
 export async function runAlertCheck(deps: AlertJobDeps, now: Date): Promise<Alert[]> {
   const thresholds = deps.thresholds ?? defaultAlertThresholds;
   const observation = await observeWindow(deps.db, now, deps.windowMs ?? 15 * 60_000);
   const alerts = decideAlerts(observation, await lastFired(deps.db), now, thresholds);
-  for (const alert of alerts) {
-    let delivery: string = deps.webhookUrl === undefined ? 'no webhook configured' : 'posted';
-    if (deps.webhookUrl !== undefined) {
-      try {
-        await postWebhook(deps.webhookUrl, alert, now);
-      } catch (error) {
-        delivery = `webhook failed: ${error instanceof Error ? error.message : String(error)}`;
-        deps.logger.error({ err: error, alert: alert.eventType }, 'alert webhook failed');
-      }
-    }
-    await recordSystemEvent(deps.db, {
-      level: 'error',
-      type: alert.eventType,
-      payload: { message: alert.message, observation: { ...alert.observation }, delivery },
-      at: now,
-    });
-    deps.logger.error({ alert: alert.eventType, observation }, alert.message);
-  }
+  for (const alert of alerts) await sendAlert(deps, { ...alert, observation: { ...alert.observation } }, now);
   return alerts;
 }

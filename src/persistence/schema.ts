@@ -8,6 +8,7 @@
 // action_tokens.used_at, dead_letters.replayed_at).
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely';
 import type { CampaignTables } from './schema-campaigns.ts';
+import type { ReconciliationTables } from './schema-reconciliation.ts';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -262,8 +263,8 @@ export interface ArtistMessagesTable {
   action: string | null;
 }
 
-/** Contacts, campaigns and the cluster-wide send limits live in schema-campaigns.ts. */
-export interface Database extends CampaignTables {
+/** Contacts, campaigns and the send limits: schema-campaigns.ts; reconciliation: schema-reconciliation.ts. */
+export interface Database extends CampaignTables, ReconciliationTables {
   leads: LeadsTable;
   job_runs: JobRunsTable;
   probe_results: ProbeResultsTable;

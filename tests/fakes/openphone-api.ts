@@ -1,7 +1,8 @@
 // A local server speaking OpenPhone's (Quo's) public API: POST /v1/messages (raw `Authorization: <key>`,
 // JSON body, 202 {data:{…status:"queued"}}), GET /v1/messages (phoneNumberId, participants and
-// maxResults required; createdAfter/createdBefore; nextPageToken), its error envelope
-// {message,code,status,docs,title}, and 429 past 10 requests in a second. Quo documents no opt-out error:
+// maxResults required; createdAfter/createdBefore; nextPageToken), GET /v1/conversations (phoneNumbers,
+// updatedAfter, maxResults, pageToken; one conversation per participant, derived from the history), its
+// error envelope {message,code,status,docs,title}, and 429 past 10 requests in a second. Quo documents no opt-out error:
 // the fake answers a send to an opted-out number with 400 code "0206400" [U]. `received()` / `delivered()`
 // build signed webhook events (legacy openphone-signature, or Standard Webhooks with a whsec_ key) and
 // record the message in the history so reconciliation can find one whose webhook never came.
@@ -33,6 +34,21 @@ export interface FakeOpenphoneApi extends FakeServer {
   sent: OpenphoneFakeMessage[];
   history: OpenphoneFakeMessage[];
   failNext(...failures: Failure[]): void;
+  /** Requests refused with 429 (more than 10 in a second). */
+  rateLimited: number;
+  /** Every request, `METHOD path?query`. */
+  requests: string[];
+  /** Puts messages in the history without any webhook (bulk seeding for reconciliation). */
+  seedHistory(
+    messages: {
+      from: string;
+      to: string;
+      text: string;
+      direction: 'incoming' | 'outgoing';
+      createdAt: Date;
+      id?: string;
+    }[],
+  ): OpenphoneFakeMessage[];
   optOut(number: string): void;
   /** Maps our number to its phone number id (PN…), as the account has it. */
   addNumber(number: string, phoneNumberId: string): void;
@@ -69,6 +85,8 @@ export async function startFakeOpenphoneApi(apiKey = 'test-openphone-api-key'): 
   const numbers = new Map<string, string>();
   let windowStart = 0;
   let inWindow = 0;
+  const requests: string[] = [];
+  const state = { rateLimited: 0 };
 
   const sign = (secret: string, event: unknown, at: Date, standard: boolean): OpenphoneSignedWebhook => {
     const body = JSON.stringify(event);
@@ -90,16 +108,52 @@ export async function startFakeOpenphoneApi(apiKey = 'test-openphone-api-key'): 
     const url = new URL(req.url ?? '/', 'http://fake');
     const raw = await readBody(req);
     const now = Date.now();
+    requests.push(`${req.method ?? 'GET'} ${url.pathname}${url.search}`);
     if (now - windowStart >= 1000) {
       windowStart = now;
       inWindow = 0;
     }
-    if (++inWindow > 10)
+    if (++inWindow > 10 && ++state.rateLimited > 0)
       return sendJson(res, 429, errorJson(429, '0200429', 'Too Many Requests', 'Rate limit exceeded'), {
         'retry-after': '1',
       });
     if (req.headers.authorization !== apiKey)
       return sendJson(res, 401, errorJson(401, '0200401', 'Unauthorized', 'Invalid API key'));
+    if (url.pathname === '/v1/conversations' && req.method === 'GET') {
+      // One conversation per (our number, other participant), most recent activity first.
+      const q = url.searchParams;
+      const wanted = [...q.getAll('phoneNumbers'), ...q.getAll('phoneNumbers[]')];
+      const maxResults = Number(q.get('maxResults') ?? 10);
+      if (!(maxResults >= 1 && maxResults <= 100))
+        return sendJson(res, 400, errorJson(400, '0200400', 'Bad Request', 'maxResults must be 1-100'));
+      const after = q.get('updatedAfter');
+      const byKey = new Map<string, { phoneNumberId: string; participant: string; last: number }>();
+      for (const m of history) {
+        if (m.phoneNumberId === null) continue;
+        const participant = m.direction === 'incoming' ? m.from : (m.to[0] ?? '');
+        const key = `${m.phoneNumberId} ${participant}`;
+        const last = Math.max(byKey.get(key)?.last ?? 0, m.createdAt.getTime());
+        byKey.set(key, { phoneNumberId: m.phoneNumberId, participant, last });
+      }
+      const matching = [...byKey.values()]
+        .filter((c) => wanted.length === 0 || wanted.includes(c.phoneNumberId))
+        .filter((c) => after === null || c.last >= Date.parse(after))
+        .sort((a, b) => b.last - a.last);
+      const start = Number(q.get('pageToken') ?? 0) || 0;
+      const slice = matching.slice(start, start + maxResults);
+      return sendJson(res, 200, {
+        data: slice.map((c) => ({
+          id: `CN${Buffer.from(`${c.phoneNumberId}${c.participant}`).toString('hex').slice(0, 20)}`,
+          phoneNumberId: c.phoneNumberId,
+          participants: [c.participant],
+          lastActivityAt: new Date(c.last).toISOString(),
+          createdAt: new Date(c.last).toISOString(),
+          updatedAt: new Date(c.last).toISOString(),
+        })),
+        totalItems: matching.length,
+        nextPageToken: start + maxResults < matching.length ? String(start + maxResults) : null,
+      });
+    }
     if (url.pathname !== '/v1/messages')
       return sendJson(res, 404, errorJson(404, '0200404', 'Not Found', 'Not found'));
 
@@ -185,6 +239,27 @@ export async function startFakeOpenphoneApi(apiKey = 'test-openphone-api-key'): 
     sent,
     history,
     failNext: (...f) => failures.push(...f),
+    get rateLimited() {
+      return state.rateLimited;
+    },
+    requests,
+    seedHistory(messages) {
+      const seeded = messages.map((m): OpenphoneFakeMessage => {
+        const ours = m.direction === 'incoming' ? m.to : m.from;
+        return {
+          id: m.id ?? `AC${randomBytes(12).toString('hex')}`,
+          from: m.from,
+          to: [m.to],
+          text: m.text,
+          direction: m.direction,
+          status: m.direction === 'incoming' ? 'received' : 'delivered',
+          phoneNumberId: numbers.get(ours) ?? null,
+          createdAt: m.createdAt,
+        };
+      });
+      history.push(...seeded);
+      return seeded;
+    },
     optOut: (number) => optedOut.add(number),
     addNumber: (number, id) => numbers.set(number, id),
     received(secret, message, options = {}) {

@@ -2,7 +2,8 @@
 // POST …/Messages.json (Basic auth, form body, 201 resource JSON or the error JSON
 // {code,message,more_info,status}), GET …/Messages.json (history, newest first, filters To/From/DateSent>
 // with a date or an ISO time, PageSize, next_page_uri with Page+PageToken), GET …/Messages/{Sid}.json,
-// and MMS media behind Basic auth. It keeps Twilio's opt-out registry: an inbound STOP-set keyword blocks
+// and MMS media behind Basic auth. History requests can be made to fail (429 + Retry-After, 5xx) and the
+// history seeded in bulk. It keeps Twilio's opt-out registry: an inbound STOP-set keyword blocks
 // sends to that number with 21610 until START/YES/UNSTOP. `inbound()` builds (and `deliverInbound()`
 // posts) a signed inbound webhook the way Twilio sends it, and records the message in the history so a
 // webhook that is never posted can still be found by reconciliation.
@@ -46,6 +47,21 @@ export interface FakeTwilioApi extends FakeServer {
   /** Send attempts refused, with the error code. */
   refused: { to: string; code: number }[];
   failNext(...failures: Failure[]): void;
+  /** Failures for the next history requests (GET …/Messages.json), e.g. 429 with Retry-After. */
+  failListNext(...failures: Failure[]): void;
+  /** History requests answered (failures included), in order. */
+  listRequests: string[];
+  /** Puts messages in the history without any webhook (bulk seeding for reconciliation). */
+  seedHistory(
+    messages: {
+      from: string;
+      to: string;
+      body: string;
+      direction?: 'inbound' | 'outbound-api';
+      dateSent: Date;
+      sid?: string;
+    }[],
+  ): TwilioFakeMessage[];
   optOut(number: string): void;
   isOptedOut(number: string): boolean;
   addMedia(id: string, bytes: Buffer, mimeType: string): string;
@@ -128,6 +144,8 @@ export async function startFakeTwilioApi(
   const history: TwilioFakeMessage[] = [];
   const refused: { to: string; code: number }[] = [];
   const failures: Failure[] = [];
+  const listFailures: Failure[] = [];
+  const listRequests: string[] = [];
   const optedOut = new Set<string>();
   const media = new Map<string, { bytes: Buffer; mimeType: string }>();
   const basic = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
@@ -198,6 +216,9 @@ export async function startFakeTwilioApi(
     }
 
     if (req.method === 'GET' && path === '/Messages.json') {
+      listRequests.push(url.search);
+      const listFailure = listFailures.shift();
+      if (listFailure) return playFailure(res, listFailure);
       const q = url.searchParams;
       const after = q.get('DateSent>') ?? q.get('DateSent>=');
       const before = q.get('DateSent<') ?? q.get('DateSent<=');
@@ -249,6 +270,25 @@ export async function startFakeTwilioApi(
     history,
     refused,
     failNext: (...f) => failures.push(...f),
+    failListNext: (...f) => listFailures.push(...f),
+    listRequests,
+    seedHistory(messages) {
+      const seeded = messages.map((m): TwilioFakeMessage => ({
+        sid: m.sid ?? newSid('SM'),
+        from: m.from,
+        to: m.to,
+        body: m.body,
+        direction: m.direction ?? 'inbound',
+        status: m.direction === 'outbound-api' ? 'delivered' : 'received',
+        numMedia: 0,
+        mediaUrls: [],
+        statusCallback: undefined,
+        dateSent: m.dateSent,
+        errorCode: null,
+      }));
+      history.push(...seeded);
+      return seeded;
+    },
     optOut: (number) => optedOut.add(number),
     isOptedOut: (number) => optedOut.has(number),
     addMedia(id, bytes, mimeType) {

@@ -1,7 +1,8 @@
 // OpenPhone's (Quo's) REST API: send a message (POST /v1/messages, JSON, 202) and page through a number's
-// history (GET /v1/messages, reconciliation). The header is `Authorization: <API key>` (no Bearer). Error
-// bodies are `{message, code, status, docs, title}`; 429 (10 requests/s per key) and 5xx back off. Quo
-// documents no opt-out error: a 4xx is permanent with its message kept.
+// history for reconciliation (GET /v1/conversations for its participants, GET /v1/messages per
+// participant). The header is `Authorization: <API key>` (no Bearer). Error bodies are `{message, code,
+// status, docs, title}`; 429 (10 requests/s per key) and 5xx back off. Quo documents no opt-out error: a
+// 4xx is permanent with its message kept.
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
 import { parseRetryAfter, permanent, retryable, type EffectError } from '../effect-errors.ts';
@@ -29,13 +30,32 @@ export interface OpenphoneListQuery {
   maxResults?: number;
 }
 
+export interface OpenphoneConversationQuery {
+  phoneNumberId: string;
+  /** Conversations with activity at or after this time. */
+  updatedAfter?: Date;
+  maxResults?: number;
+}
+
+export interface OpenphoneConversation {
+  id: string;
+  participants: string[];
+}
+
 export interface OpenphoneClient {
   send(message: { from: string; to: string; content: string }): Promise<{ id: string; status: string }>;
   listPage(
     query: OpenphoneListQuery,
     pageToken?: string,
   ): Promise<{ messages: OpenphoneMessage[]; nextPageToken: string | null }>;
+  /** GET /v1/conversations: who the number talked with (GET /v1/messages needs a participant). */
+  listConversations(
+    query: OpenphoneConversationQuery,
+    pageToken?: string,
+  ): Promise<{ conversations: OpenphoneConversation[]; nextPageToken: string | null }>;
 }
+
+const conversationSchema = z.looseObject({ id: z.string(), participants: z.array(z.string()) });
 
 export function openphoneError(status: number, headers: IncomingHttpHeaders, body: Buffer): EffectError {
   let parsed: { message?: string; code?: string } = {};
@@ -65,6 +85,26 @@ export function createOpenphoneClient(options: {
     if (!options.apiKey) throw permanent('OPENPHONE_API_KEY is not set', { reason: 'not_configured' });
     return { authorization: options.apiKey };
   };
+  /** One page of a list endpoint: `{data: [...], nextPageToken}`. */
+  async function getPage<T extends z.ZodType>(
+    path: string,
+    params: URLSearchParams,
+    pageToken: string | undefined,
+    item: T,
+  ): Promise<{ data: z.infer<T>[]; nextPageToken: string | null }> {
+    if (pageToken !== undefined) params.set('pageToken', pageToken);
+    const res = await httpRequest({
+      method: 'GET',
+      url: `${base}${path}?${params.toString()}`,
+      headers: auth(),
+      timeouts: options.timeouts,
+    });
+    if (res.status !== 200) throw openphoneError(res.status, res.headers, res.body);
+    const schema = z.looseObject({ data: z.array(item), nextPageToken: z.string().nullable().optional() });
+    const page = jsonResponse('OpenPhone', res, schema);
+    return { data: page.data, nextPageToken: page.nextPageToken ?? null };
+  }
+
   return {
     async send(message) {
       const res = await httpRequest({
@@ -86,20 +126,18 @@ export function createOpenphoneClient(options: {
         maxResults: String(query.maxResults ?? 100),
       });
       if (query.createdAfter !== undefined) params.set('createdAfter', query.createdAfter.toISOString());
-      if (pageToken !== undefined) params.set('pageToken', pageToken);
-      const res = await httpRequest({
-        method: 'GET',
-        url: `${base}/v1/messages?${params.toString()}`,
-        headers: auth(),
-        timeouts: options.timeouts,
+      const page = await getPage('/v1/messages', params, pageToken, messageSchema);
+      return { messages: page.data, nextPageToken: page.nextPageToken };
+    },
+
+    async listConversations(query, pageToken) {
+      const params = new URLSearchParams({
+        phoneNumbers: query.phoneNumberId,
+        maxResults: String(query.maxResults ?? 100),
       });
-      if (res.status !== 200) throw openphoneError(res.status, res.headers, res.body);
-      const page = jsonResponse(
-        'OpenPhone',
-        res,
-        z.looseObject({ data: z.array(messageSchema), nextPageToken: z.string().nullable().optional() }),
-      );
-      return { messages: page.data, nextPageToken: page.nextPageToken ?? null };
+      if (query.updatedAfter !== undefined) params.set('updatedAfter', query.updatedAfter.toISOString());
+      const page = await getPage('/v1/conversations', params, pageToken, conversationSchema);
+      return { conversations: page.data, nextPageToken: page.nextPageToken };
     },
   };
 }

@@ -9,6 +9,7 @@ import { registerAdminContactRoutes } from './admin-contacts.ts';
 import { registerAdminDeadLetterRoutes } from './admin-dead-letters.ts';
 import { registerAdminEventRoutes } from './admin-events.ts';
 import { registerAdminLeadRoutes } from './admin-leads.ts';
+import { registerAdminReconciliationRoutes } from './admin-reconciliation.ts';
 import { registerAdminStatusRoute } from './admin-status.ts';
 import { registerAdminSystemEventRoutes } from './admin-system-events.ts';
 
@@ -24,5 +25,6 @@ export function adminRoutes(deps: GatewayDeps) {
     registerAdminStatusRoute(scope, deps);
     registerAdminContactRoutes(scope, deps);
     registerAdminCampaignRoutes(scope, deps);
+    registerAdminReconciliationRoutes(scope, deps);
   };
 }
