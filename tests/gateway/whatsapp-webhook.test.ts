@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 // POST/GET /webhooks/whatsapp through the real app (inject), the real in-process bus and PostgreSQL. The
 // host is not consuming, so the inbox table holds exactly what the gateway durably accepted.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -300,5 +301,81 @@ describe('pilot allowlist', () => {
     } finally {
       await pilot.close();
     }
+  });
+});
+
+describe('artists writing to the studio number', () => {
+  const artist = demoStudioInput.studios[0].artists[0];
+  const artistWaId = artist.whatsapp.replace('+', '');
+
+  it('are never leads: the message is recorded as an artist message and nothing is published', async () => {
+    const id = wamid();
+    const body = JSON.stringify(textMessage('Morning! Any new requests?', { from: artistWaId, id }));
+    const res = await post(body, whatsappHeaders(body));
+    expect(res.statusCode).toBe(200);
+    expect(await gw.inbox()).toEqual([]);
+    const rows = await gw.rt.db
+      .selectFrom('artist_messages')
+      .select(['provider_message_id', 'artist_id', 'text'])
+      .where('provider_message_id', '=', id)
+      .execute();
+    expect(rows).toEqual([
+      { provider_message_id: id, artist_id: artist.id, text: 'Morning! Any new requests?' },
+    ]);
+    const lead = await gw.rt.db
+      .selectFrom('leads')
+      .select('id')
+      .where('id', '=', leadIdFor('inkwell', artist.whatsapp))
+      .executeTakeFirst();
+    expect(lead).toBeUndefined();
+  });
+
+  it('"Approve" in reply to an approval request approves that lead, like its action link', async () => {
+    const leadId = leadIdFor('inkwell', '+447700900555');
+    await gw.rt.db
+      .insertInto('leads')
+      .values({
+        id: leadId,
+        studio_id: 'inkwell',
+        status: 'PENDING_APPROVAL',
+        answers: {},
+        snapshot: '{}',
+        machine_id: 'lead',
+        machine_version: 1,
+        version: 1,
+        updated_at: new Date(),
+      })
+      .execute();
+    const outboxId = randomUUID();
+    await gw.rt.db
+      .insertInto('outbox')
+      .values({
+        id: outboxId,
+        lead_id: leadId,
+        kind: 'effect.artist.notify',
+        payload: {
+          type: 'effect.artist.notify',
+          studioId: 'inkwell',
+          artistId: artist.id,
+          reason: 'approval',
+          text: 'x',
+          withActionLinks: true,
+        },
+        result: { wamid: 'wamid.REQUEST1' },
+        status: 'done',
+      })
+      .execute();
+    const payload = inbound(
+      { type: 'text', text: { body: 'Approve' }, context: { from: '15550783881', id: 'wamid.REQUEST1' } },
+      { from: artistWaId },
+    );
+    const body = JSON.stringify(payload);
+    const res = await post(body, whatsappHeaders(body));
+    expect(res.statusCode).toBe(200);
+    const inbox = await gw.inbox();
+    expect(inbox.map((e) => [e.id, e.leadId, e.event.type])).toEqual([
+      [`action:${outboxId}`, leadId, 'artist.approve'],
+    ]);
+    expect(await gw.systemEvents('artist.reply_accepted')).toHaveLength(1);
   });
 });

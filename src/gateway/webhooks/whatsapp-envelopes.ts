@@ -4,6 +4,9 @@
 import type { Studio } from '../../studio/studio-schema.ts';
 import type { StudioRegistry } from '../../studio/studio-registry.ts';
 import { maskPhone } from '../../observability/logger.ts';
+import type { InboundContent } from '../../domain/lead-events.ts';
+import { sanitizeField } from '../../domain/sanitize.ts';
+import type { ArtistMessage } from '../../effects/action-links/artist-reply.ts';
 import { leadEnvelopeBase, type Translation } from './lead-envelope.ts';
 import { mapMessage } from './whatsapp-content.ts';
 import {
@@ -22,12 +25,35 @@ export interface TranslateContext {
 
 export type { Translation } from './lead-envelope.ts';
 
+export interface WhatsappTranslation extends Translation {
+  /** Messages from the studio's own artists: never a lead's, recorded as artist messages instead. */
+  artistMessages: ArtistMessage[];
+}
+
+/** What an artist wrote, as text (a button's title, a caption), sanitised; null for media without words. */
+function artistText(content: InboundContent): string | null {
+  const raw =
+    content.kind === 'text'
+      ? content.text
+      : content.kind === 'interactive' || content.kind === 'button'
+        ? content.title
+        : 'caption' in content
+          ? content.caption
+          : undefined;
+  return raw === undefined ? null : sanitizeField(raw, 'text').value;
+}
+
 const iso = (unixSeconds: string) => new Date(Number(unixSeconds) * 1000).toISOString();
 
 const envelopeBase = (studio: Studio, phone: string, ctx: TranslateContext) =>
   leadEnvelopeBase(studio.id, phone, ctx);
 
-function translateValue(studio: Studio, value: ChangeValue, ctx: TranslateContext, out: Translation): void {
+function translateValue(
+  studio: Studio,
+  value: ChangeValue,
+  ctx: TranslateContext,
+  out: WhatsappTranslation,
+): void {
   const at = ctx.now.toISOString();
   const phoneNumberId = value.metadata.phone_number_id;
   const names = new Map((value.contacts ?? []).map((c) => [c.wa_id, c.profile?.name]));
@@ -44,6 +70,18 @@ function translateValue(studio: Studio, value: ChangeValue, ctx: TranslateContex
     }
     const message = parsed.data;
     const phone = `+${message.from}`;
+    const artist = studio.artists.find((a) => a.whatsapp === phone);
+    if (artist) {
+      out.artistMessages.push({
+        studioId: studio.id,
+        artistId: artist.id,
+        messageId: message.id,
+        sentAt: new Date(Number(message.timestamp) * 1000),
+        text: artistText(mapMessage(message).content),
+        ...(message.context?.id === undefined ? {} : { inReplyTo: message.context.id }),
+      });
+      continue;
+    }
     if (studio.pilot && !studio.pilot.allowlist.includes(phone)) {
       out.rejected.push('pilot');
       out.events.push({
@@ -103,8 +141,11 @@ function translateValue(studio: Studio, value: ChangeValue, ctx: TranslateContex
   }
 }
 
-export function translateWhatsappPayload(payload: WebhookPayload, ctx: TranslateContext): Translation {
-  const out: Translation = { envelopes: [], events: [], rejected: [] };
+export function translateWhatsappPayload(
+  payload: WebhookPayload,
+  ctx: TranslateContext,
+): WhatsappTranslation {
+  const out: WhatsappTranslation = { envelopes: [], artistMessages: [], events: [], rejected: [] };
   for (const entry of payload.entry) {
     for (const change of entry.changes) {
       if (change.field !== 'messages') continue;

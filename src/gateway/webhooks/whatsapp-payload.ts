@@ -14,6 +14,8 @@ export const messageBaseSchema = z.looseObject({
   id: wamid,
   timestamp: unixSeconds,
   type: z.string().min(1).max(64),
+  /** Set when the sender used "reply": the id of the message they answered. */
+  context: z.looseObject({ id: wamid.optional() }).optional(),
 });
 
 const media = z.looseObject({
