@@ -3,10 +3,12 @@
 // `ChannelAdapterFactory` and one line here (see README.md).
 import type { Channel } from '../domain/lead-events.ts';
 import type { ChannelAdapter, ChannelAdapterDeps, ChannelAdapterFactory } from './channel-adapter.ts';
+import { smsAdapter } from './sms/sms-adapter.ts';
 import { whatsappAdapter } from './whatsapp/adapter.ts';
 
 export const channelAdapters: Partial<Record<Channel, ChannelAdapterFactory>> = {
   whatsapp: whatsappAdapter,
+  sms: smsAdapter,
 };
 
 export type ChannelAdapters = Partial<Record<Channel, ChannelAdapter>>;

@@ -1,0 +1,80 @@
+// The SMS channel adapter: `effect.message.send` on channel `sms` goes out from the studio's SMS number the
+// lead wrote to (the effect's `from`; anything else from the studio's first number), through that number's
+// provider (Twilio or OpenPhone). The provider's id is stored on the outbound transcript entry, so status
+// callbacks find it. Refusals: Twilio 21610 (the recipient texted STOP) is `message.send_failed` with
+// `recipientOptedOut` (the lead becomes OPTED_OUT, nothing retries); 429 and 5xx are retried with the
+// relay's backoff by the clients' classification; any other 4xx fails at once with the provider's code.
+import type { EffectFailure } from '../../effects/effect-handler.ts';
+import { permanent } from '../../effects/effect-errors.ts';
+import { markTranscriptSent } from '../../effects/handlers/whatsapp-send.ts';
+import type { SendFn } from '../../effects/sandbox/sandbox.ts';
+import type { Db } from '../../persistence/database.ts';
+import type { SmsNumber, Studio } from '../../studio/studio-schema.ts';
+import type { ChannelAdapterFactory } from '../channel-adapter.ts';
+import { openphoneSend } from './openphone-adapter.ts';
+import { smsText } from './sms-text.ts';
+import { twilioSend } from './twilio-adapter.ts';
+
+/** The studio number a send leaves from: the one named (the lead wrote to it), else the first. */
+export function smsSender(studio: Studio, from: string | undefined): SmsNumber {
+  const numbers = studio.sms ?? [];
+  const chosen = numbers.find((entry) => entry.number === from) ?? numbers[0];
+  if (chosen === undefined)
+    throw permanent(`studio ${studio.id} has no SMS number`, { reason: 'not_configured' });
+  return chosen;
+}
+
+async function markTranscriptFailed(db: Db, outboxId: string): Promise<void> {
+  await db
+    .updateTable('transcript')
+    .set({ delivery_status: 'failed' })
+    .where('outbox_id', '=', outboxId)
+    .execute();
+}
+
+export const smsAdapter: ChannelAdapterFactory = (deps) => {
+  const senders: Record<SmsNumber['provider'], SendFn<string>> = {
+    twilio: twilioSend(deps),
+    openphone: openphoneSend(deps),
+  };
+  return {
+    // One circuit for the channel: Twilio carries most of it.
+    provider: 'twilio',
+    async execute(ctx) {
+      const sender = smsSender(ctx.studio, ctx.effect.from);
+      const from = sender.provider === 'openphone' ? sender.phoneNumberId : sender.number;
+      const delivery = await senders[sender.provider](
+        { studioId: ctx.studio.id, leadId: ctx.leadId, outboxId: ctx.outboxId },
+        from,
+        ctx.effect.to,
+        smsText(ctx.effect.message),
+      );
+      await markTranscriptSent(deps.db, ctx.outboxId, delivery);
+      return {
+        result: {
+          provider: sender.provider,
+          from: sender.number,
+          providerMessageId: delivery.providerMessageId,
+          deliveryStatus: delivery.deliveryStatus,
+        },
+      };
+    },
+    async onFailure(ctx, error): Promise<EffectFailure> {
+      await markTranscriptFailed(deps.db, ctx.outboxId);
+      const recipientOptedOut = error.reason === 'opted_out';
+      const code = typeof error.code === 'number' || typeof error.code === 'string' ? error.code : null;
+      const feedback = {
+        type: 'message.send_failed' as const,
+        channel: 'sms' as const,
+        code,
+        reason: error.message,
+        outsideWindow: false,
+        recipientOptedOut,
+      };
+      // The recipient's own STOP is an outcome the lead's actor handles (OPTED_OUT), not an outage.
+      return recipientOptedOut
+        ? { feedback, systemEvent: { level: 'info', type: 'sms.send_refused', payload: { code } } }
+        : { feedback };
+    },
+  };
+};

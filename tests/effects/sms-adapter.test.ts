@@ -1,0 +1,201 @@
+// effect.message.send on the SMS channel through the real relay and the SMS adapter, against the fake Twilio
+// and OpenPhone APIs: the sending number (the one the lead wrote to, else the first), retries of 429/5xx,
+// immediate failure of other 4xx with the code, 21610 as recipientOptedOut, and the sandbox without
+// credentials.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { EffectOf } from '../../src/effects/effect-handler.ts';
+import { demoStudioInput } from '../../src/studio/demo-studio.ts';
+import { parseStudioConfig } from '../../src/studio/load-studio-config.ts';
+import { startFakeOpenphoneApi, type FakeOpenphoneApi } from '../fakes/openphone-api.ts';
+import { startFakeTwilioApi, type FakeTwilioApi } from '../fakes/twilio-api.ts';
+import { PUBLIC_BASE_URL, startEffectsHarness, studio, type EffectsHarness } from './effects-harness.ts';
+
+const TWILIO_A = '+15005550006';
+const TWILIO_B = '+15005550016';
+const OPENPHONE = '+15005550007';
+const RECIPIENT = '+15551230001';
+const ACCOUNT = `AC${'2'.repeat(32)}`;
+
+function smsStudios() {
+  const input = structuredClone(demoStudioInput) as unknown as { studios: Record<string, unknown>[] };
+  const first = input.studios[0] ?? {};
+  first.sms = [
+    { provider: 'twilio', number: TWILIO_A },
+    { provider: 'twilio', number: TWILIO_B },
+    { provider: 'openphone', number: OPENPHONE, phoneNumberId: 'PNadapter1' },
+  ];
+  return parseStudioConfig(input);
+}
+
+const sms = (text: string, from?: string): EffectOf<'effect.message.send'> => ({
+  type: 'effect.message.send',
+  studioId: studio.id,
+  channel: 'sms',
+  to: RECIPIENT,
+  ...(from === undefined ? {} : { from }),
+  message: { kind: 'text', text },
+});
+
+const twilioError = (status: number, code: number) => ({
+  kind: 'status' as const,
+  status,
+  body: { code, message: `error ${code}`, more_info: `https://www.twilio.com/docs/errors/${code}`, status },
+});
+
+let twilio: FakeTwilioApi;
+let openphone: FakeOpenphoneApi;
+let h: EffectsHarness;
+beforeAll(async () => {
+  [twilio, openphone] = await Promise.all([
+    startFakeTwilioApi('adapter-token', ACCOUNT),
+    startFakeOpenphoneApi('op-key'),
+  ]);
+  openphone.addNumber(OPENPHONE, 'PNadapter1');
+  h = await startEffectsHarness(
+    {
+      TWILIO_ACCOUNT_SID: ACCOUNT,
+      TWILIO_AUTH_TOKEN: 'adapter-token',
+      TWILIO_API_BASE_URL: twilio.url,
+      OPENPHONE_API_KEY: 'op-key',
+      OPENPHONE_API_BASE_URL: openphone.url,
+    },
+    smsStudios(),
+  );
+});
+afterAll(async () => {
+  await Promise.all([h.close(), twilio.close(), openphone.close()]);
+});
+beforeEach(async () => {
+  twilio.sent.length = 0;
+  twilio.refused.length = 0;
+  openphone.sent.length = 0;
+  await h.db.deleteFrom('outbox').execute();
+  await h.db.deleteFrom('inbox').execute();
+});
+
+function transcriptOf(harness: EffectsHarness, outboxId: string) {
+  return harness.db
+    .selectFrom('transcript')
+    .selectAll()
+    .where('outbox_id', '=', outboxId)
+    .executeTakeFirstOrThrow();
+}
+
+async function feedback() {
+  const [envelope] = await h.published();
+  return envelope?.event;
+}
+
+describe('the SMS channel adapter', () => {
+  it('sends from the studio’s first number by default, Basic auth, with the status callback; the sid on the transcript', async () => {
+    const id = await h.enqueue(sms('Hello by SMS'), { transcript: true });
+    await h.drain(h.relay());
+    const [sent, ...more] = twilio.sent;
+    expect(more).toEqual([]);
+    expect(sent).toMatchObject({ from: TWILIO_A, to: RECIPIENT, body: 'Hello by SMS' });
+    expect(sent?.statusCallback).toBe(`${PUBLIC_BASE_URL}/webhooks/twilio/status`);
+    expect(await h.outboxRow(id)).toMatchObject({
+      status: 'done',
+      attempts: 1,
+      result: { providerMessageId: sent?.sid, provider: 'twilio' },
+    });
+    const transcript = await transcriptOf(h, id);
+    expect(transcript).toMatchObject({ provider_message_id: sent?.sid, delivery_status: 'sent' });
+  });
+
+  it('sends from the number the lead wrote to: another Twilio number, or the OpenPhone one by its id', async () => {
+    await h.enqueue(sms('From B', TWILIO_B));
+    await h.enqueue(sms('From OpenPhone', OPENPHONE), { leadId: 'ld_other' });
+    await h.drain(h.relay());
+    expect(twilio.sent.map((m) => [m.from, m.body])).toEqual([[TWILIO_B, 'From B']]);
+    expect(openphone.sent.map((m) => [m.phoneNumberId, m.to, m.text])).toEqual([
+      ['PNadapter1', [RECIPIENT], 'From OpenPhone'],
+    ]);
+  });
+
+  it('a choice goes as its words with numbered choices (until the SMS policy renders it)', async () => {
+    await h.enqueue({
+      ...sms('x'),
+      message: {
+        kind: 'interactive',
+        body: 'Which style?',
+        options: [
+          { id: 'a', title: 'realism' },
+          { id: 'b', title: 'blackwork' },
+        ],
+      },
+    });
+    await h.drain(h.relay());
+    expect(twilio.sent[0]?.body).toBe('Which style?\n1. realism\n2. blackwork');
+  });
+
+  it.each([
+    ['429', twilioError(429, 20429)],
+    ['503', { kind: 'status' as const, status: 503, body: { message: 'unavailable' } }],
+  ])('%s is retried with backoff, then sent', async (_name, failure) => {
+    twilio.failNext(failure, failure);
+    const id = await h.enqueue(sms('Eventually'));
+    await h.drain(h.relay());
+    expect(await h.outboxRow(id)).toMatchObject({ status: 'done', attempts: 3 });
+    expect(twilio.sent).toHaveLength(1);
+  });
+
+  it('another 4xx fails at once with the code, told to the lead as message.send_failed', async () => {
+    twilio.failNext(twilioError(400, 21211));
+    const id = await h.enqueue(sms('Bad number'), { transcript: true });
+    await h.drain(h.relay());
+    expect(await h.outboxRow(id)).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(await feedback()).toMatchObject({
+      type: 'message.send_failed',
+      channel: 'sms',
+      code: 21211,
+      recipientOptedOut: false,
+    });
+    const transcript = await transcriptOf(h, id);
+    expect(transcript.delivery_status).toBe('failed');
+  });
+
+  it('21610 (the recipient texted STOP) fails at once as recipientOptedOut', async () => {
+    // Last in this block: the fake keeps the number blocked.
+    twilio.optOut(RECIPIENT);
+    const id = await h.enqueue(sms('Anyone?'));
+    await h.drain(h.relay());
+    expect(await h.outboxRow(id)).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(twilio.refused).toEqual([{ to: RECIPIENT, code: 21610 }]);
+    expect(await feedback()).toMatchObject({
+      type: 'message.send_failed',
+      channel: 'sms',
+      code: 21610,
+      recipientOptedOut: true,
+    });
+  });
+});
+
+describe('the SMS channel adapter without credentials, outside production', () => {
+  let bare: EffectsHarness;
+  beforeAll(async () => {
+    bare = await startEffectsHarness({}, smsStudios());
+  });
+  afterAll(async () => {
+    await bare.close();
+  });
+
+  it('is the sandbox: recorded, delivery status sandbox, nothing sent', async () => {
+    const id = await bare.enqueue(sms('Sandboxed hello'), { transcript: true });
+    await bare.drain(bare.relay());
+    expect(await bare.outboxRow(id)).toMatchObject({ status: 'done' });
+    const recorded = await bare.db
+      .selectFrom('sandbox_messages')
+      .selectAll()
+      .where('outbox_id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(recorded).toMatchObject({
+      channel: 'sms',
+      sender: TWILIO_A,
+      recipient: RECIPIENT,
+      text: 'Sandboxed hello',
+    });
+    const transcript = await transcriptOf(bare, id);
+    expect(transcript.delivery_status).toBe('sandbox');
+  });
+});
