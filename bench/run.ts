@@ -2,13 +2,15 @@
 // Each mode runs in its own child process so peak RSS belongs to that mode alone. Scale with env vars:
 //   BENCH_MODES=nats,single  BENCH_LEADS=10000  BENCH_MESSAGES=200000  BENCH_RATE=1000
 //   BENCH_LATENCY_SECONDS=15  BENCH_PASSIVATION_LEADS=100000  BENCH_WINDOW=1000  BENCH_PARTITIONS=16
-//   BENCH_WORKLOADS=counter,webhook-e2e (webhook-e2e's own settings: webhook-e2e/run-webhook-e2e.ts)
+//   BENCH_WORKLOADS=counter,webhook-e2e,campaigns (webhook-e2e's own settings: webhook-e2e/run-webhook-e2e.ts;
+//   campaigns: BENCH_CAMPAIGN_CONTACTS=10000 BENCH_CAMPAIGN_MODES=single,nats)
 // Servers: DATABASE_URL (an admin URL: a database is created and dropped per mode) and NATS_URL when set,
 // else the local PostgreSQL or an embedded one, and a nats-server spawned from PATH.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startBenchInfra } from './bench-infra.ts';
 import { runMode, type BenchSettings, type Mode } from './run-mode.ts';
+import { runCampaignBench } from './campaigns/run-campaign-bench.ts';
 import { runWebhookE2e, type WebhookE2eSettings } from './webhook-e2e/run-webhook-e2e.ts';
 import type { SystemMode, SystemName } from './webhook-e2e/system-under-test.ts';
 
@@ -69,7 +71,7 @@ function runChild(mode: Mode, env: NodeJS.ProcessEnv): Promise<number> {
 }
 
 async function parent(): Promise<number> {
-  const workloads = list('BENCH_WORKLOADS', 'counter,webhook-e2e');
+  const workloads = list('BENCH_WORKLOADS', 'counter,webhook-e2e,campaigns');
   const modes = workloads.includes('counter') ? (list('BENCH_MODES', 'nats,single') as Mode[]) : [];
   const infra = await startBenchInfra();
   let failed = 0;
@@ -93,6 +95,18 @@ async function parent(): Promise<number> {
         await runWebhookE2e(infra, e2eSettings(infra.natsUrl !== null));
       } catch (error) {
         process.stderr.write(`bench: webhook-e2e failed: ${String(error)}\n`);
+        failed++;
+      }
+    }
+    if (workloads.includes('campaigns')) {
+      try {
+        const modes = list('BENCH_CAMPAIGN_MODES', 'single,nats') as SystemMode[];
+        await runCampaignBench(infra, {
+          modes: modes.filter((m) => infra.natsUrl !== null || m === 'single'),
+          contacts: int('BENCH_CAMPAIGN_CONTACTS', 10_000),
+        });
+      } catch (error) {
+        process.stderr.write(`bench: campaigns failed: ${String(error)}\n`);
         failed++;
       }
     }
