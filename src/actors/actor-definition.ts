@@ -2,6 +2,7 @@
 // health-probe machine and the runtime's test machine all plug in through this interface.
 import type { AnyStateMachine, SnapshotFrom } from 'xstate';
 import type { Envelope } from '../domain/envelope.ts';
+import type { Identifier } from '../domain/lead-events.ts';
 
 /** Denormalised columns of the leads table, kept in step with the snapshot for queries. */
 export interface ActorProjection {
@@ -12,6 +13,8 @@ export interface ActorProjection {
   name: string | null;
   /** Time of the last inbound provider message, for the 24-hour window and staleness queries. */
   lastInboundAt: string | null;
+  /** The channel of the latest inbound message (actors without channels leave it out). */
+  channel?: string | null;
 }
 
 /** Upgrades a persisted snapshot written by machine version `from` to `from + 1`. */
@@ -26,6 +29,11 @@ export interface ActorDefinition<TMachine extends AnyStateMachine = AnyStateMach
   readonly snapshotMigrations: Readonly<Record<number, SnapshotMigration>>;
   /** The initial input for a lead seen for the first time (derived from its first envelope). */
   inputFor(envelope: Envelope): unknown;
+  /**
+   * The brand-scoped identifiers an envelope brings for its lead (phone, email, deviceId): the commit
+   * records the new ones in lead_identifiers, skipping (with `identity.conflict`) one another lead owns.
+   */
+  identifiersOf?(envelope: Envelope): readonly Identifier[];
   /** The event given to the machine for an envelope (usually `envelope.event`). */
   eventFor(envelope: Envelope): { type: string };
   project(snapshot: SnapshotFrom<TMachine>): ActorProjection;

@@ -38,6 +38,7 @@ function leadColumns(ws: readonly WithLead[]) {
     phone: pick((w) => w.lead.projection.phone),
     name: pick((w) => w.lead.projection.name),
     lastInbound: pick((w) => w.lead.projection.lastInboundAt),
+    channel: pick((w) => w.lead.projection.channel ?? null),
   };
 }
 
@@ -57,12 +58,14 @@ function leadStatements(
         version = v.version, snapshot = v.snapshot, machine_id = v.machine_id,
         machine_version = v.machine_version, status = v.status, step = v.step, answers = v.answers,
         phone = coalesce(v.phone, l.phone), name = coalesce(v.name, l.name),
-        last_inbound_at = coalesce(v.last_inbound_at, l.last_inbound_at), updated_at = ${at}
+        last_inbound_at = coalesce(v.last_inbound_at, l.last_inbound_at),
+        channel = coalesce(v.channel, l.channel), updated_at = ${at}
       from unnest(${c.id}::text[], ${c.expected}::bigint[], ${c.version}::bigint[], ${c.snapshot}::jsonb[],
         ${c.machineId}::text[], ${c.machineVersion}::int[], ${c.status}::text[], ${c.step}::text[],
-        ${c.answers}::jsonb[], ${c.phone}::text[], ${c.name}::text[], ${c.lastInbound}::timestamptz[])
+        ${c.answers}::jsonb[], ${c.phone}::text[], ${c.name}::text[], ${c.lastInbound}::timestamptz[],
+        ${c.channel}::text[])
         as v(id, expected, version, snapshot, machine_id, machine_version, status, step, answers, phone, name,
-          last_inbound_at)
+          last_inbound_at, channel)
       where l.id = v.id and l.version = v.expected
       returning l.id`);
   }
@@ -70,11 +73,11 @@ function leadStatements(
     const c = leadColumns(inserts);
     fragments.push(sql`
       insert into leads (id, actor_type, studio_id, version, snapshot, machine_id, machine_version, status,
-        step, answers, phone, name, last_inbound_at, created_at, updated_at)
+        step, answers, phone, name, last_inbound_at, channel, created_at, updated_at)
       select *, ${at}::timestamptz, ${at}::timestamptz from unnest(${c.id}::text[], ${c.actorType}::text[],
         ${c.studioId}::text[], ${c.version}::bigint[], ${c.snapshot}::jsonb[], ${c.machineId}::text[],
         ${c.machineVersion}::int[], ${c.status}::text[], ${c.step}::text[], ${c.answers}::jsonb[],
-        ${c.phone}::text[], ${c.name}::text[], ${c.lastInbound}::timestamptz[])
+        ${c.phone}::text[], ${c.name}::text[], ${c.lastInbound}::timestamptz[], ${c.channel}::text[])
       on conflict (id) do nothing
       returning id`);
   }
@@ -175,6 +178,43 @@ async function writeDeliveries(tx: Tx, all: readonly LeadWrites[]): Promise<void
   );
 }
 
+/**
+ * Brand-scoped identity: the identifiers the applied messages brought are recorded for their lead; one
+ * that another lead of the studio already owns is skipped and reported as `identity.conflict`.
+ */
+async function writeIdentifiers(tx: Tx, all: readonly LeadWrites[], at: Date): Promise<void> {
+  const rows = all.flatMap((w) => w.identifiers.map((i) => ({ w, ...i })));
+  if (rows.length === 0) return;
+  const conflicts = await sql<{ lead_id: string; type: string; value: string; owner: string }>`
+    with wanted as (
+      select * from unnest(${rows.map((r) => r.w.studioId)}::text[], ${rows.map((r) => r.type)}::text[],
+        ${rows.map((r) => r.value)}::text[], ${rows.map((r) => r.w.leadId)}::text[])
+        as w(studio_id, type, value, lead_id)
+    ), added as (
+      insert into lead_identifiers (studio_id, type, value, lead_id, created_at)
+      select studio_id, type, value, lead_id, ${at}::timestamptz from wanted
+      on conflict (studio_id, type, value) do nothing
+      returning 1
+    )
+    select w.lead_id, w.type, w.value, li.lead_id as owner
+    from wanted w join lead_identifiers li
+      on li.studio_id = w.studio_id and li.type = w.type and li.value = w.value
+    where li.lead_id <> w.lead_id`.execute(tx);
+  if (conflicts.rows.length === 0) return;
+  await tx
+    .insertInto('system_events')
+    .values(
+      conflicts.rows.map((c) => ({
+        at,
+        level: 'warn',
+        type: 'identity.conflict',
+        lead_id: c.lead_id,
+        payload: { type: c.type, value: c.value, ownerLeadId: c.owner },
+      })),
+    )
+    .execute();
+}
+
 async function writeRetryProgress(tx: Tx, all: readonly LeadWrites[]): Promise<void> {
   const done = all.flatMap((w) => w.retriesDone);
   if (done.length > 0) await sql`delete from lead_retries where seq = any(${done}::bigint[])`.execute(tx);
@@ -249,6 +289,7 @@ export async function commitWrites(tx: Tx, all: readonly LeadWrites[], at: Date)
     if (lost.length > 0) throw new FencingConflict(lost);
   }
   await writeTimers(tx, all, at);
+  await writeIdentifiers(tx, all, at);
   await writeDeliveries(tx, all);
   await writeRetryProgress(tx, all);
 }

@@ -82,6 +82,10 @@ function mergeWrites(into: LeadWrites, from: LeadWrites): void {
   for (const [key, timer] of from.timers) into.timers.set(key, timer);
   into.systemEvents.push(...from.systemEvents);
   for (const [id, status] of from.deliveries) into.deliveries.set(id, status);
+  for (const identifier of from.identifiers) {
+    const known = into.identifiers.some((i) => i.type === identifier.type && i.value === identifier.value);
+    if (!known) into.identifiers.push(identifier);
+  }
 }
 
 export function runLead(input: LeadRunInput, messages: readonly RunMessage[]): LeadRunResult {
@@ -142,6 +146,7 @@ export function runLead(input: LeadRunInput, messages: readonly RunMessage[]): L
     const version = current.version + 1;
     scratch.processed.push({ messageId: envelope.id, version });
     if (originalId !== undefined) scratch.processed.push({ messageId: originalId, version });
+    scratch.identifiers.push(...(definition.identifiersOf?.(envelope) ?? []));
     if (envelope.transcript) {
       scratch.transcript.unshift(transcriptWrite(envelope.transcript, 'in', null, envelope.event.at));
     }

@@ -3,6 +3,7 @@
 import type { ActorProjection } from './actor-definition.ts';
 import type { SystemEventInput } from '../persistence/system-events.ts';
 import type { TranscriptEntry } from '../domain/transcript.ts';
+import type { Identifier } from '../domain/lead-events.ts';
 
 export interface TranscriptWrite {
   direction: 'in' | 'out';
@@ -60,6 +61,8 @@ export interface LeadWrites {
   retriesDone: string[];
   retryHead: { seq: string; attempts: number; lastError: string; nextAttemptAt: Date } | null;
   deadLetters: DeadLetterWrite[];
+  /** Identifiers the applied messages brought: recorded for the lead unless another lead owns one. */
+  identifiers: Identifier[];
 }
 
 export function emptyWrites(leadId: string, actorType: string, studioId: string): LeadWrites {
@@ -79,6 +82,7 @@ export function emptyWrites(leadId: string, actorType: string, studioId: string)
     retriesDone: [],
     retryHead: null,
     deadLetters: [],
+    identifiers: [],
   };
 }
 

@@ -31,7 +31,7 @@ export async function leadsPage(db: Db, query: LeadsQuery): Promise<{ leads: Lea
       .execute(),
     base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
   ]);
-  return { leads: rows.map(toLeadView), total: Number(count.n) };
+  return { leads: rows.map((row) => toLeadView(row)), total: Number(count.n) };
 }
 
 export async function sandboxMessages(db: Db, limit = 500) {

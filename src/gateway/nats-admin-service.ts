@@ -3,6 +3,7 @@
 // {"accepted": true} once durably enqueued). Same functions as the HTTP admin routes; errors use the same
 // catalogue (`{"error":{"code","message","details"}}` plus the micro error headers).
 import { z } from 'zod';
+import { channelSchema } from '../domain/lead-events.ts';
 import {
   enqueueControlEvent,
   findLeads,
@@ -27,6 +28,8 @@ const getRequest = z.union([
 ]);
 const listRequest = z.object({
   phone: z.string().max(32).optional(),
+  email: z.string().max(320).optional(),
+  channel: channelSchema.optional(),
   status: z.string().max(64).optional(),
   limit: z.number().int().min(1).max(MAX_LIST_LIMIT).optional(),
 });

@@ -31,8 +31,19 @@ export interface LeadsTable {
   machine_version: number;
   version: BigIntColumn;
   last_inbound_at: Timestamp | null;
+  /** The channel of the latest inbound message (migration 0013). */
+  channel: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+}
+
+/** A lead's brand-scoped identifiers, unique per (studio, type, value) (migration 0013). */
+export interface LeadIdentifiersTable {
+  studio_id: string;
+  type: 'phone' | 'email' | 'deviceId';
+  value: string;
+  lead_id: string;
+  created_at: ColumnType<Date, Date | string, never>;
 }
 
 export interface ProcessedMessagesTable {
@@ -271,6 +282,7 @@ export interface Database extends CampaignTables, ReconciliationTables {
   processed_messages: ProcessedMessagesTable;
   transcript: TranscriptTable;
   outbox: OutboxTable;
+  lead_identifiers: LeadIdentifiersTable;
   timers: TimersTable;
   system_events: SystemEventsTable;
   lead_retries: LeadRetriesTable;

@@ -75,6 +75,8 @@ describe('leads', () => {
         'id',
         'studioId',
         'phone',
+        'channel',
+        'identifiers',
         'name',
         'status',
         'step',
@@ -87,6 +89,9 @@ describe('leads', () => {
     expect(leads[0]).toMatchObject({
       studioId: 'inkwell',
       phone: '+447700900123',
+      channel: null,
+      // A phone on the row is an identifier even when none was recorded (rows written before identities).
+      identifiers: [{ type: 'phone', value: '+447700900123' }],
       version: 7,
       answers: { idea: 'a koi' },
     });

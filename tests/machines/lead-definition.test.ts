@@ -73,6 +73,7 @@ describe('createLeadDefinition', () => {
       phone: LEAD_PHONE,
       name: 'Alex',
       lastInboundAt: testIso('2026-11-23T09:00:00.000Z'),
+      channel: 'whatsapp',
     });
     d.answerAll();
   });

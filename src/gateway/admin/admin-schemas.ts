@@ -8,7 +8,14 @@ export const leadStatusSchema = z.enum(leadStatuses);
 export const leadSchema = z.object({
   id: z.string(),
   studioId: z.string(),
-  phone: z.string().nullable().meta({ description: 'E.164' }),
+  phone: z.string().nullable().meta({ description: 'E.164; null for a lead without a phone' }),
+  channel: z.string().nullable().meta({
+    description:
+      "whatsapp, sms, web, app or api: the channel of the lead's latest inbound message (null before any)",
+  }),
+  identifiers: z
+    .array(z.object({ type: z.enum(['phone', 'email', 'deviceId']), value: z.string() }))
+    .meta({ description: 'brand-scoped identifiers (unique within the studio): phone, email, deviceId' }),
   name: z.string().nullable(),
   status: z.string().meta({
     description:

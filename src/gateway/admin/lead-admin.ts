@@ -34,6 +34,8 @@ export async function getLead(ctx: AdminContext, key: { id: string } | { phone: 
 
 export interface LeadListQuery {
   phone?: string | undefined;
+  email?: string | undefined;
+  channel?: string | undefined;
   status?: string | undefined;
   limit?: number | undefined;
 }
@@ -41,6 +43,8 @@ export interface LeadListQuery {
 export async function findLeads(ctx: AdminContext, query: LeadListQuery): Promise<LeadView[]> {
   return listLeads(ctx.db, {
     ...(query.phone === undefined ? {} : { phone: normalisePhone(query.phone) }),
+    ...(query.email === undefined ? {} : { email: query.email.trim().toLowerCase() }),
+    ...(query.channel === undefined ? {} : { channel: query.channel }),
     ...(query.status === undefined ? {} : { status: query.status }),
     limit: Math.min(query.limit ?? DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT),
   });

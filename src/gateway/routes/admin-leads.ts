@@ -1,6 +1,7 @@
 // GET /admin/leads, GET /admin/leads/:id, GET /admin/leads/:id/messages.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { channelSchema } from '../../domain/lead-events.ts';
 import { leadMessages } from '../../persistence/queries/transcript.ts';
 import {
   leadIdParams,
@@ -14,6 +15,12 @@ import type { ZodTypeProvider } from '../zod-schemas.ts';
 
 const listQuery = z.object({
   phone: z.string().optional().meta({ description: 'E.164, e.g. +447700900123' }),
+  email: z
+    .string()
+    .max(320)
+    .optional()
+    .meta({ description: 'leads with this email identifier (case-insensitive)' }),
+  channel: channelSchema.optional().meta({ description: "the channel of the lead's latest inbound message" }),
   status: leadStatusSchema.optional(),
   limit: limitParam(MAX_LIST_LIMIT),
 });

@@ -1,8 +1,9 @@
 // What every provider webhook produces: envelopes for the leads it names and the system events to record,
 // and the fields an inbound envelope of a studio's lead shares (its id derived from studio and phone, so
-// the gateway routes without the database and one phone is one lead per studio on every channel).
+// the gateway routes without the database and one phone is one lead per studio on every channel:
+// src/identity/resolve-lead.ts).
 import type { Envelope } from '../../domain/envelope.ts';
-import { leadIdFor } from '../../domain/ids.ts';
+import { leadIdForPhone } from '../../identity/resolve-lead.ts';
 import type { SystemEventInput } from '../../persistence/system-events.ts';
 
 export interface Translation {
@@ -16,7 +17,7 @@ export const emptyTranslation = (): Translation => ({ envelopes: [], events: [],
 
 export function leadEnvelopeBase(studioId: string, phone: string, ctx: { now: Date; traceId?: string }) {
   return {
-    leadId: leadIdFor(studioId, phone),
+    leadId: leadIdForPhone(studioId, phone),
     actorType: 'lead' as const,
     studioId,
     acceptedAt: ctx.now.toISOString(),

@@ -3,7 +3,7 @@ import type { SnapshotFrom } from 'xstate';
 import { z } from 'zod';
 import type { ActorDefinition, ActorProjection } from '../../actors/actor-definition.ts';
 import type { Envelope } from '../../domain/envelope.ts';
-import { channelSchema } from '../../domain/lead-events.ts';
+import { channelSchema, identifierSchema, type Identifier } from '../../domain/lead-events.ts';
 import { questionIds, type QuestionId } from '../../studio/studio-schema.ts';
 import type { StudioRegistry } from '../../studio/studio-registry.ts';
 import { initialLeadContext, type Answers, type LeadInput } from './lead-context.ts';
@@ -20,13 +20,21 @@ function stringField(value: unknown, key: string): string | null {
   return typeof field === 'string' && field !== '' ? field : null;
 }
 
-/** The first phone among a message's identifiers (`from: [{ type, value }]`). */
-function phoneIdentifier(event: unknown): string | null {
-  const parsed = z
-    .object({ from: z.array(z.object({ type: z.string(), value: z.string() })) })
-    .safeParse(event);
-  if (!parsed.success) return null;
-  return parsed.data.from.find((identifier) => identifier.type === 'phone')?.value ?? null;
+const fromIdentifiers = z.object({ from: z.array(identifierSchema) });
+
+/** The identifiers a message brought (`from: [{ type, value }]`), or a campaign send's phone. */
+export function leadIdentifiersOf(envelope: Envelope): Identifier[] {
+  const message = fromIdentifiers.safeParse(envelope.event);
+  if (message.success) return message.data.from;
+  const phone = envelope.event.type === 'campaign.send' ? stringField(envelope.event, 'phone') : null;
+  return phone === null ? [] : [{ type: 'phone', value: phone }];
+}
+
+/** The first phone among a message's identifiers. */
+function phoneIdentifier(envelope: Envelope): string | null {
+  const message = fromIdentifiers.safeParse(envelope.event);
+  if (!message.success) return null;
+  return message.data.from.find((identifier) => identifier.type === 'phone')?.value ?? null;
 }
 
 /**
@@ -35,7 +43,7 @@ function phoneIdentifier(event: unknown): string | null {
  */
 export function leadInputFor(envelope: Envelope): LeadInput {
   const event = envelope.event;
-  const phone = phoneIdentifier(event) ?? stringField(event, 'phone') ?? stringField(envelope, 'phone');
+  const phone = phoneIdentifier(envelope) ?? stringField(event, 'phone') ?? stringField(envelope, 'phone');
   const channel = channelSchema.safeParse(event.channel);
   return {
     studioId: envelope.studioId,
@@ -57,6 +65,7 @@ export function projectLead(
     phone: context.phone,
     name: context.name,
     lastInboundAt: context.lastInboundAt,
+    channel: context.channel,
   };
 }
 
@@ -74,6 +83,7 @@ export function createLeadDefinition(studios: StudioRegistry): ActorDefinition<L
     machineVersion: LEAD_MACHINE_VERSION,
     snapshotMigrations: leadSnapshotMigrations,
     inputFor: leadInputFor,
+    identifiersOf: leadIdentifiersOf,
     eventFor: (envelope) => envelope.event,
     project: (snapshot) => projectLead(snapshot, questionOrder),
     /**
