@@ -52,3 +52,15 @@ export async function scheduledCampaigns(db: Db): Promise<Campaign[]> {
   const rows = await db.selectFrom('campaigns').selectAll().where('schedule', 'is not', null).execute();
   return rows.map(toCampaign);
 }
+
+/** Every campaign, newest first (the console's list). */
+export async function listCampaigns(db: Db, limit = 200): Promise<(Campaign & { createdAt: Date })[]> {
+  const rows = await db
+    .selectFrom('campaigns')
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({ ...toCampaign(row), createdAt: row.created_at }));
+}

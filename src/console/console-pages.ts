@@ -43,7 +43,7 @@ export function registerConsolePages(app: FastifyInstance, ctx: ConsoleContext):
       reply,
       `Lead ${lead.phone ?? lead.id}`,
       'leads',
-      leadPage({ lead, messages, csrf: ctx.csrf(request), notice }),
+      leadPage({ lead, messages, diagram: ctx.diagram, csrf: ctx.csrf(request), notice }),
     );
   });
 
@@ -54,7 +54,7 @@ export function registerConsolePages(app: FastifyInstance, ctx: ConsoleContext):
     return reply
       .header('cache-control', 'no-store')
       .type('text/html; charset=utf-8')
-      .send(leadLive(lead, messages).value);
+      .send(leadLive(lead, messages, ctx.diagram).value);
   });
 
   app.get<{ Querystring: Query }>('/console/dead-letters', async (request, reply) => {
@@ -102,10 +102,6 @@ export function registerConsolePages(app: FastifyInstance, ctx: ConsoleContext):
     reconciliation: [
       'Reconciliation',
       'Reconciliation runs appear here once the reconciliation routes (/admin/reconciliation) are part of this gateway.',
-    ],
-    campaigns: [
-      'Campaigns',
-      'Campaigns appear here once the campaign routes (/admin/campaigns) are part of this gateway.',
     ],
     channels: [
       'Channel health',

@@ -12,9 +12,12 @@ import type { GatewayDeps } from '../gateway/gateway-deps.ts';
 import { keyMatches } from '../gateway/plugins/auth.ts';
 import { registerAdminRateLimit } from '../gateway/plugins/rate-limit.ts';
 import { registerConsoleActions } from './console-actions.ts';
+import { registerConsoleCampaigns } from './console-campaigns.ts';
 import { registerConsolePages } from './console-pages.ts';
 import { html, type Html } from './html.ts';
 import { layout, type Section } from './layout.ts';
+import { machineLayout, type DiagramLayout } from './state-diagram.ts';
+import { createLeadDefinition } from '../machines/lead/lead-definition.ts';
 import { SESSION_COOKIE, SESSION_TTL_MS, csrfToken, newSession, validCsrf, validSession } from './session.ts';
 
 export interface ConsoleDeps extends Pick<GatewayDeps, 'env' | 'db' | 'bus' | 'studios' | 'metrics'> {
@@ -23,6 +26,8 @@ export interface ConsoleDeps extends Pick<GatewayDeps, 'env' | 'db' | 'bus' | 's
 
 export interface ConsoleContext extends ConsoleDeps {
   clock: () => Date;
+  /** The lead machine's state diagram, laid out once. */
+  diagram: DiagramLayout;
   adminKey: string;
   page(reply: FastifyReply, title: string, section: Section, body: Html, status?: number): FastifyReply;
   csrf(request: FastifyRequest): string;
@@ -126,6 +131,7 @@ export function consoleRoutes(deps: ConsoleDeps): FastifyPluginAsync {
       const ctx: ConsoleContext = {
         ...deps,
         clock,
+        diagram: machineLayout(createLeadDefinition(deps.studios).machine),
         adminKey: adminKey ?? '',
         page,
         csrf: (request) => csrfToken(adminKey ?? '', sessionOf(request) ?? ''),
@@ -136,6 +142,7 @@ export function consoleRoutes(deps: ConsoleDeps): FastifyPluginAsync {
       );
       registerConsolePages(scope, ctx);
       registerConsoleActions(scope, ctx);
+      registerConsoleCampaigns(scope, ctx);
       registered();
     });
   };

@@ -32,6 +32,8 @@ button.secondary{background:#fff;color:#16324f}input,select,textarea{font:inheri
 .phone{width:280px;border:10px solid #222;border-radius:24px;padding:8px;min-height:300px;background:#ece5dd}
 .phone h3{font-size:14px;margin:0 0 6px}.phone .msg{max-width:100%;background:#fff}.cols{display:grid;grid-template-columns:2fr 1fr;gap:16px}
 .notice{padding:12px;border:1px solid #b58900;background:#fff8e1}.error{color:#a00000}.pager{display:flex;gap:12px;margin-top:8px}
+fieldset{border:1px solid #d0d0d0;border-radius:4px;margin:8px 0}.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px}.facts dd{margin:0}
+progress{width:140px}.state-diagram{display:block;margin:8px 0}.campaign-form{margin-top:24px}
 @media (max-width:800px){.cols{grid-template-columns:1fr}}
 `;
 

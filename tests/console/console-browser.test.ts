@@ -80,17 +80,45 @@ describe.skipIf(!existsSync(CHROMIUM))('console in headless Chromium', () => {
     if (profile) await rm(profile, { recursive: true, force: true });
   });
 
-  const inbound = async () =>
+  const inbound = async (id = leadId) =>
     Number(
       (
         await t.db
           .selectFrom('transcript')
           .select((eb) => eb.fn.countAll<string>().as('n'))
-          .where('lead_id', '=', leadId)
+          .where('lead_id', '=', id)
           .where('direction', '=', 'in')
           .executeTakeFirstOrThrow()
       ).n,
     );
+
+  const admin = async <T>(route: string): Promise<T> => {
+    const response = await fetch(`${base}${route}`, { headers: { 'x-api-key': secrets.ADMIN_API_KEY } });
+    expect(response.status).toBe(200);
+    return (await response.json()) as T;
+  };
+  const adminStatus = async (id: string) => (await admin<{ status: string }>(`/admin/leads/${id}`)).status;
+
+  async function converse(who: string, name: string): Promise<void> {
+    const id = leadIdFor(studio.id, who);
+    for (const [i, text] of demoLines.entries()) {
+      const hook = whatsappTextWebhook({
+        phoneNumberId: studio.whatsapp.phoneNumberId,
+        phone: who,
+        name,
+        text,
+        appSecret: secrets.WHATSAPP_APP_SECRET,
+        at: new Date(),
+      });
+      const response = await fetch(`${base}/webhooks/whatsapp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': hook.signature },
+        body: hook.body,
+      });
+      expect(response.status).toBe(200);
+      await waitFor(async () => (await inbound(id)) > i, 30_000, `message ${i + 1} applied`);
+    }
+  }
 
   it('sign-in: the admin key opens the console, a wrong key does not', async () => {
     await page.goto(`${base}/console`);
@@ -108,23 +136,7 @@ describe.skipIf(!existsSync(CHROMIUM))('console in headless Chromium', () => {
   });
 
   it('a lead made by signed WhatsApp webhooks appears with its transcript', async () => {
-    for (const [i, text] of demoLines.entries()) {
-      const hook = whatsappTextWebhook({
-        phoneNumberId: studio.whatsapp.phoneNumberId,
-        phone,
-        name: 'Ada Console',
-        text,
-        appSecret: secrets.WHATSAPP_APP_SECRET,
-        at: new Date(),
-      });
-      const response = await fetch(`${base}/webhooks/whatsapp`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-hub-signature-256': hook.signature },
-        body: hook.body,
-      });
-      expect(response.status).toBe(200);
-      await waitFor(async () => (await inbound()) > i, 30_000, `message ${i + 1} applied`);
-    }
+    await converse(phone, 'Ada Console');
     await page.goto(`${base}/console/leads?q=7700900321`);
     await page.getByRole('link', { name: phone }).click();
     await page.waitForURL(`${base}/console/leads/${leadId}`);
@@ -137,6 +149,17 @@ describe.skipIf(!existsSync(CHROMIUM))('console in headless Chromium', () => {
     // Delivery ticks: the replies went to the sandbox (no WHATSAPP_ACCESS_TOKEN).
     await expect.poll(() => page.locator('.tick-sandbox').count(), { timeout: 20_000 }).toBeGreaterThan(3);
     expect(await page.locator('.states li.current').textContent()).toBe('PENDING_APPROVAL');
+    // The state diagram, drawn on the server from the machine: the current status lit, the transitions
+    // out of it labelled with their events.
+    const diagram = page.locator('svg.state-diagram');
+    expect(await diagram.locator('g.state').count()).toBe(12); // 11 statuses and "any status"
+    expect(await diagram.locator('g.state.current').textContent()).toBe('PENDING_APPROVAL');
+    expect(await diagram.getAttribute('role')).toBe('img');
+    expect(await diagram.locator('title#diagram-title').textContent()).toContain(
+      'Current status: PENDING_APPROVAL',
+    );
+    const next = await diagram.locator('g.edge.next .edge-label').allTextContents();
+    expect(next).toEqual(expect.arrayContaining(['artist.approve', 'artist.reject']));
     await page.screenshot({ path: path.join(shots, 'lead-pending-approval.png'), fullPage: true });
   });
 
@@ -146,7 +169,65 @@ describe.skipIf(!existsSync(CHROMIUM))('console in headless Chromium', () => {
     await expect
       .poll(() => page.getByTestId('status').textContent(), { timeout: 30_000 })
       .toBe('AWAITING_DEPOSIT');
+    await expect
+      .poll(() => page.locator('svg.state-diagram g.state.current').textContent())
+      .toBe('AWAITING_DEPOSIT');
+    expect(await adminStatus(leadId)).toBe('AWAITING_DEPOSIT');
     await page.screenshot({ path: path.join(shots, 'lead-approved.png'), fullPage: true });
+  });
+
+  it('sends a message to the lead from the console (out in the transcript, read back by the admin API)', async () => {
+    await page.getByLabel('Message to the lead').fill('Hi Ada, Sam here: any questions about the deposit?');
+    await page.getByRole('button', { name: 'Send message' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('message.send accepted');
+    await expect
+      .poll(
+        async () =>
+          (
+            await admin<{ messages: { direction: string; text: string | null }[] }>(
+              `/admin/leads/${leadId}/messages`,
+            )
+          ).messages.some((m) => m.direction === 'out' && m.text?.startsWith('Hi Ada, Sam here') === true),
+        { timeout: 20_000 },
+      )
+      .toBe(true);
+    await expect
+      .poll(() => page.locator('.transcript').textContent(), { timeout: 10_000 })
+      .toContain('Hi Ada, Sam here');
+  });
+
+  it('hands the lead over to a human and back, then resets it', async () => {
+    await page.getByRole('button', { name: 'Hand over to a human' }).click();
+    await expect.poll(() => adminStatus(leadId), { timeout: 20_000 }).toBe('NEEDS_HUMAN');
+    await expect
+      .poll(() => page.getByTestId('status').textContent(), { timeout: 10_000 })
+      .toBe('NEEDS_HUMAN');
+    await page.getByRole('button', { name: 'End handover' }).click();
+    await expect.poll(() => adminStatus(leadId), { timeout: 20_000 }).toBe('AWAITING_DEPOSIT');
+    // Keyboard only: focus the Reset button and press Enter.
+    await page.getByRole('button', { name: 'Reset' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => adminStatus(leadId), { timeout: 20_000 }).toBe('QUALIFYING');
+    const lead = await admin<{ answers: Record<string, unknown>; step: string | null }>(
+      `/admin/leads/${leadId}`,
+    );
+    expect(lead.answers).toEqual({});
+    expect(lead.step).toBe('idea');
+    await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 10_000 }).toBe('QUALIFYING');
+  });
+
+  it('rejects a second lead with a reason', async () => {
+    const other = '+447700900654';
+    const otherId = leadIdFor(studio.id, other);
+    await converse(other, 'Bo Reject');
+    await expect.poll(() => adminStatus(otherId), { timeout: 20_000 }).toBe('PENDING_APPROVAL');
+    await page.goto(`${base}/console/leads/${otherId}`);
+    await page.getByLabel('Reason').fill('Not a style we do');
+    await page.getByRole('button', { name: 'Reject' }).click();
+    await expect.poll(() => adminStatus(otherId), { timeout: 20_000 }).toBe('REJECTED');
+    await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 10_000 }).toBe('REJECTED');
+    await page.screenshot({ path: path.join(shots, 'lead-rejected.png'), fullPage: true });
+    await page.goto(`${base}/console/leads/${leadId}`);
   });
 
   it('a form without its CSRF token is refused', async () => {
@@ -212,10 +293,11 @@ describe.skipIf(!existsSync(CHROMIUM))('console in headless Chromium', () => {
     expect(await perStatus.getAttribute('role')).toBe('img');
     expect(await perStatus.locator('rect').count()).toBe(11);
     expect(await page.locator('svg[data-chart="conversion"] text').allTextContents()).toContain('BOOKED');
-    // Exact from the status history: the one lead reached PENDING_APPROVAL and AWAITING_DEPOSIT, and its
-    // stays in QUALIFYING and PENDING_APPROVAL have ended.
+    // Exact from the status history; the stays in QUALIFYING and PENDING_APPROVAL have ended.
+    // Two leads reached approval (100% of those qualifying), one of them the deposit (50%).
     const conversionText = await page.locator('svg[data-chart="conversion"]').textContent();
-    expect(conversionText).toContain('1 (100% of the step before)');
+    expect(conversionText).toContain('2 (100% of the step before)');
+    expect(conversionText).toContain('1 (50% of the step before)');
     const medians = await page.locator('svg[data-chart="median-time"] text').allTextContents();
     expect(medians).toEqual(expect.arrayContaining(['QUALIFYING', 'PENDING_APPROVAL']));
     await page.screenshot({ path: path.join(shots, 'funnel.png'), fullPage: true });
@@ -226,10 +308,92 @@ describe.skipIf(!existsSync(CHROMIUM))('console in headless Chromium', () => {
     const artist = page.locator(`section[data-recipient="${studio.artists[0]!.whatsapp}"]`);
     await expect.poll(() => artist.textContent()).toContain('Approve: http://127.0.0.1:9/a/');
     await page.screenshot({ path: path.join(shots, 'sandbox-phones.png'), fullPage: true });
-
-    await page.getByRole('link', { name: 'Campaigns' }).click();
-    await expect.poll(() => page.getByRole('status').textContent()).toContain('not configured');
   });
+
+  it('creates a campaign, runs it and watches its progress; pauses, resumes and cancels another', async () => {
+    const contacts = (tag: string, phones: string[], consent = true) =>
+      phones.map((p, i) => ({
+        name: `${tag} ${i}`,
+        phone: p,
+        tags: [tag],
+        ...(consent ? { consent: true, consentSource: 'console test' } : {}),
+      }));
+    const imported = await fetch(`${base}/admin/contacts/import`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': secrets.ADMIN_API_KEY },
+      body: JSON.stringify({
+        studioId: studio.id,
+        contacts: [
+          ...contacts('vip', ['+447700900501', '+447700900502', '+447700900503']),
+          ...contacts('vip', ['+447700900504'], false),
+          ...contacts('slow', ['+447700900511', '+447700900512', '+447700900513']),
+        ],
+      }),
+    });
+    expect(imported.status).toBe(200);
+
+    await page.getByRole('link', { name: 'Campaigns', exact: true }).click();
+    await page.getByLabel('Name', { exact: true }).fill('VIP reminder');
+    await page.getByLabel('Tags (comma-separated)').fill('vip');
+    await page.getByLabel('WhatsApp template').fill('no_such_template');
+    await page.getByLabel('Daily quota').fill('2');
+    await page.getByLabel('Sends per minute').fill('600');
+    await page.getByRole('button', { name: 'Create campaign' }).click();
+    // The studio check names the field, next to it and in the summary; what was typed is kept.
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('message.template');
+    expect(await page.getByLabel('WhatsApp template').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Tags (comma-separated)').inputValue()).toBe('vip');
+    await page.getByLabel('WhatsApp template').fill('leadline_reminder');
+    await page.getByRole('button', { name: 'Create campaign' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Campaign created');
+    const campaignId = decodeURIComponent(new URL(page.url()).pathname.split('/')[3] ?? '');
+
+    await page.getByRole('button', { name: 'Start a run' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Run started');
+    const row = page.locator('tr[data-run]').first();
+    const runId = (await row.getAttribute('data-run')) ?? '';
+    // Watched live (the runs table is polled): quota 2 of 3 consenting, one without consent.
+    await expect.poll(() => row.locator('[data-field="sent"]').textContent(), { timeout: 30_000 }).toBe('2');
+    await expect
+      .poll(() => row.locator('[data-field="done"]').textContent(), { timeout: 30_000 })
+      .toBe('4 of 4');
+    expect(await row.locator('[data-field="skipped"]').textContent()).toContain('noConsent 1');
+    expect(await row.locator('[data-field="skipped"]').textContent()).toContain('quotaExhausted 1');
+    const run = await admin<{ targeted: number; sent: number; skipped: Record<string, number> }>(
+      `/admin/campaigns/${campaignId}/runs/${runId}`,
+    );
+    expect(run).toMatchObject({ targeted: 4, sent: 2, skipped: { noConsent: 1, quotaExhausted: 1 } });
+    await page.screenshot({ path: path.join(shots, 'campaign-run.png'), fullPage: true });
+
+    // A slow campaign (one send a minute) is paused, resumed and cancelled from its page.
+    await page.getByRole('link', { name: 'Campaigns', exact: true }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Slow one');
+    await page.getByLabel('Id (optional)').fill('slow-one');
+    await page.getByLabel('Tags (comma-separated)').fill('slow');
+    await page.getByLabel('WhatsApp template').fill('leadline_reminder');
+    await page.getByLabel('Sends per minute').fill('1');
+    await page.getByRole('button', { name: 'Create campaign' }).click();
+    await page.waitForURL(`${base}/console/campaigns/slow-one?created=1`);
+    await page.getByRole('button', { name: 'Start a run' }).click();
+    const slow = page.locator('tr[data-run]').first();
+    const slowId = (await slow.getAttribute('data-run')) ?? '';
+    const slowStatus = async () =>
+      (await admin<{ status: string }>(`/admin/campaigns/slow-one/runs/${slowId}`)).status;
+    await page.getByRole('button', { name: `Pause run ${slowId}` }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Run paused');
+    expect(await slowStatus()).toBe('paused');
+    await page.getByRole('button', { name: `Resume run ${slowId}` }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Run resumed');
+    expect(await slowStatus()).toBe('running');
+    await page.getByRole('button', { name: `Cancel run ${slowId}` }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Run cancelled');
+    expect(await slowStatus()).toBe('cancelled');
+    expect(await page.locator(`tr[data-run="${slowId}"]`).getAttribute('data-status')).toBe('cancelled');
+    expect(await page.getByRole('button', { name: `Resume run ${slowId}` }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Campaigns', exact: true }).click();
+    expect(await page.locator('tr[data-campaign="slow-one"]').textContent()).toContain('1/min');
+    await page.screenshot({ path: path.join(shots, 'campaigns.png'), fullPage: true });
+  }, 90_000);
 
   it('measures the leads list with 10,000 leads (a figure for the notes)', async () => {
     await sql`

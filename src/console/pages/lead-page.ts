@@ -1,10 +1,12 @@
-// One lead: its state among the machine's statuses (the current one lit), transcript with delivery ticks,
-// answers, and the control actions. The live part is re-fetched by htmx every two seconds.
+// One lead: its status among the machine's statuses and in the machine's state diagram (the current one
+// lit), transcript with delivery ticks, answers, and the control actions. The live part is re-fetched by
+// htmx every two seconds.
 import { leadStatuses } from '../../domain/lead-statuses.ts';
 import type { LeadView } from '../../persistence/queries/leads.ts';
 import type { MessageView } from '../../persistence/queries/transcript.ts';
 import { html, type Html } from '../html.ts';
 import { csrfField } from '../layout.ts';
+import { renderStateDiagram, type DiagramLayout } from '../state-diagram.ts';
 
 const TICKS: Record<string, [string, string]> = {
   sent: ['✓', 'sent'],
@@ -33,7 +35,7 @@ function message(m: MessageView): Html {
 }
 
 /** The part of the page that changes: state, answers, transcript (polled). */
-export function leadLive(lead: LeadView, messages: readonly MessageView[]): Html {
+export function leadLive(lead: LeadView, messages: readonly MessageView[], diagram: DiagramLayout): Html {
   return html`<section aria-labelledby="state-h">
       <h2 id="state-h">State</h2>
       <ol class="states" data-current="${lead.status}">
@@ -46,6 +48,7 @@ export function leadLive(lead: LeadView, messages: readonly MessageView[]): Html
         <strong data-testid="status">${lead.status}</strong
         >${lead.step ? html`, waiting for <strong>${lead.step}</strong>` : ''} · version ${lead.version}
       </p>
+      ${renderStateDiagram(diagram, lead.status)}
     </section>
     <div class="cols">
       <section aria-labelledby="tr-h">
@@ -76,6 +79,7 @@ function action(leadId: string, csrf: string, type: string, label: string, extra
 export function leadPage(input: {
   lead: LeadView;
   messages: readonly MessageView[];
+  diagram: DiagramLayout;
   csrf: string;
   notice?: string | undefined;
 }): Html {
@@ -97,6 +101,6 @@ export function leadPage(input: {
       ${action(lead.id, csrf, 'message.send', 'Send message', html`<label for="text">Message to the lead <textarea id="text" name="text" rows="2" cols="50" required></textarea></label> `)}
     </section>
     <div id="live" hx-get="/console/leads/${lead.id}/live" hx-trigger="every 2s" hx-swap="innerHTML">
-      ${leadLive(lead, input.messages)}
+      ${leadLive(lead, input.messages, input.diagram)}
     </div>`;
 }

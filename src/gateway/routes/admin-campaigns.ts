@@ -1,12 +1,12 @@
 // Campaigns and their runs (CONTRACT §10): create, start a run, watch its counters, pause / resume /
 // cancel. The runs themselves are worked by the campaign worker on the worker processes
 // (src/campaigns/run-worker.ts); these routes only write and read rows.
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { campaignInputSchema, studioIssues, type Campaign } from '../../campaigns/campaign-definition.ts';
-import { changeRun, createRun, runsOf, runView, type RunView } from '../../campaigns/campaign-runs.ts';
-import { findCampaign, insertCampaign } from '../../campaigns/campaign-store.ts';
+import { createCampaign, startManualRun } from '../../campaigns/campaign-commands.ts';
+import { campaignInputSchema, type Campaign } from '../../campaigns/campaign-definition.ts';
+import { changeRun, runsOf, runView, type RunView } from '../../campaigns/campaign-runs.ts';
+import { findCampaign } from '../../campaigns/campaign-store.ts';
 import type { Db } from '../../persistence/database.ts';
 import type { StudioRegistry } from '../../studio/studio-registry.ts';
 import { GatewayError } from '../errors.ts';
@@ -65,17 +65,15 @@ export function registerAdminCampaignRoutes(scope: FastifyInstance, deps: Campai
     '/admin/campaigns',
     { schema: { tags: ['admin'], body: campaignInputSchema } },
     async (request, reply) => {
-      const input = request.body;
-      const issues = studioIssues(input, deps.studios.byId(input.studioId));
-      if (issues.length > 0) {
+      const created = await createCampaign(deps.db, deps.studios, request.body, clock());
+      if (created.outcome === 'invalid') {
         throw new GatewayError('VALIDATION_FAILED', {
-          message: `Invalid campaign: ${issues.map((i) => i.path).join(', ')}`,
-          details: issues,
+          message: `Invalid campaign: ${created.issues.map((i) => i.path).join(', ')}`,
+          details: created.issues,
         });
       }
-      const campaign: Campaign = { ...input, id: input.id ?? `cmp_${randomUUID().slice(0, 12)}` };
-      if (!(await insertCampaign(deps.db, campaign, clock()))) throw new GatewayError('CAMPAIGN_EXISTS');
-      return reply.code(201).send({ campaign });
+      if (created.outcome === 'exists') throw new GatewayError('CAMPAIGN_EXISTS');
+      return reply.code(201).send({ campaign: created.campaign });
     },
   );
 
@@ -93,11 +91,11 @@ export function registerAdminCampaignRoutes(scope: FastifyInstance, deps: Campai
     { schema: { tags: ['admin'], params: campaignParams, response: { 202: runSchema } } },
     async (request, reply) => {
       const campaign = await campaignOf(request.params.id);
-      const studio = deps.studios.byId(campaign.studioId);
-      if (!studio) throw new GatewayError('CAMPAIGN_NOT_FOUND', { message: 'The campaign’s studio is gone' });
-      const runId = await createRun(deps.db, campaign, studio, { trigger: 'manual', now: clock() });
-      if (runId === null) throw new GatewayError('INTERNAL_ERROR');
-      return reply.code(202).send(withRunId(await viewOf(campaign.id, runId)));
+      const started = await startManualRun(deps.db, deps.studios, campaign, clock());
+      if (started.outcome === 'no_studio')
+        throw new GatewayError('CAMPAIGN_NOT_FOUND', { message: 'The campaign’s studio is gone' });
+      if (started.outcome !== 'started') throw new GatewayError('INTERNAL_ERROR');
+      return reply.code(202).send(withRunId(await viewOf(campaign.id, started.runId)));
     },
   );
 
