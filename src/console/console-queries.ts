@@ -9,7 +9,7 @@ export const PAGE_SIZE = 50;
 export interface LeadsQuery {
   studio?: string | undefined;
   status?: string | undefined;
-  /** Digits of a phone number (any part), or an email once contacts carry one. */
+  /** Digits of a phone number (any part), part of a contact's email (with an @), or text in the answers. */
   q?: string | undefined;
   page: number;
 }
@@ -19,8 +19,16 @@ export async function leadsPage(db: Db, query: LeadsQuery): Promise<{ leads: Lea
   if (query.studio) base = base.where('studio_id', '=', query.studio);
   if (query.status) base = base.where('status', '=', query.status);
   const digits = query.q?.replace(/\D/g, '') ?? '';
-  if (query.q && digits !== '') base = base.where('phone', 'like', `%${digits}%`);
-  else if (query.q) base = base.where(sql<boolean>`answers::text ilike ${`%${query.q}%`}`);
+  const like = `%${query.q?.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`) ?? ''}%`;
+  if (query.q?.includes('@'))
+    base = base.where('id', 'in', (eb) =>
+      eb
+        .selectFrom('contacts')
+        .select('lead_id')
+        .where(sql<boolean>`lower(email) like ${like}`),
+    );
+  else if (query.q && digits !== '') base = base.where('phone', 'like', `%${digits}%`);
+  else if (query.q) base = base.where(sql<boolean>`answers::text ilike ${like}`);
   const [rows, count] = await Promise.all([
     base
       .select(leadColumns)

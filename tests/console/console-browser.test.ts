@@ -315,6 +315,7 @@ describe.skipIf(!existsSync(CHROMIUM))('console in headless Chromium', () => {
       phones.map((p, i) => ({
         name: `${tag} ${i}`,
         phone: p,
+        email: `${tag}${i}@example.com`,
         tags: [tag],
         ...(consent ? { consent: true, consentSource: 'console test' } : {}),
       }));
@@ -394,6 +395,20 @@ describe.skipIf(!existsSync(CHROMIUM))('console in headless Chromium', () => {
     expect(await page.locator('tr[data-campaign="slow-one"]').textContent()).toContain('1/min');
     await page.screenshot({ path: path.join(shots, 'campaigns.png'), fullPage: true });
   }, 90_000);
+
+  it('searches leads by email (contacts) and filters by status', async () => {
+    await page.goto(`${base}/console/leads`);
+    await page.getByLabel('Phone or email').fill('VIP1@Example');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await expect.poll(() => page.locator('main p[aria-live]').textContent()).toContain('1 lead ');
+    expect(await page.locator('tbody tr').count()).toBe(1);
+    expect(await page.locator('tbody').textContent()).toContain('+447700900502');
+    await page.getByLabel('Status').selectOption('REJECTED');
+    await page.getByLabel('Phone or email').fill('');
+    await page.getByRole('button', { name: 'Show' }).click();
+    expect(await page.locator('tbody').textContent()).toContain('+447700900654');
+    expect(await page.locator('tbody tr').count()).toBe(1);
+  });
 
   it('measures the leads list with 10,000 leads (a figure for the notes)', async () => {
     await sql`
