@@ -10,11 +10,17 @@ import { escapeHtml, trusted, type Html } from './html.ts';
 
 /** The pseudo-state for transitions the machine takes from any status (a reset, a handover). */
 export const ANY_STATE = '*';
+/** The pseudo-state for a target most statuses lead to (opting out, asking for a human): drawn once. */
+export const MOST_STATES = '+';
+
+const PSEUDO_LABELS: Record<string, string> = { [ANY_STATE]: 'any status', [MOST_STATES]: 'most statuses' };
 
 export interface StateEdge {
   from: string;
   to: string;
-  /** "event [guard]" of every transition between the two, deduplicated. */
+  /** The statuses the transitions leave (one, or many for a pseudo-state's edge). */
+  sources: string[];
+  /** "event [guard]" of every transition between them, deduplicated. */
   labels: string[];
 }
 
@@ -54,7 +60,12 @@ export function stateGraph(machine: AnyStateMachine): StateGraph {
       const to = target.path[0];
       if (to === undefined || to === from) continue;
       const key = `${from}\u0000${to}`;
-      const edge = edges.get(key) ?? { from, to, labels: [] };
+      const edge = edges.get(key) ?? {
+        from,
+        to,
+        sources: from === ANY_STATE ? Object.keys(root.states) : [from],
+        labels: [],
+      };
       const label = transitionLabel(transition);
       if (!edge.labels.includes(label)) edge.labels.push(label);
       edges.set(key, edge);
@@ -64,6 +75,28 @@ export function stateGraph(machine: AnyStateMachine): StateGraph {
   for (const state of Object.values(root.states) as AnyStateNode[])
     for (const transition of transitionsOf(state)) add(state.key, transition);
   return { states, edges: [...edges.values()] };
+}
+
+/**
+ * Pure: edges into a status that at least `min` statuses lead to become one edge from MOST_STATES (its
+ * sources and labels kept), so the picture shows the shape of the funnel rather than a fan of arrows.
+ */
+export function bundleCommonTargets(graph: StateGraph, min = 8): StateGraph {
+  const into = new Map<string, StateEdge[]>();
+  for (const edge of graph.edges.filter((e) => e.from !== ANY_STATE))
+    into.set(edge.to, [...(into.get(edge.to) ?? []), edge]);
+  const bundled = new Set([...into].filter(([, list]) => list.length >= min).map(([to]) => to));
+  const kept = graph.edges.filter((e) => e.from === ANY_STATE || !bundled.has(e.to));
+  const bundles = [...bundled].map((to) => {
+    const list = into.get(to) ?? [];
+    return {
+      from: MOST_STATES,
+      to,
+      sources: list.map((e) => e.from),
+      labels: [...new Set(list.flatMap((e) => e.labels))],
+    };
+  });
+  return { states: graph.states, edges: [...kept, ...bundles] };
 }
 
 export interface DiagramLayout {
@@ -80,8 +113,9 @@ export function layoutStateGraph(graph: StateGraph): DiagramLayout {
   const g = new graphlib.Graph<GraphLabel, NodeBox, EdgeRoute>();
   g.setGraph({ rankdir: 'TB', nodesep: 28, ranksep: 46, marginx: 12, marginy: 12 });
   g.setDefaultEdgeLabel(() => ({}));
-  const label = (id: string) => (id === ANY_STATE ? 'any status' : id);
-  const ids = [...(graph.edges.some((e) => e.from === ANY_STATE) ? [ANY_STATE] : []), ...graph.states];
+  const label = (id: string) => PSEUDO_LABELS[id] ?? id;
+  const pseudo = [ANY_STATE, MOST_STATES].filter((id) => graph.edges.some((e) => e.from === id));
+  const ids = [...pseudo, ...graph.states];
   for (const id of ids) g.setNode(id, { width: label(id).length * CHAR_WIDTH + 24, height: NODE_HEIGHT });
   for (const edge of graph.edges) g.setEdge(edge.from, edge.to, {});
   dagreLayout(g);
@@ -102,7 +136,7 @@ const layouts = new WeakMap<AnyStateMachine, DiagramLayout>();
 export function machineLayout(machine: AnyStateMachine): DiagramLayout {
   let layout = layouts.get(machine);
   if (layout === undefined) {
-    layout = layoutStateGraph(stateGraph(machine));
+    layout = layoutStateGraph(bundleCommonTargets(stateGraph(machine)));
     layouts.set(machine, layout);
   }
   return layout;
@@ -125,14 +159,15 @@ function eventOnly(label: string): string {
  * where it can go.
  */
 export function renderStateDiagram(layout: DiagramLayout, current: string): Html {
-  const next = layout.edges.filter((e) => e.from === current || e.from === ANY_STATE);
+  const next = layout.edges.filter((e) => e.sources.includes(current));
   const description = `State diagram of the lead's statuses. Current status: ${current}. From here: ${
     [...new Set(next.map((e) => e.to))].join(', ') || 'nowhere'
   }.`;
   const edges = layout.edges
     .map((e) => {
-      const lit = e.from === current;
-      const title = `${e.from === ANY_STATE ? 'any status' : e.from} → ${e.to}: ${e.labels.join('; ')}`;
+      const lit = e.sources.includes(current);
+      const from = e.from === ANY_STATE ? 'any status' : e.sources.join(', ');
+      const title = `${from} → ${e.to}: ${e.labels.join('; ')}`;
       const mid = e.points[Math.floor(e.points.length / 2)];
       const text =
         lit && mid
@@ -150,7 +185,7 @@ export function renderStateDiagram(layout: DiagramLayout, current: string): Html
   const nodes = layout.nodes
     .map((n) => {
       const lit = n.id === current;
-      const any = n.id === ANY_STATE;
+      const any = n.id in PSEUDO_LABELS;
       return `<g class="state${lit ? ' current' : ''}" data-state="${escapeHtml(n.id)}"${
         lit ? ' aria-current="true"' : ''
       }><rect x="${round(n.x - n.width / 2)}" y="${round(n.y - n.height / 2)}" width="${n.width}" height="${

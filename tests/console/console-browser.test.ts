@@ -152,7 +152,7 @@ describe.skipIf(!existsSync(CHROMIUM))('console in headless Chromium', () => {
     // The state diagram, drawn on the server from the machine: the current status lit, the transitions
     // out of it labelled with their events.
     const diagram = page.locator('svg.state-diagram');
-    expect(await diagram.locator('g.state').count()).toBe(12); // 11 statuses and "any status"
+    expect(await diagram.locator('g.state').count()).toBe(13); // 11 statuses, "any status", "most statuses"
     expect(await diagram.locator('g.state.current').textContent()).toBe('PENDING_APPROVAL');
     expect(await diagram.getAttribute('role')).toBe('img');
     expect(await diagram.locator('title#diagram-title').textContent()).toContain(
