@@ -85,17 +85,28 @@ export function bundleCommonTargets(graph: StateGraph, min = 8): StateGraph {
   const into = new Map<string, StateEdge[]>();
   for (const edge of graph.edges.filter((e) => e.from !== ANY_STATE))
     into.set(edge.to, [...(into.get(edge.to) ?? []), edge]);
+  // A target the machine reaches from any status already has one edge: the others' labels join it.
+  const fromAny = new Map(graph.edges.filter((e) => e.from === ANY_STATE).map((e) => [e.to, e]));
   const bundled = new Set([...into].filter(([, list]) => list.length >= min).map(([to]) => to));
-  const kept = graph.edges.filter((e) => e.from === ANY_STATE || !bundled.has(e.to));
-  const bundles = [...bundled].map((to) => {
-    const list = into.get(to) ?? [];
-    return {
-      from: MOST_STATES,
-      to,
-      sources: list.map((e) => e.from),
-      labels: [...new Set(list.flatMap((e) => e.labels))],
-    };
-  });
+  const kept = graph.edges
+    .filter((e) => e.from === ANY_STATE || !bundled.has(e.to))
+    .map((e) => {
+      const list = e.from === ANY_STATE && bundled.has(e.to) ? (into.get(e.to) ?? []) : [];
+      return list.length === 0
+        ? e
+        : { ...e, labels: [...new Set([...e.labels, ...list.flatMap((x) => x.labels)])] };
+    });
+  const bundles = [...bundled]
+    .filter((to) => !fromAny.has(to))
+    .map((to) => {
+      const list = into.get(to) ?? [];
+      return {
+        from: MOST_STATES,
+        to,
+        sources: list.map((e) => e.from),
+        labels: [...new Set(list.flatMap((e) => e.labels))],
+      };
+    });
   return { states: graph.states, edges: [...kept, ...bundles] };
 }
 
