@@ -215,11 +215,12 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
       open('campaign-worker', campaigns, () => campaigns.stop());
 
       // Reconciliation runs are leased rows too: any worker works them, a killed one's run resumes elsewhere.
+      const historySources = historySourcesFromEnv(env);
       const reconcile = createReconcileWorker({
         db,
         bus,
         studios,
-        sources: historySourcesFromEnv(env),
+        sources: historySources,
         logger: logger.child({ component: 'reconciliation' }),
         workerId,
         alertWebhookUrl: env.LEADLINE_ALERT_WEBHOOK_URL,
@@ -255,7 +256,10 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
           reconcileScheduleJob({
             db,
             at: env.LEADLINE_RECONCILE_AT,
-            numbers: () => reconcileNumbersOf(studios.all()),
+            // A provider without credentials has no history to read: outside production it is the
+            // sandbox (nothing was sent or received there), and a production start refuses it.
+            numbers: () =>
+              reconcileNumbersOf(studios.all()).filter((n) => historySources[n.provider] !== undefined),
             onRunCreated: () => reconcile.wake(),
           }),
         ),

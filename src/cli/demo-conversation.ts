@@ -1,5 +1,7 @@
-// The sample conversation `leadline demo` plays, and the Meta-shaped, signed webhook that carries each line.
+// The sample conversation `leadline demo` plays, and the signed webhook that carries each line: Meta-shaped
+// for WhatsApp, or Twilio's form post for SMS (`--channel sms`).
 import { createHmac, randomBytes } from 'node:crypto';
+import { signTwilioRequest, twilioSignedUrl } from '../gateway/webhooks/twilio-signature.ts';
 
 export const demoLines = [
   "Hi! I'd like to book a tattoo",
@@ -61,4 +63,43 @@ export function whatsappTextWebhook(input: {
   const body = JSON.stringify(payload);
   const signature = `sha256=${createHmac('sha256', input.appSecret).update(body).digest('hex')}`;
   return { body, signature };
+}
+
+export interface SignedTwilioWebhook {
+  /** The path (and query) to post to; the signature covers PUBLIC_BASE_URL + this. */
+  path: string;
+  body: string;
+  signature: string;
+}
+
+/**
+ * One inbound SMS as Twilio posts it (the parameters Twilio sends, SmsSid and friends included), signed
+ * with the auth token over the public URL the gateway knows itself by (PUBLIC_BASE_URL).
+ */
+export function twilioTextWebhook(input: {
+  publicBaseUrl: string;
+  accountSid: string;
+  from: string;
+  to: string;
+  text: string;
+  authToken: string;
+}): SignedTwilioWebhook {
+  const sid = `SM${randomBytes(16).toString('hex')}`;
+  const params: Record<string, string> = {
+    ToCountry: 'US',
+    SmsMessageSid: sid,
+    NumMedia: '0',
+    SmsSid: sid,
+    SmsStatus: 'received',
+    Body: input.text,
+    To: input.to,
+    NumSegments: '1',
+    MessageSid: sid,
+    AccountSid: input.accountSid,
+    From: input.from,
+    ApiVersion: '2010-04-01',
+  };
+  const path = '/webhooks/twilio/sms';
+  const signature = signTwilioRequest(input.authToken, twilioSignedUrl(input.publicBaseUrl, path), params);
+  return { path, body: new URLSearchParams(params).toString(), signature };
 }

@@ -78,6 +78,11 @@ program
   .option('--url <url>', 'gateway base URL (default http://127.0.0.1:$PORT)')
   .option('--phone <e164>', 'the lead’s phone number (default: a fresh test number)')
   .option('--studio <id>', 'studio id (default: the first configured)')
+  .option(
+    '--channel <channel>',
+    'whatsapp, or sms (signed Twilio webhooks to the studio’s Twilio number)',
+    'whatsapp',
+  )
   .option('--timeout <ms>', 'wait this long for each message to be applied', '15000')
   .action(async (options: DemoOptions) => (await import('./demo-command.ts')).demoCommand(options));
 

@@ -12,6 +12,9 @@ export const DEV_SECRET_NAMES = [
   'WHATSAPP_VERIFY_TOKEN',
   'STRIPE_WEBHOOK_SECRET',
   'ACTION_LINK_SECRET',
+  // Signs Twilio's webhooks (and `leadline demo --channel sms`); without TWILIO_ACCOUNT_SID sends stay in
+  // the sandbox, so a generated token never reaches Twilio.
+  'TWILIO_AUTH_TOKEN',
 ] as const;
 export type DevSecretName = (typeof DEV_SECRET_NAMES)[number];
 

@@ -12,15 +12,28 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { childEnv } from './child-env.ts';
 
 const bin = path.resolve(import.meta.dirname, '../../bin/leadline.js');
-const secrets = { ADMIN_API_KEY: 'demo-admin-key', WHATSAPP_APP_SECRET: 'demo-app-secret' };
+const secrets = {
+  ADMIN_API_KEY: 'demo-admin-key',
+  WHATSAPP_APP_SECRET: 'demo-app-secret',
+  TWILIO_AUTH_TOKEN: 'demo-twilio-token',
+};
 
 describe('leadline demo', () => {
   let t: TestDatabase;
   let system: RunningSystem;
+  // The gateway checks Twilio's signature over PUBLIC_BASE_URL; the demo signs over the same value.
+  const publicBaseUrl = 'http://leadline.local';
   beforeAll(async () => {
     t = await createTestDatabase();
     system = await startSystem({
-      env: parseEnv({ DATABASE_URL: t.url, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', ...secrets }),
+      env: parseEnv({
+        DATABASE_URL: t.url,
+        HOST: '127.0.0.1',
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        PUBLIC_BASE_URL: publicBaseUrl,
+        ...secrets,
+      }),
       role: 'all',
       studioConfig: demoStudioConfig,
       logger: silentLogger,
@@ -44,6 +57,31 @@ describe('leadline demo', () => {
     expect(result.stdout).toContain('Tell us about your tattoo idea.');
     expect(result.stdout).toMatch(/"status": "PENDING_APPROVAL"/);
     expect(result.stdout).toMatch(/"widthCm": 10/);
+  });
+
+  it('--channel sms plays it over signed Twilio webhooks to the studio’s Twilio number; replies in the sandbox', async () => {
+    const phone = '+15551230777';
+    const result = await promisify(execFile)(
+      process.execPath,
+      [bin, 'demo', '--url', system.url, '--phone', phone, '--channel', 'sms'],
+      {
+        env: childEnv({ ...secrets, DATABASE_URL: t.url, PUBLIC_BASE_URL: publicBaseUrl }),
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('by sms');
+    expect(result.stdout).toContain('[7/7] "£300" applied');
+    expect(result.stdout).toContain('Tell us about your tattoo idea.');
+    expect(result.stdout).toMatch(/"status": "PENDING_APPROVAL"/);
+    const sandboxed = await t.db
+      .selectFrom('sandbox_messages')
+      .select(['channel', 'sender', 'recipient'])
+      .where('recipient', '=', phone)
+      .execute();
+    expect(sandboxed.length).toBeGreaterThan(0);
+    expect(sandboxed.every((m) => m.channel === 'sms' && m.sender === '+15005550006')).toBe(true);
   });
 
   it('says plainly when no gateway answers', () => {
