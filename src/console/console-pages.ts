@@ -1,6 +1,7 @@
 // The console's GET pages: each reads through the existing queries and renders one template.
 import type { FastifyInstance } from 'fastify';
 import { listDeadLetters } from '../actors/dead-letters.ts';
+import { channelSchema } from '../domain/lead-events.ts';
 import { leadStatuses } from '../domain/lead-statuses.ts';
 import { findLead } from '../persistence/queries/leads.ts';
 import { listSystemEvents } from '../persistence/queries/system-events.ts';
@@ -25,7 +26,16 @@ export function registerConsolePages(app: FastifyInstance, ctx: ConsoleContext):
     const q = request.query;
     const page = Math.max(1, Math.min(100_000, Number.parseInt(q.page ?? '1', 10) || 1));
     const status = (leadStatuses as readonly string[]).includes(q.status ?? '') ? q.status : undefined;
-    const query = { studio: q.studio || undefined, status, q: q.q?.trim().slice(0, 100) || undefined, page };
+    const channel = (channelSchema.options as readonly string[]).includes(q.channel ?? '')
+      ? q.channel
+      : undefined;
+    const query = {
+      studio: q.studio || undefined,
+      status,
+      channel,
+      q: q.q?.trim().slice(0, 100) || undefined,
+      page,
+    };
     const { leads, total } = await loadLeads(ctx.db, query);
     const studios = ctx.studios.all().map((s) => s.id);
     return ctx.page(reply, 'Leads', 'leads', leadsPage({ query, studios, leads, total }));

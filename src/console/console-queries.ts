@@ -2,14 +2,16 @@
 // messages (the funnel's figures are in funnel-queries.ts). Reads only; every action goes through the admin code paths.
 import { sql } from 'kysely';
 import type { Db } from '../persistence/database.ts';
-import { leadColumns, toLeadView, type LeadView } from '../persistence/queries/leads.ts';
+import { leadColumns, withIdentifiers, type LeadView } from '../persistence/queries/leads.ts';
 
 export const PAGE_SIZE = 50;
 
 export interface LeadsQuery {
   studio?: string | undefined;
   status?: string | undefined;
-  /** Digits of a phone number (any part), part of a contact's email (with an @), or text in the answers. */
+  channel?: string | undefined;
+  /** Digits of a phone number (any part), part of an email (with an @: the lead's or its contact's), or
+   * text in the answers. */
   q?: string | undefined;
   page: number;
 }
@@ -20,12 +22,28 @@ export async function leadsPage(db: Db, query: LeadsQuery): Promise<{ leads: Lea
   if (query.status) base = base.where('status', '=', query.status);
   const digits = query.q?.replace(/\D/g, '') ?? '';
   const like = `%${query.q?.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`) ?? ''}%`;
+  if (query.channel) base = base.where('channel', '=', query.channel);
   if (query.q?.includes('@'))
-    base = base.where('id', 'in', (eb) =>
-      eb
-        .selectFrom('contacts')
-        .select('lead_id')
-        .where(sql<boolean>`lower(email) like ${like}`),
+    base = base.where((eb) =>
+      eb.or([
+        eb(
+          'id',
+          'in',
+          eb
+            .selectFrom('lead_identifiers')
+            .select('lead_id')
+            .where('type', '=', 'email')
+            .where('value', 'like', like),
+        ),
+        eb(
+          'id',
+          'in',
+          eb
+            .selectFrom('contacts')
+            .select('lead_id')
+            .where(sql<boolean>`lower(email) like ${like}`),
+        ),
+      ]),
     );
   else if (query.q && digits !== '') base = base.where('phone', 'like', `%${digits}%`);
   else if (query.q) base = base.where(sql<boolean>`answers::text ilike ${like}`);
@@ -39,7 +57,7 @@ export async function leadsPage(db: Db, query: LeadsQuery): Promise<{ leads: Lea
       .execute(),
     base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
   ]);
-  return { leads: rows.map((row) => toLeadView(row)), total: Number(count.n) };
+  return { leads: await withIdentifiers(db, rows), total: Number(count.n) };
 }
 
 export async function sandboxMessages(db: Db, limit = 500) {

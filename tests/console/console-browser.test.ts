@@ -412,6 +412,15 @@ describe.skipIf(!existsSync(CHROMIUM))('console in headless Chromium', () => {
     await page.getByRole('button', { name: 'Show' }).click();
     expect(await page.locator('tbody').textContent()).toContain('+447700900654');
     expect(await page.locator('tbody tr').count()).toBe(1);
+    // Channel: the two conversations came by WhatsApp; imported contacts have written on no channel yet.
+    await page.getByLabel('Status').selectOption('');
+    await page.getByLabel('Channel').selectOption('whatsapp');
+    await page.getByRole('button', { name: 'Show' }).click();
+    const whatsapp = await page.locator('tbody').textContent();
+    expect(whatsapp).toContain('+447700900321');
+    expect(whatsapp).toContain('+447700900654');
+    expect(whatsapp).not.toContain('+447700900501');
+    expect(new URL(page.url()).searchParams.get('channel')).toBe('whatsapp');
   });
 
   it('measures the leads list with 10,000 leads (a figure for the notes)', async () => {

@@ -85,8 +85,9 @@ export function leadPage(input: {
 }): Html {
   const { lead, csrf } = input;
   return html`<p>
-      <a href="/console/leads">← All leads</a> · ${lead.phone ?? ''} ${lead.name ?? ''} · studio
-      ${lead.studioId} · <code>${lead.id}</code>
+      <a href="/console/leads">← All leads</a> · ${lead.name ?? ''}
+      ${lead.identifiers.map((i) => html`· <span data-identifier="${i.type}">${i.value}</span> `)}
+      ${lead.channel ? html`· on ${lead.channel}` : ''} · studio ${lead.studioId} · <code>${lead.id}</code>
     </p>
     ${input.notice ? html`<p class="notice" role="status">${input.notice}</p>` : ''}
     <section aria-labelledby="act-h">

@@ -1,8 +1,17 @@
-// The leads list: filters by studio, status and channel, search by phone (or text in the answers), paging.
+// The leads list: filters by studio, status and channel, search by phone, email or text in the answers,
+// paging.
 import { leadStatuses } from '../../domain/lead-statuses.ts';
 import type { LeadView } from '../../persistence/queries/leads.ts';
 import { PAGE_SIZE, type LeadsQuery } from '../console-queries.ts';
 import { html, shortTime, type Html } from '../html.ts';
+
+const CHANNELS = [
+  ['whatsapp', 'WhatsApp'],
+  ['sms', 'SMS'],
+  ['web', 'Web chat'],
+  ['app', 'App'],
+  ['api', 'API'],
+] as const;
 
 function option(value: string, label: string, selected: string | undefined): Html {
   return html`<option value="${value}" ${selected === value ? html` selected` : ''}>${label}</option>`;
@@ -12,9 +21,15 @@ function pageLink(query: LeadsQuery, page: number): string {
   const params = new URLSearchParams();
   if (query.studio) params.set('studio', query.studio);
   if (query.status) params.set('status', query.status);
+  if (query.channel) params.set('channel', query.channel);
   if (query.q) params.set('q', query.q);
   params.set('page', String(page));
   return `/console/leads?${params.toString()}`;
+}
+
+/** A lead without a phone is shown by its email or device id. */
+function leadLabel(lead: LeadView): string {
+  return lead.identifiers[0]?.value ?? lead.id;
 }
 
 export function leadsPage(input: {
@@ -38,7 +53,7 @@ export function leadsPage(input: {
       >
       <label for="f-channel"
         >Channel<select id="f-channel" name="channel">
-          ${option('', 'Any channel', '')}${option('whatsapp', 'WhatsApp', '')}
+          ${option('', 'Any channel', query.channel ?? '')}${CHANNELS.map(([v, l]) => option(v, l, query.channel))}
         </select></label
       >
       <label for="f-q"
@@ -57,9 +72,10 @@ export function leadsPage(input: {
     <table>
       <thead>
         <tr>
-          <th scope="col">Phone</th>
+          <th scope="col">Lead</th>
           <th scope="col">Name</th>
           <th scope="col">Studio</th>
+          <th scope="col">Channel</th>
           <th scope="col">Status</th>
           <th scope="col">Step</th>
           <th scope="col">Updated</th>
@@ -69,9 +85,10 @@ export function leadsPage(input: {
         ${input.leads.map(
           (lead) =>
             html`<tr>
-              <td><a href="/console/leads/${lead.id}">${lead.phone ?? lead.id}</a></td>
+              <td><a href="/console/leads/${lead.id}">${lead.phone ?? leadLabel(lead)}</a></td>
               <td>${lead.name ?? ''}</td>
               <td>${lead.studioId}</td>
+              <td>${lead.channel ?? ''}</td>
               <td>${lead.status}</td>
               <td>${lead.step ?? ''}</td>
               <td>
