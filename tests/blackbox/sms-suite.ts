@@ -17,6 +17,7 @@ import {
   type TwilioSignedWebhook,
 } from '../fakes/twilio-api.ts';
 import { DEMO_PHONE_NUMBER_ID } from '../gateway/whatsapp-fixtures.ts';
+import { BUDGET, IDEA, PLACEMENT, REFS, SIZE, STYLE_PROMPT, summary } from '../transcripts/prompts.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { freePort, startNatsServer, type NatsServerProcess } from '../helpers/servers.ts';
 import {
@@ -65,6 +66,37 @@ const studioConfig = {
     },
   ],
 };
+
+/** The golden SMS conversation (the admin transcript): no profile name on SMS, so no name in the greeting. */
+const SMS_GREETING = `Hi! Thanks for getting in touch with Inkwell Tattoo. I'll ask you a few quick questions.\n\n${IDEA}`;
+const SMS_SUMMARY = summary([
+  'Idea: A fox on a branch',
+  'Placement: left forearm',
+  'Size: 10 x 15 cm',
+  'Style: realism',
+  'References: none',
+  'Budget: £300.00',
+]);
+const SMS_GOLDEN: [string, string | null][] = [
+  ['in', 'hi'],
+  ['out', SMS_GREETING],
+  ['in', 'A fox on a branch'],
+  ['out', PLACEMENT],
+  ['in', 'left forearm'],
+  ['out', SIZE],
+  ['in', '10x15cm'],
+  ['out', STYLE_PROMPT],
+  ['in', 'realism'],
+  ['out', REFS],
+  ['in', 'none'],
+  ['out', BUDGET],
+  ['in', '£300'],
+  ['out', SMS_SUMMARY],
+];
+/** What the lead's phone shows: the same, the style choices as numbered lines. */
+const SMS_GOLDEN_BODIES = SMS_GOLDEN.filter(([direction]) => direction === 'out').map(([, text]) =>
+  text === STYLE_PROMPT ? `${STYLE_PROMPT}\n1. realism\n2. blackwork\n3. fine line` : text,
+);
 
 interface Message {
   direction: 'in' | 'out';
@@ -184,6 +216,26 @@ export function smsSuite(bus: 'single' | 'nats'): void {
       expect(transcript[0]).toMatchObject({ direction: 'in', text: "Hi! I'd like a tattoo" });
       const out = transcript.find((m) => m.direction === 'out');
       expect(out?.providerMessageId).toBe(replies[0]?.sid);
+    });
+
+    it('golden: the qualifying conversation by SMS, as the admin API and the provider saw it', async () => {
+      const phone = newPhone();
+      for (const body of ['hi', 'A fox on a branch', 'left forearm', '10x15cm', 'realism', 'none', '£300'])
+        await text(phone, body);
+      const lead = await eventually('PENDING_APPROVAL', async () => {
+        const l = await api.leadByPhone(phone);
+        return l?.status === 'PENDING_APPROVAL' ? l : undefined;
+      });
+      const lines = await eventually('every reply sent', async () => {
+        const all = await messages(lead.id);
+        const out = all.filter((m) => m.direction === 'out');
+        return out.length > 0 && out.every((m) => m.providerMessageId) ? all : undefined;
+      });
+      expect(lines.map((m) => [m.direction, m.text])).toEqual(SMS_GOLDEN);
+      // Every reply left by SMS from the number written to, its text as the lead's phone shows it.
+      const sent = sentTo(phone);
+      expect(sent.map((m) => m.from)).toEqual(sent.map(() => TWILIO_A));
+      expect(sent.map((m) => m.body)).toEqual(SMS_GOLDEN_BODIES);
     });
 
     it('the reply goes out on the number the lead wrote to (a second Twilio number, or OpenPhone)', async () => {
