@@ -274,7 +274,14 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
       probeRoutes({ db, adminApiKey: env.ADMIN_API_KEY }),
       actionLinkRoutes({ env, db, bus }),
       attachmentRoutes({ env, db, mediaStore }),
-      consoleRoutes({ env, db, bus, studios, metrics }),
+      consoleRoutes({
+        env,
+        db,
+        bus,
+        studios,
+        metrics,
+        ...(reconciler ? { onReconciliationRun: () => reconciler.wake() } : {}),
+      }),
     ];
     const app =
       role === 'worker'

@@ -109,10 +109,6 @@ export function registerConsolePages(app: FastifyInstance, ctx: ConsoleContext):
   });
 
   const pending = {
-    reconciliation: [
-      'Reconciliation',
-      'Reconciliation runs appear here once the reconciliation routes (/admin/reconciliation) are part of this gateway.',
-    ],
     channels: [
       'Channel health',
       'Channel health appears here once the channel health routes (/admin/channels/health) are part of this gateway.',

@@ -13,6 +13,7 @@ import { keyMatches } from '../gateway/plugins/auth.ts';
 import { registerAdminRateLimit } from '../gateway/plugins/rate-limit.ts';
 import { registerConsoleActions } from './console-actions.ts';
 import { registerConsoleCampaigns } from './console-campaigns.ts';
+import { registerConsoleReconciliation } from './console-reconciliation.ts';
 import { registerConsolePages } from './console-pages.ts';
 import { html, type Html } from './html.ts';
 import { layout, type Section } from './layout.ts';
@@ -20,7 +21,10 @@ import { machineLayout, type DiagramLayout } from './state-diagram.ts';
 import { createLeadDefinition } from '../machines/lead/lead-definition.ts';
 import { SESSION_COOKIE, SESSION_TTL_MS, csrfToken, newSession, validCsrf, validSession } from './session.ts';
 
-export interface ConsoleDeps extends Pick<GatewayDeps, 'env' | 'db' | 'bus' | 'studios' | 'metrics'> {
+export interface ConsoleDeps extends Pick<
+  GatewayDeps,
+  'env' | 'db' | 'bus' | 'studios' | 'metrics' | 'onReconciliationRun'
+> {
   clock?: () => Date;
 }
 
@@ -143,6 +147,7 @@ export function consoleRoutes(deps: ConsoleDeps): FastifyPluginAsync {
       registerConsolePages(scope, ctx);
       registerConsoleActions(scope, ctx);
       registerConsoleCampaigns(scope, ctx);
+      registerConsoleReconciliation(scope, ctx);
       registered();
     });
   };

@@ -423,6 +423,29 @@ describe.skipIf(!existsSync(CHROMIUM))('console in headless Chromium', () => {
     expect(new URL(page.url()).searchParams.get('channel')).toBe('whatsapp');
   });
 
+  it('starts a reconciliation run from the console and shows what the admin API reports', async () => {
+    await page.getByRole('link', { name: 'Reconciliation', exact: true }).click();
+    await page.getByLabel('Hours back').fill('24');
+    await page.getByRole('button', { name: 'Start a run' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('started');
+    const row = page.locator('tr[data-run]').first();
+    const runId = (await row.getAttribute('data-run')) ?? '';
+    const listed = await admin<{ runs: { id: string; status: string; hoursBack: number }[] }>(
+      '/admin/reconciliation/runs',
+    );
+    expect(listed.runs[0]).toMatchObject({ id: runId, hoursBack: 24 });
+    // The page follows the run (polled) to the status the admin API reports.
+    await expect
+      .poll(
+        async () =>
+          (await row.getAttribute('data-status')) ===
+          (await admin<{ run: { status: string } }>(`/admin/reconciliation/runs/${runId}`)).run.status,
+        { timeout: 20_000 },
+      )
+      .toBe(true);
+    await page.screenshot({ path: path.join(shots, 'reconciliation.png'), fullPage: true });
+  });
+
   it('measures the leads list with 10,000 leads (a figure for the notes)', async () => {
     await sql`
       insert into leads (id, studio_id, phone, name, status, step, answers, snapshot, machine_id, machine_version, version, created_at, updated_at)

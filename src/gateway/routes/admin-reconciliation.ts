@@ -3,8 +3,8 @@
 // `leadline reconcile`); these routes write and read rows.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { createRun, recentRuns, RunConflictError, runView } from '../../reconciliation/run-store.ts';
-import { reconcileNumbersOf } from '../../reconciliation/studio-numbers.ts';
+import { recentRuns, runView } from '../../reconciliation/run-store.ts';
+import { startReconciliation } from '../../reconciliation/start-run.ts';
 import type { GatewayDeps } from '../gateway-deps.ts';
 import { GatewayError } from '../errors.ts';
 import type { ZodTypeProvider } from '../zod-schemas.ts';
@@ -71,29 +71,13 @@ export function registerAdminReconciliationRoutes(
     },
     async (request, reply) => {
       const { hours, studioId } = startBody.parse(request.body ?? {});
-      if (studioId !== undefined && !deps.studios.byId(studioId))
-        throw new GatewayError('VALIDATION_FAILED', {
-          message: `studioId: no studio "${studioId}"`,
-          details: [{ path: 'studioId', message: 'unknown studio' }],
-        });
-      const numbers = reconcileNumbersOf(deps.studios.all(), studioId);
-      if (numbers.length === 0)
-        throw new GatewayError('VALIDATION_FAILED', {
-          message: 'No SMS numbers are configured to reconcile',
-          details: [{ path: 'studioId', message: 'no sms numbers' }],
-        });
-      const now = new Date();
-      let id: string | null;
-      try {
-        id = await createRun(deps.db, { trigger: 'manual', hoursBack: hours, studioId, numbers, now });
-      } catch (error) {
-        if (error instanceof RunConflictError)
-          throw new GatewayError('RECONCILIATION_RUNNING', { details: { numbers: error.numbers } });
-        throw error;
-      }
-      const run = id === null ? undefined : await runView(deps.db, id, now);
-      if (!run) throw new GatewayError('INTERNAL_ERROR');
-      deps.onReconciliationRun?.();
+      const started = await startReconciliation(deps, { hours, studioId }, new Date());
+      if (started.outcome === 'invalid')
+        throw new GatewayError('VALIDATION_FAILED', { message: started.message, details: started.details });
+      if (started.outcome === 'running')
+        throw new GatewayError('RECONCILIATION_RUNNING', { details: { numbers: started.numbers } });
+      if (started.outcome === 'not_created') throw new GatewayError('INTERNAL_ERROR');
+      const { run } = started;
       return reply.code(202).send({ run });
     },
   );
