@@ -36,7 +36,9 @@ import { createScheduler } from './ops/scheduler.ts';
 import { createDatabase, type Db } from './persistence/database.ts';
 import { startEmbeddedPostgres } from './persistence/embedded-postgres.ts';
 import { migrateWithRetry } from './ops/migrate-with-retry.ts';
-import { historySourcesFromEnv } from './reconciliation/history-sources.ts';
+import { channelHealthJob } from './reconciliation/channel-health.ts';
+import { channelReadinessCheck } from './reconciliation/channel-health-status.ts';
+import { historySourcesFromEnv, providerClientsFromEnv } from './reconciliation/history-sources.ts';
 import { reconcileScheduleJob } from './reconciliation/reconcile-job.ts';
 import { createReconcileWorker, type ReconcileWorker } from './reconciliation/run-worker.ts';
 import { defaultSenderOf, reconcileNumbersOf } from './reconciliation/studio-numbers.ts';
@@ -262,13 +264,23 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
               reconcileNumbersOf(studios.all()).filter((n) => historySources[n.provider] !== undefined),
             onRunCreated: () => reconcile.wake(),
           }),
+          channelHealthJob({
+            db,
+            logger,
+            clients: providerClientsFromEnv(env),
+            numbers: () => reconcileNumbersOf(studios.all()),
+            alertWebhookUrl: env.LEADLINE_ALERT_WEBHOOK_URL,
+          }),
         ),
       });
       scheduler.start();
       open('scheduler', scheduler, () => scheduler.stop());
     }
 
-    const readinessChecks = { probe: probeReadinessCheck(db) };
+    const readinessChecks = {
+      probe: probeReadinessCheck(db),
+      channels: channelReadinessCheck(db, () => reconcileNumbersOf(studios.all())),
+    };
     const hostStatus = host ? () => host.store.getSnapshot().context : undefined;
     const extraPlugins: FastifyPluginAsync[] = [
       probeRoutes({ db, adminApiKey: env.ADMIN_API_KEY }),

@@ -25,7 +25,8 @@ export async function missingAtProvider(db: Db, scope: IntegrityScope): Promise<
       and t.at >= ${scope.windowStart} and t.at < ${scope.until}
       and o.kind = 'effect.message.send' and o.payload->>'channel' = 'sms'
       and o.payload->>'studioId' = ${scope.studioId}
-      and (o.payload->>'from' = ${scope.number} or (o.payload->>'from' is null and ${scope.isDefaultSender}))
+      and (o.result->>'from' = ${scope.number} or o.payload->>'from' = ${scope.number}
+           or (o.payload->>'from' is null and o.result->>'from' is null and ${scope.isDefaultSender}))
       and not exists (select 1 from reconciliation_outbound r
                       where r.run_id = ${scope.runId} and r.provider_message_id = t.provider_message_id)
     order by t.at`.execute(db);

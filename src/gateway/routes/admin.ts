@@ -5,6 +5,7 @@ import type { GatewayDeps } from '../gateway-deps.ts';
 import { requireAdminKey } from '../plugins/auth.ts';
 import { registerAdminRateLimit } from '../plugins/rate-limit.ts';
 import { registerAdminCampaignRoutes } from './admin-campaigns.ts';
+import { registerAdminChannelHealthRoutes } from './admin-channel-health.ts';
 import { registerAdminContactRoutes } from './admin-contacts.ts';
 import { registerAdminDeadLetterRoutes } from './admin-dead-letters.ts';
 import { registerAdminEventRoutes } from './admin-events.ts';
@@ -26,5 +27,6 @@ export function adminRoutes(deps: GatewayDeps) {
     registerAdminContactRoutes(scope, deps);
     registerAdminCampaignRoutes(scope, deps);
     registerAdminReconciliationRoutes(scope, deps);
+    registerAdminChannelHealthRoutes(scope, deps);
   };
 }

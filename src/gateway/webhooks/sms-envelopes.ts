@@ -9,6 +9,12 @@ import { smsEnvelope, type SmsInbound, type SmsProvider } from './sms-inbound.ts
 import type { SmsDeliveryStatus } from './twilio-status.ts';
 import { emptyTranslation, leadEnvelopeBase, type Translation } from './lead-envelope.ts';
 
+/**
+ * An inbound message from a studio number to itself: the echo of a channel health probe, never a lead's
+ * message. Recorded as this system event (the channel health job matches it to its probe).
+ */
+export const CHANNEL_PROBE_ECHO_EVENT = 'sms.channel_probe_echo';
+
 export interface SmsContext {
   now: Date;
   traceId?: string;
@@ -63,6 +69,22 @@ export function translateSmsInbound(
   const { studio } = number;
   const at = ctx.now.toISOString();
   for (const item of items) {
+    if (item.from === number.entry.number) {
+      out.rejected.push('channel_probe');
+      out.events.push({
+        level: 'debug',
+        type: CHANNEL_PROBE_ECHO_EVENT,
+        payload: {
+          studioId: studio.id,
+          provider,
+          number: item.from,
+          messageId: item.messageId,
+          text: item.transcript.text,
+        },
+        at: ctx.now,
+      });
+      continue;
+    }
     if (studio.pilot && !studio.pilot.allowlist.includes(item.from)) {
       out.rejected.push('pilot');
       out.events.push({
@@ -117,6 +139,8 @@ export function translateSmsStatus(
     });
     return out;
   }
+  // The delivery of a channel health probe (sent from the number to itself) concerns no lead.
+  if (report.to === number.entry.number) return out;
   const failed = report.status === 'failed' || report.status === 'undelivered';
   const errors =
     failed && report.errorCode !== undefined ? [{ code: report.errorCode, title: report.status }] : undefined;
