@@ -84,6 +84,7 @@ export async function reconcileCommand(options: ReconcileOptions): Promise<void>
     const runId = id;
     if (tty) bar.start(numbers.length, 0, { pages: 0, messages: 0, fresh: 0 });
     const workerId = `cli-${process.pid}`;
+    let progress: Promise<unknown> = Promise.resolve();
     const leased = await leaseRun(db, workerId, new Date(), 60_000, runId);
     if (leased) {
       await workRun(
@@ -96,12 +97,17 @@ export async function reconcileCommand(options: ReconcileOptions): Promise<void>
           workerId,
           alertWebhookUrl: env.LEADLINE_ALERT_WEBHOOK_URL,
           defaultSender: (studioId) => defaultSenderOf(studios.all(), studioId),
+          // One refresh at a time, all finished before the database closes.
           onProgress: () => {
-            void runView(db, runId, new Date()).then((run) => run && show(run));
+            progress = progress
+              .then(() => runView(db, runId, new Date()))
+              .then((run) => run && show(run))
+              .catch(() => undefined);
           },
         },
         leased,
       );
+      await progress;
     }
     // Followed here when a running worker took it (or to read the final figures).
     let run = await runView(db, runId, new Date());
