@@ -35,6 +35,8 @@ export function withCommitClock(inner: Bus): CommitClock {
     stopConsuming: () => inner.stopConsuming(),
     ping: () => inner.ping(),
     status: () => inner.status(),
+    notify: (topic, payload) => inner.notify(topic, payload),
+    listen: (topic, listener) => inner.listen(topic, listener),
     onPartitionsChanged: (l) => inner.onPartitionsChanged(l),
     close: () => inner.close(),
   };

@@ -10,6 +10,7 @@ import { silentLogger } from '../observability/logger.ts';
 import type { Db } from '../persistence/database.ts';
 import type { ActorDefinition } from './actor-definition.ts';
 import { ActorCache } from './actor-cache.ts';
+import { announceCommits } from './commit-notices.ts';
 import { decodeEnvelope } from './decode-envelope.ts';
 import type { HostHooks } from './host-hooks.ts';
 import type { Outcome, RunMessage } from './lead-run.ts';
@@ -140,6 +141,7 @@ export function createActorHost(options: ActorHostOptions): ActorHost {
             [...byLead].map(([leadId, entry]) => {
               const outcomes = results.get(leadId) ?? null;
               if (outcomes) all.push(...outcomes);
+              announceCommits(bus, entry.item.messages, outcomes);
               return settle(entry.deliveries, entry.item.messages, outcomes);
             }),
           );

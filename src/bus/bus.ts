@@ -40,6 +40,9 @@ export interface BusStatus {
   partitions: number;
 }
 
+/** A notice's topic: dot-separated tokens of letters, digits, - and _ (NATS subject tokens). */
+export type NoticeTopic = string;
+
 export interface Bus {
   readonly mode: 'nats' | 'single';
   readonly partitions: number;
@@ -52,6 +55,14 @@ export interface Bus {
   /** Readiness: throws when the bus cannot be reached. */
   ping(): Promise<void>;
   status(): BusStatus;
+  /**
+   * Fire-and-forget notices between processes (core NATS `leadline.notice.<topic>`, or in this process in
+   * single-node mode): not durable, not ordered with the stream. Whoever listens must be able to read what
+   * a missed notice said from the database (the reply path and the session streams do).
+   */
+  notify(topic: NoticeTopic, payload: unknown): void;
+  /** Listen to one topic; returns a function that stops listening. */
+  listen(topic: NoticeTopic, listener: (payload: unknown) => void): () => void;
   /** Subscribe to ownership changes (metrics, admin). Returns an unsubscribe function. */
   onPartitionsChanged(listener: (owned: readonly number[]) => void): () => void;
   close(): Promise<void>;

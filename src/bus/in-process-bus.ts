@@ -12,6 +12,7 @@ import { silentLogger } from '../observability/logger.ts';
 import type { Db } from '../persistence/database.ts';
 import type { Bus, BusStatus, Delivery, DeliveryHandler, PublishResult } from './bus.ts';
 import { AckBatcher } from './in-process/ack-batcher.ts';
+import { LocalNotices } from './local-notices.ts';
 import { PublishBatcher } from './in-process/publish-batcher.ts';
 import { WakeSignal } from './in-process/wake-signal.ts';
 
@@ -41,6 +42,7 @@ export function createInProcessBus(options: InProcessBusOptions): Bus {
   const publisher = new PublishBatcher(db, (partition) => signals[partition % consumers]?.notify());
   const deliveryCounts = new Map<number, number>();
   const listeners = new Set<(owned: readonly number[]) => void>();
+  const notices = new LocalNotices();
   let owned: number[] = [];
   let consuming = false;
   let loops: Promise<void>[] = [];
@@ -131,6 +133,12 @@ export function createInProcessBus(options: InProcessBusOptions): Bus {
     },
     status(): BusStatus {
       return { mode: 'single', connected: true, ownedPartitions: owned, partitions };
+    },
+    notify(topic, payload) {
+      notices.notify(topic, payload);
+    },
+    listen(topic, listener) {
+      return notices.listen(topic, listener);
     },
     onPartitionsChanged(listener) {
       listeners.add(listener);

@@ -4,11 +4,15 @@
 import type { Channel } from '../domain/lead-events.ts';
 import type { ChannelAdapter, ChannelAdapterDeps, ChannelAdapterFactory } from './channel-adapter.ts';
 import { smsAdapter } from './sms/sms-adapter.ts';
+import { sessionAdapter } from './session/adapter.ts';
 import { whatsappAdapter } from './whatsapp/adapter.ts';
 
 export const channelAdapters: Partial<Record<Channel, ChannelAdapterFactory>> = {
   whatsapp: whatsappAdapter,
   sms: smsAdapter,
+  web: sessionAdapter,
+  app: sessionAdapter,
+  api: sessionAdapter,
 };
 
 export type ChannelAdapters = Partial<Record<Channel, ChannelAdapter>>;

@@ -139,6 +139,11 @@ export const envSchema = z.object({
   LEADLINE_STREAM_REPLICAS: z.string().default('1').pipe(integerString(1, 5)),
   /** How long start (and `leadline migrate`) waits for the database to answer before giving up. */
   LEADLINE_DATABASE_WAIT: duration('60s'),
+  /**
+   * How long POST /{api,app,web}/messages waits for the lead's actor to commit its replies before answering
+   * 202 (the replies then arrive on the session's stream).
+   */
+  LEADLINE_REPLY_TIMEOUT: duration('35s'),
   /** Synthetic health probe period (src/ops/probe.ts); "0" disables it. */
   LEADLINE_PROBE_INTERVAL: duration('5m'),
   /** System events older than this are deleted by the retention job. */

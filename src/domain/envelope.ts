@@ -24,6 +24,15 @@ export const envelopeSchema = z.object({
   event: z.looseObject({ type: z.string().min(1), at: z.iso.datetime({ offset: true }) }),
   /** Inbound transcript entry, written by the host in the same transaction that applies the event. */
   transcript: transcriptEntrySchema.optional(),
+  /**
+   * A notice topic (src/bus/bus.ts) that waits for this envelope: after the commit that applied it, the
+   * host notifies it with a CommitNotice (the message API's synchronous reply path).
+   */
+  replyTo: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/)
+    .max(256)
+    .optional(),
   /** Set by dead-letter replay: the dead letter this envelope replays. */
   replayOf: z.string().optional(),
 });

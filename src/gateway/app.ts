@@ -10,6 +10,7 @@ import { registerOpenApi } from './plugins/openapi.ts';
 import { requestLogPlugin } from './plugins/request-log.ts';
 import { traceIdFor, traceIdPlugin } from './plugins/trace-id.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { messageApiRoutes } from './routes/message-api.ts';
 import { registerDepositReturnRoutes } from './routes/deposit-return.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { openphoneWebhookRoutes } from './routes/openphone-webhook.ts';
@@ -56,6 +57,7 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
   await app.register(openphoneWebhookRoutes(deps));
   await app.register(stripeWebhookRoutes(deps));
   await app.register(adminRoutes(deps));
+  await app.register(messageApiRoutes(deps));
   for (const plugin of deps.extraPlugins ?? []) await app.register(plugin);
 
   if (deps.env.NATS_URL !== undefined && deps.options?.natsAdmin !== false) {

@@ -10,6 +10,10 @@ export const errorCatalogue = {
   UNKNOWN_EVENT: { status: 400, message: 'Unknown control event type' },
   STRIPE_SIGNATURE_INVALID: { status: 400, message: 'Stripe-Signature is missing, invalid or too old' },
   UNAUTHORIZED: { status: 401, message: 'A valid API key is required' },
+  IDENTITY_REQUIRED: {
+    status: 401,
+    message: 'The message names no phone, email or deviceId, and this channel takes no guests',
+  },
   WHATSAPP_SIGNATURE_INVALID: { status: 401, message: 'X-Hub-Signature-256 is missing or invalid' },
   OPENPHONE_SIGNATURE_INVALID: {
     status: 401,
@@ -18,11 +22,19 @@ export const errorCatalogue = {
   TWILIO_SIGNATURE_INVALID: { status: 403, message: 'X-Twilio-Signature is missing or invalid' },
   VERIFY_TOKEN_MISMATCH: { status: 403, message: 'Webhook subscription verification failed' },
   CSRF_INVALID: { status: 403, message: 'The console form has no valid CSRF token; reload the page' },
+  ORIGIN_NOT_ALLOWED: { status: 403, message: "The Origin is not in the studio's web.allowedOrigins" },
   NOT_FOUND: { status: 404, message: 'No such route' },
+  STUDIO_NOT_FOUND: { status: 404, message: 'No such studio, or it is not active on this channel' },
+  SESSION_NOT_FOUND: { status: 404, message: 'No such session on this channel' },
   LEAD_NOT_FOUND: { status: 404, message: 'No such lead' },
   DEAD_LETTER_NOT_FOUND: { status: 404, message: 'No such dead letter' },
   CAMPAIGN_NOT_FOUND: { status: 404, message: 'No such campaign' },
   CAMPAIGN_RUN_NOT_FOUND: { status: 404, message: 'No such run of this campaign' },
+  DUPLICATE_REQUEST: {
+    status: 409,
+    message:
+      'This requestId was already received in this session (details: the first response or retryAfterMs)',
+  },
   CAMPAIGN_EXISTS: { status: 409, message: 'A campaign with this id exists already' },
   CAMPAIGN_RUN_STATE: { status: 409, message: 'The run is not in a state this action applies to' },
   RECONCILIATION_RUN_NOT_FOUND: { status: 404, message: 'No such reconciliation run' },

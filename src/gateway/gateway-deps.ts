@@ -29,6 +29,8 @@ export interface GatewayDeps {
   onReconciliationRun?: () => void;
   /** Extra route plugins registered at the root, e.g. the artist action links (GET /a/:token). */
   extraPlugins?: readonly FastifyPluginAsync[];
+  /** The clock of decisions made at the edge (message-API sessions, rate limits); default the system's. */
+  clock?: () => Date;
   /** Tuning, mostly for tests. */
   options?: GatewayOptions;
 }
@@ -44,6 +46,10 @@ export interface GatewayOptions {
    * Default: LEADLINE_TRUST_PROXY.
    */
   trustProxy?: boolean | number | string | string[];
+  /** POST /web/messages and the web session routes: requests per client per window (default 60 per minute). */
+  webRateLimit?: { max: number; timeWindowMs: number };
+  /** How long the message API waits for the actor's replies (default LEADLINE_REPLY_TIMEOUT). */
+  replyTimeoutMs?: number;
   /** Start the NATS admin service when NATS_URL is set (default true). */
   natsAdmin?: boolean;
 }

@@ -41,13 +41,36 @@ export const handlerErrors: Record<string, readonly ErrorCode[]> = {
   'GET /admin/attachments/:id/url': ['NOT_FOUND', 'SERVICE_UNAVAILABLE'],
   'POST /admin/reconciliation/runs': ['RECONCILIATION_RUNNING'],
   'GET /admin/reconciliation/runs/:id': ['RECONCILIATION_RUN_NOT_FOUND'],
+  ...messageApiErrors(),
 };
+
+/** The message API's routes, per channel. */
+function messageApiErrors(): Record<string, readonly ErrorCode[]> {
+  const post: ErrorCode[] = ['IDENTITY_REQUIRED', 'STUDIO_NOT_FOUND', 'DUPLICATE_REQUEST', 'BUS_UNAVAILABLE'];
+  const keyed: ErrorCode[] = ['UNAUTHORIZED'];
+  const web: ErrorCode[] = ['ORIGIN_NOT_ALLOWED', 'RATE_LIMITED'];
+  const list: ErrorCode[] = ['SESSION_NOT_FOUND', 'STUDIO_NOT_FOUND'];
+  return {
+    'POST /api/messages': [...keyed, ...post],
+    'POST /app/messages': [...keyed, ...post],
+    'POST /web/messages': [...web, ...post],
+    'GET /api/sessions/:sessionId/messages': [...keyed, ...list],
+    'GET /app/sessions/:sessionId/messages': [...keyed, ...list],
+    'GET /web/sessions/:sessionId/messages': [...web, ...list],
+    'GET /web/sessions/:sessionId/events': [...web, ...list],
+  };
+}
 
 /** Either scheme of the document's securitySchemes (src/gateway/plugins/openapi.ts). */
 export const ADMIN_SECURITY: readonly Record<string, readonly string[]>[] = [{ apiKey: [] }, { bearer: [] }];
 
 export function isAdminUrl(url: string): boolean {
   return url === '/admin' || url.startsWith('/admin/');
+}
+
+/** The message API routes that need the studio's apiKey. */
+export function isStudioKeyUrl(url: string): boolean {
+  return url.startsWith('/api/') || url.startsWith('/app/');
 }
 
 /** Every code an operation can answer with, in catalogue order. */
@@ -119,6 +142,7 @@ export function withErrorsAndSecurity(
     ...schema,
     response: { ...errorResponses(codes), ...existing },
   };
-  if (isAdminUrl(url)) out.security = ADMIN_SECURITY;
+  // /api and /app take the studio's apiKey in the same two places (X-API-Key or a bearer token).
+  if (isAdminUrl(url) || isStudioKeyUrl(url)) out.security = ADMIN_SECURITY;
   return out;
 }

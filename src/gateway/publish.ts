@@ -5,7 +5,7 @@ import type { Envelope } from '../domain/envelope.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { GatewayError } from './errors.ts';
 
-export type InboundSource = 'whatsapp' | 'twilio' | 'openphone' | 'stripe' | 'admin';
+export type InboundSource = 'whatsapp' | 'twilio' | 'openphone' | 'stripe' | 'admin' | 'message_api';
 
 export async function publishAccepted(
   deps: { bus: Bus; metrics: Metrics },

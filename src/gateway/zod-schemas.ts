@@ -24,10 +24,15 @@ export const zodValidatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, h
   return (data: unknown) => {
     const result = schema.safeParse(data);
     if (result.success) return { value: result.data };
+    const issues = issuesOf(result.error);
+    // The message names the first field at fault (`Invalid body: requestId: …`); details list them all.
+    const first = issues[0];
+    const where =
+      first === undefined ? '' : `: ${first.path === '' ? '(root)' : first.path}: ${first.message}`;
     return {
       error: new GatewayError('VALIDATION_FAILED', {
-        message: `Invalid ${httpPart ?? 'request'}`,
-        details: issuesOf(result.error),
+        message: `Invalid ${httpPart ?? 'request'}${where}`,
+        details: issues,
       }),
     };
   };

@@ -1,5 +1,6 @@
 // Retention: system events older than LEADLINE_SYSTEM_EVENT_RETENTION (90 days by default), scheduler
-// bookkeeping older than a week and probe results older than 30 days are deleted, in bounded batches so a
+// bookkeeping older than a week, probe results older than 30 days and message-API idempotency claims past
+// their 24-hour window (kept a day longer) are deleted, in bounded batches so a
 // large backlog never holds a long lock.
 import { sql } from 'kysely';
 import type { Db } from '../persistence/database.ts';
@@ -8,12 +9,14 @@ export interface RetentionPolicy {
   systemEventsMs: number;
   jobRunsMs: number;
   probeResultsMs: number;
+  messageRequestsMs: number;
 }
 
 export const defaultRetention: RetentionPolicy = {
   systemEventsMs: 90 * 86_400_000,
   jobRunsMs: 7 * 86_400_000,
   probeResultsMs: 30 * 86_400_000,
+  messageRequestsMs: 2 * 86_400_000,
 };
 
 const BATCH = 5_000;
@@ -43,5 +46,11 @@ export async function applyRetention(
     systemEvents: await deleteOlder(db, 'system_events', 'at', before(policy.systemEventsMs)),
     jobRuns: await deleteOlder(db, 'job_runs', 'started_at', before(policy.jobRunsMs)),
     probeResults: await deleteOlder(db, 'probe_results', 'sent_at', before(policy.probeResultsMs)),
+    messageRequests: await deleteOlder(
+      db,
+      'message_requests',
+      'created_at',
+      before(policy.messageRequestsMs),
+    ),
   };
 }

@@ -9,6 +9,7 @@
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely';
 import type { CampaignTables } from './schema-campaigns.ts';
 import type { ReconciliationTables } from './schema-reconciliation.ts';
+import type { MessageApiTables } from './schema-message-api.ts';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -274,8 +275,9 @@ export interface ArtistMessagesTable {
   action: string | null;
 }
 
-/** Contacts, campaigns and the send limits: schema-campaigns.ts; reconciliation: schema-reconciliation.ts. */
-export interface Database extends CampaignTables, ReconciliationTables {
+/** Contacts, campaigns and the send limits: schema-campaigns.ts; reconciliation: schema-reconciliation.ts;
+ * the message API: schema-message-api.ts. */
+export interface Database extends CampaignTables, ReconciliationTables, MessageApiTables {
   leads: LeadsTable;
   job_runs: JobRunsTable;
   probe_results: ProbeResultsTable;

@@ -22,6 +22,25 @@ export const questionIds = [
 ] as const;
 export type QuestionId = (typeof questionIds)[number];
 
+/**
+ * `${NAME}` is replaced by the environment variable NAME when the file is read (at boot, once); an unset
+ * one is an error naming the path. Secrets such as `apiKey` stay out of the file that way.
+ */
+const fromEnvironment = z.string().transform((value, ctx) =>
+  value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, name: string) => {
+    const found = process.env[name];
+    if (found === undefined || found === '') {
+      ctx.addIssue({ code: 'custom', message: `environment variable ${name} is not set` });
+      return whole;
+    }
+    return found;
+  }),
+);
+
+const origin = z
+  .string()
+  .regex(/^https?:\/\/[^/?#\s]+$/, 'expected an origin such as https://inkwell.example (no path)');
+
 const interval = strictObject({ start: hhmm, end: hhmm });
 
 /**
@@ -145,6 +164,26 @@ export const studioSchema = strictObject({
   pilot: strictObject({ allowlist: z.array(e164) }).optional(),
   /** SMS numbers (absent: SMS is off). A reply goes out on the number the lead wrote to; else the first. */
   sms: z.array(smsNumberSchema).min(1, 'list at least one number, or leave sms out').optional(),
+  /** POST /web/messages for this studio (absent: the web channel is off). */
+  web: strictObject({
+    /** Accept messages without phone, email or deviceId (a deviceId is generated and returned). */
+    acceptGuests: z.boolean().default(false),
+    /** Browser origins allowed by CORS (and checked against the Origin header). */
+    allowedOrigins: z.array(origin).default([]),
+  })
+    .optional()
+    .meta({ description: 'The web channel (POST /web/messages); absent means off.' }),
+  /** The key /api and /app callers send as X-API-Key or Bearer (absent: those channels are off). */
+  apiKey: fromEnvironment
+    .pipe(z.string().min(16, 'expected at least 16 characters'))
+    .optional()
+    .meta({ description: 'Key for /api and /app (X-API-Key or Bearer); ${VAR} reads the environment.' }),
+  /** A message-API session ends after this long without a message from the lead (default 60m). */
+  sessionTimeout: duration
+    .default(60 * 60_000)
+    .meta({ description: 'Message-API session timeout, e.g. "60m".' }),
+  /** false: every route answers STUDIO_NOT_FOUND for this studio (kept in the file, switched off). */
+  active: z.boolean().default(true),
 });
 
 export const studioConfigSchema = strictObject({ studios: z.array(studioSchema).min(1) }).superRefine(

@@ -25,4 +25,28 @@ describe('retention', () => {
     expect(kept.map((r) => r.type)).toEqual(['test.age_1', 'test.age_89']);
     expect((await applyRetention(t.db, now, defaultRetention)).systemEvents).toBe(0);
   });
+
+  it('deletes message-API idempotency claims two days old (their 24-hour window is over)', async () => {
+    const now = new Date(testIso('2026-11-21T12:00:00Z'));
+    for (const [id, hours] of [
+      ['old', 49],
+      ['young', 30],
+    ] as const) {
+      await t.db
+        .insertInto('message_requests')
+        .values({
+          studio_id: 'inkwell',
+          session_id: 'ss_x',
+          request_id: id,
+          message_id: `msg_${id}`,
+          lead_id: 'ld_x',
+          envelope: {},
+          created_at: new Date(now.getTime() - hours * 3_600_000),
+        })
+        .execute();
+    }
+    expect((await applyRetention(t.db, now, defaultRetention)).messageRequests).toBe(1);
+    const kept = await t.db.selectFrom('message_requests').select('request_id').execute();
+    expect(kept.map((r) => r.request_id)).toEqual(['young']);
+  });
 });

@@ -6,7 +6,7 @@ import { Kvm, type KV } from '@nats-io/kv';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import type { Envelope } from '../../domain/envelope.ts';
 import { partitionOf } from '../../domain/ids.ts';
-import type { Bus, BusStatus, DeliveryHandler, PublishResult } from '../bus.ts';
+import type { Bus, BusStatus, DeliveryHandler, NoticeTopic, PublishResult } from '../bus.ts';
 import { AckPublisher } from './ack-publisher.ts';
 import { BatchCoalescer } from './batch-coalescer.ts';
 import { ensureInboxStream, resetPartitionConsumer } from './inbox-stream.ts';
@@ -24,6 +24,11 @@ export const TRACE_HEADER = 'Leadline-Trace-Id';
 const RESTART_DELAY_MS = 1000;
 const FLUSH_TIMEOUT_MS = 2000;
 const PUBLISH_TIMEOUT_MS = 5000;
+
+/** Core NATS (not JetStream): notices are not stored. */
+export function noticeSubject(topic: NoticeTopic): string {
+  return `leadline.notice.${topic}`;
+}
 
 export class NatsBus implements Bus {
   readonly mode = 'nats' as const;
@@ -123,6 +128,33 @@ export class NatsBus implements Bus {
       connected: this.#connected && !this.#nc.isClosed(),
       ownedPartitions: this.#leases?.owned() ?? [],
       partitions: this.partitions,
+    };
+  }
+
+  notify(topic: NoticeTopic, payload: unknown): void {
+    if (this.#nc.isClosed()) return;
+    try {
+      this.#nc.publish(noticeSubject(topic), JSON.stringify(payload));
+    } catch {
+      // A notice is best effort by definition: its listener reads the database when it misses one.
+    }
+  }
+
+  listen(topic: NoticeTopic, listener: (payload: unknown) => void): () => void {
+    const subscription = this.#nc.subscribe(noticeSubject(topic), {
+      callback: (error, msg) => {
+        if (error) return;
+        let payload: unknown;
+        try {
+          payload = msg.json();
+        } catch {
+          return;
+        }
+        listener(payload);
+      },
+    });
+    return () => {
+      if (!subscription.isClosed()) subscription.unsubscribe();
     };
   }
 

@@ -9,7 +9,7 @@ function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
-function presentedKey(request: FastifyRequest): string | undefined {
+export function presentedKey(request: FastifyRequest): string | undefined {
   const apiKey = request.headers['x-api-key'];
   if (typeof apiKey === 'string' && apiKey !== '') return apiKey;
   const authorization = request.headers.authorization;

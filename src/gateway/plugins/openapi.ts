@@ -15,10 +15,11 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         title: 'Leadline gateway',
         version: '0.1.0',
         description:
-          'Signed WhatsApp and Stripe webhooks, the admin API, health and metrics. Every error uses the ' +
+          'Signed WhatsApp and Stripe webhooks, the message API (/web, /app, /api), the admin API, health ' +
+          'and metrics. Every error uses the ' +
           'ErrorEnvelope; each operation lists the codes it can answer with, by status (all codes: ' +
           'x-error-catalogue and docs/errors.md). Admin operations need ADMIN_API_KEY: use Authorize ' +
-          '(X-API-Key or a bearer token).',
+          '(X-API-Key or a bearer token); /api and /app take the studio apiKey the same way.',
       },
       components: {
         securitySchemes: {

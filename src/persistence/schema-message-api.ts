@@ -1,0 +1,54 @@
+// Kysely table interfaces of the message API: sessions, request idempotency keys, session messages
+// (migration 0014).
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Json = JSONColumnType<Record<string, unknown>, Record<string, unknown>, Record<string, unknown>>;
+type JsonOrNull = ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+
+export interface MessageSessionsTable {
+  id: string;
+  studio_id: string;
+  lead_id: string;
+  channel: string;
+  started_at: Timestamp;
+}
+
+export interface MessageSessionHeadsTable {
+  lead_id: string;
+  channel: string;
+  session_id: string;
+  last_message_at: Timestamp;
+}
+
+export interface MessageRequestsTable {
+  studio_id: string;
+  session_id: string;
+  request_id: string;
+  message_id: string;
+  lead_id: string;
+  /** The envelope as first published: a repeat while in flight publishes it again (same id: harmless). */
+  envelope: Json;
+  /** The 200 answer once finished; null while in flight. */
+  response: JsonOrNull;
+  created_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
+export interface SessionMessagesTable {
+  /** The SSE event id (Last-Event-ID). */
+  seq: Generated<string>;
+  session_id: string;
+  lead_id: string;
+  message_id: string;
+  direction: 'in' | 'out';
+  body: Json;
+  at: Timestamp;
+}
+
+export interface MessageApiTables {
+  message_sessions: MessageSessionsTable;
+  message_session_heads: MessageSessionHeadsTable;
+  message_requests: MessageRequestsTable;
+  session_messages: SessionMessagesTable;
+}
