@@ -7,7 +7,7 @@
 // Any effect may carry `transcript`: the host appends it to the lead's transcript as an outbound entry.
 import { z } from 'zod';
 import { transcriptEntrySchema } from './transcript.ts';
-import { channelSchema, timerKeySchema } from './lead-events.ts';
+import { channelSchema, providerSchema, timerKeySchema } from './lead-events.ts';
 
 const outboundTranscript = transcriptEntrySchema.omit({ direction: true }).optional();
 
@@ -115,6 +115,8 @@ export const mediaStoreEffectSchema = z.object({
   mediaId: z.string(),
   mimeType: z.string().optional(),
   sha256: z.string().optional(),
+  /** Who carried it (where the bytes are fetched from): Meta's media id, or a Twilio MMS URL. Absent: meta. */
+  provider: providerSchema.optional(),
   /** Whether the machine accepted it as a reference image or kept it as an out-of-step attachment. */
   purpose: z.enum(['reference', 'attachment']),
 });

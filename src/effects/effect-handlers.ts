@@ -14,6 +14,8 @@ import { depositCheckoutHandler } from './handlers/deposit-checkout.ts';
 import type { HandlerDeps } from './handlers/handler-deps.ts';
 import { mediaStoreHandler } from './handlers/media-store.ts';
 import { mediaStoreFromEnv } from './media/media-store-from-env.ts';
+import { graphMediaSource, twilioMediaSource } from './media/media-sources.ts';
+import { createTwilioClient } from './twilio/twilio-client.ts';
 import { sandboxCheckoutHandler, sandboxCheckSessionHandler } from './sandbox/sandbox-deposit.ts';
 import { sandboxRecorder } from './sandbox/sandbox.ts';
 import { createStripeClient } from './stripe/stripe-client.ts';
@@ -64,7 +66,23 @@ function effectHandlers(deps: HandlerDeps): EffectHandlers {
     'effect.deposit.check_session': stripeSandbox
       ? sandboxCheckSessionHandler()
       : depositCheckSessionHandler(stripe),
-    'effect.media.store': mediaStoreHandler(db, graph, store, options.leaseMs),
+    'effect.media.store': mediaStoreHandler(
+      db,
+      {
+        meta: graphMediaSource(graph),
+        twilio: twilioMediaSource(
+          createTwilioClient({
+            baseUrl: env.TWILIO_API_BASE_URL,
+            accountSid: env.TWILIO_ACCOUNT_SID,
+            authToken: env.TWILIO_AUTH_TOKEN,
+            timeouts: options.timeouts,
+          }),
+          env.TWILIO_API_BASE_URL,
+        ),
+      },
+      store,
+      options.leaseMs,
+    ),
     'effect.booking.reserve': bookingReserveHandler(db),
     'effect.booking.load_taken': bookingLoadTakenHandler(db),
     // The host applies these itself; a row of this kind in the outbox is a bug, reported as a failure.

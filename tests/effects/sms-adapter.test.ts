@@ -171,6 +171,36 @@ describe('the SMS channel adapter', () => {
   });
 });
 
+describe('inbound MMS media into the media pipeline', () => {
+  const store = (mediaId: string, mimeType = 'image/jpeg'): EffectOf<'effect.media.store'> => ({
+    type: 'effect.media.store',
+    studioId: studio.id,
+    messageId: 'MM0123456789abcdef0123456789abcdef',
+    mediaId,
+    mimeType,
+    provider: 'twilio',
+    purpose: 'reference',
+  });
+  const attachment = (mediaId: string) =>
+    h.db.selectFrom('attachments').selectAll().where('media_id', '=', mediaId).executeTakeFirstOrThrow();
+
+  it('a Twilio medium is downloaded with Basic auth and stored like a WhatsApp image', async () => {
+    const url = twilio.addMedia('ME-koi', Buffer.from('koi jpeg bytes'), 'image/jpeg');
+    const id = await h.enqueue(store(url));
+    await h.drain(h.relay());
+    expect(await h.outboxRow(id)).toMatchObject({ status: 'done' });
+    const row = await attachment(url);
+    expect(row).toMatchObject({ status: 'UPLOADED', mime_type: 'image/jpeg' });
+    expect(Number(row.size)).toBe(14);
+  });
+
+  it('never sends Twilio credentials to a host that is not Twilio’s', async () => {
+    const id = await h.enqueue(store('https://evil.example/ME1'));
+    await h.drain(h.relay());
+    expect(await h.outboxRow(id)).toMatchObject({ status: 'failed', attempts: 1 });
+  });
+});
+
 describe('the SMS channel adapter without credentials, outside production', () => {
   let bare: EffectsHarness;
   beforeAll(async () => {

@@ -14,9 +14,8 @@ import {
   markRetry,
   markUploaded,
 } from '../media/attachments.ts';
-import { mediaKindFor, baseMimeType } from '../media/media-policy.ts';
+import type { MediaSources } from '../media/media-sources.ts';
 import type { MediaStore } from '../media/media-store.ts';
-import type { GraphClient } from '../whatsapp/graph-client.ts';
 
 export const MEDIA_MAX_ATTEMPTS = 5;
 
@@ -28,7 +27,7 @@ function sha256Matches(bytes: Buffer, expected: string): boolean {
 
 export function mediaStoreHandler(
   db: Db,
-  graph: GraphClient,
+  sources: MediaSources,
   store: MediaStore,
   leaseMs: number,
 ): EffectHandler<EffectOf<'effect.media.store'>> {
@@ -54,18 +53,15 @@ export function mediaStoreHandler(
         };
       await leaseAttachment(db, attachment.id, ctx.now, leaseMs);
 
-      const info = await graph.getMedia(effect.mediaId);
-      const mimeType = baseMimeType(info.mime_type);
-      const kind = mediaKindFor(mimeType);
-      if (!kind) throw permanent(`unsupported media type ${mimeType}`, { reason: 'unsupported_type' });
-      if (info.file_size !== undefined && info.file_size > kind.maxBytes)
-        throw permanent(`${info.file_size} bytes is over the ${kind.maxBytes} limit`, {
-          reason: 'too_large',
-        });
-      if (info.file_size === 0) throw permanent('empty media file', { reason: 'empty' });
-      const bytes = await graph.download(info.url, kind.maxBytes);
+      const source = sources[effect.provider ?? 'meta'];
+      if (!source)
+        throw permanent(`no media source for ${effect.provider ?? 'meta'}`, { reason: 'unsupported_source' });
+      const fetched = await source(effect);
+      const { bytes, mimeType, kind } = fetched;
       if (bytes.length === 0) throw permanent('empty media file', { reason: 'empty' });
-      const expected = info.sha256 ?? effect.sha256;
+      if (bytes.length > kind.maxBytes)
+        throw permanent(`${bytes.length} bytes is over the ${kind.maxBytes} limit`, { reason: 'too_large' });
+      const expected = fetched.sha256 ?? effect.sha256;
       if (expected && !sha256Matches(bytes, expected))
         throw permanent('downloaded bytes do not match the sha256', { reason: 'sha256_mismatch' });
 

@@ -2,7 +2,7 @@
 // stickers 500 KB. Anything else is refused as `unsupported_type`.
 const MB = 1024 * 1024;
 
-interface MediaKind {
+export interface MediaKind {
   maxBytes: number;
   extension: string;
 }

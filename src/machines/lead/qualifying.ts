@@ -145,6 +145,7 @@ function storeMedia(turn: Turn, event: MessageReceivedEvent, purpose: 'reference
     studioId: turn.studio.id,
     messageId: event.messageId,
     mediaId: content.mediaId,
+    provider: event.provider,
     ...(content.mimeType === undefined ? {} : { mimeType: content.mimeType }),
     ...(content.sha256 === undefined ? {} : { sha256: content.sha256 }),
     purpose,

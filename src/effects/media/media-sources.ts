@@ -1,0 +1,56 @@
+// Where a lead's media is fetched from, by the provider that carried the message: Meta's Graph API (media id
+// → metadata → short-lived URL, bearer token), or Twilio (an MMS medium URL, Basic auth, only on Twilio's
+// own hosts). Each returns the bytes and what it learned of them; checks and storage are the handler's.
+import type { Provider } from '../../domain/lead-events.ts';
+import { permanent } from '../effect-errors.ts';
+import type { TwilioClient } from '../twilio/twilio-client.ts';
+import type { GraphClient } from '../whatsapp/graph-client.ts';
+import { baseMimeType, mediaKindFor, type MediaKind } from './media-policy.ts';
+
+export interface FetchedMedia {
+  bytes: Buffer;
+  mimeType: string;
+  kind: MediaKind;
+  /** The provider's digest of the bytes, when it gives one. */
+  sha256?: string | undefined;
+}
+
+export type MediaSource = (media: {
+  mediaId: string;
+  mimeType?: string | undefined;
+}) => Promise<FetchedMedia>;
+
+function kindOf(mimeType: string): MediaKind {
+  const kind = mediaKindFor(mimeType);
+  if (!kind) throw permanent(`unsupported media type ${mimeType}`, { reason: 'unsupported_type' });
+  return kind;
+}
+
+export function graphMediaSource(graph: GraphClient): MediaSource {
+  return async ({ mediaId }) => {
+    const info = await graph.getMedia(mediaId);
+    const mimeType = baseMimeType(info.mime_type);
+    const kind = kindOf(mimeType);
+    if (info.file_size !== undefined && info.file_size > kind.maxBytes)
+      throw permanent(`${info.file_size} bytes is over the ${kind.maxBytes} limit`, { reason: 'too_large' });
+    if (info.file_size === 0) throw permanent('empty media file', { reason: 'empty' });
+    const bytes = await graph.download(info.url, kind.maxBytes);
+    return { bytes, mimeType, kind, sha256: info.sha256 };
+  };
+}
+
+/** Twilio's credentials go only to Twilio: the API base URL's host, or a *.twilio.com host. */
+export function twilioMediaSource(twilio: TwilioClient, apiBaseUrl: string): MediaSource {
+  const apiHost = new URL(apiBaseUrl).host;
+  return async ({ mediaId, mimeType: announced }) => {
+    const url = URL.canParse(mediaId) ? new URL(mediaId) : undefined;
+    if (url === undefined || !(url.host === apiHost || url.hostname.endsWith('.twilio.com')))
+      throw permanent('an MMS medium not on a Twilio host', { reason: 'untrusted_media_url' });
+    const expected = kindOf(baseMimeType(announced ?? 'application/octet-stream'));
+    const downloaded = await twilio.download(url.toString(), expected.maxBytes);
+    const mimeType = baseMimeType(downloaded.mimeType ?? announced ?? '');
+    return { bytes: downloaded.bytes, mimeType, kind: kindOf(mimeType) };
+  };
+}
+
+export type MediaSources = Partial<Record<Provider, MediaSource>>;
