@@ -2,7 +2,18 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.leadline/', 'eslint.config.js', 'bin/', 'docs/'] },
+  // src/console/assets: plain scripts the gateway serves to browsers (no build step, outside the TS project).
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      '.leadline/',
+      'eslint.config.js',
+      'bin/',
+      'docs/',
+      'src/console/assets/',
+    ],
+  },
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

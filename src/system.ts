@@ -19,6 +19,7 @@ import { createOutboxRelay } from './effects/outbox-relay.ts';
 import { mediaStoreFromEnv } from './effects/media/media-store-from-env.ts';
 import { sweepStuckAttachments } from './effects/media/sweep-attachments.ts';
 import { consoleRoutes } from './console/console-routes.ts';
+import { webChatRoutes } from './console/web-chat.ts';
 import { buildApp } from './gateway/app.ts';
 import { actionLinkRoutes } from './gateway/routes/action-links.ts';
 import { attachmentRoutes } from './gateway/routes/attachments.ts';
@@ -294,6 +295,7 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
         metrics,
         ...(reconciler ? { onReconciliationRun: () => reconciler.wake() } : {}),
       }),
+      webChatRoutes({ studios }),
     ];
     const app =
       role === 'worker'

@@ -22,7 +22,9 @@ function webAccess(studio: Studio, request: FastifyRequest): void {
     throw new GatewayError('STUDIO_NOT_FOUND', { message: `Studio "${studio.id}" takes no web messages` });
   }
   const origin = request.headers.origin;
-  if (origin !== undefined && !studio.web.allowedOrigins.includes(origin)) {
+  // The gateway's own pages (the web chat at /chat/:studioId) are same-origin and always allowed.
+  const own = `${request.protocol}://${request.host}`;
+  if (origin !== undefined && origin !== own && !studio.web.allowedOrigins.includes(origin)) {
     throw new GatewayError('ORIGIN_NOT_ALLOWED', { details: { origin } });
   }
 }

@@ -40,6 +40,8 @@ export const demoStudioInput = {
       },
       // Twilio's test number: `leadline demo --channel sms` writes to it (the sandbox answers).
       sms: [{ provider: 'twilio', number: '+15005550006' }],
+      // The web chat at /chat/inkwell takes guests: a newcomer can talk to the demo at once.
+      web: { acceptGuests: true },
     },
   ],
 } as const;
