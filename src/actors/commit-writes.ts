@@ -6,6 +6,7 @@
 // database's now(): due times and windows are compared with that clock later (relay, alerts, retention).
 import { sql, type RawBuilder } from 'kysely';
 import type { Tx } from '../persistence/database.ts';
+import { storableJson, storableNullableText, storableText } from '../persistence/storable.ts';
 import type { LeadWrites } from './lead-writes.ts';
 
 export class FencingConflict extends Error {
@@ -17,7 +18,11 @@ export class FencingConflict extends Error {
   }
 }
 
-const json = (value: unknown): string => JSON.stringify(value);
+// Every jsonb and free text value goes through the storable guard: nothing a sender controls can make
+// PostgreSQL refuse the batch (see src/persistence/storable.ts).
+const json = storableJson;
+const text = storableText;
+const nullableText = storableNullableText;
 
 type WithLead = LeadWrites & { lead: NonNullable<LeadWrites['lead']> };
 
@@ -33,10 +38,10 @@ function leadColumns(ws: readonly WithLead[]) {
     machineId: pick((w) => w.lead.machineId),
     machineVersion: pick((w) => w.lead.machineVersion),
     status: pick((w) => w.lead.projection.status),
-    step: pick((w) => w.lead.projection.step),
+    step: pick((w) => nullableText(w.lead.projection.step)),
     answers: pick((w) => json(w.lead.projection.answers)),
-    phone: pick((w) => w.lead.projection.phone),
-    name: pick((w) => w.lead.projection.name),
+    phone: pick((w) => nullableText(w.lead.projection.phone)),
+    name: pick((w) => nullableText(w.lead.projection.name)),
     lastInbound: pick((w) => w.lead.projection.lastInboundAt),
     channel: pick((w) => w.lead.projection.channel ?? null),
   };
@@ -89,7 +94,7 @@ function processedInsert(all: readonly LeadWrites[], at: Date): RawBuilder<unkno
   if (rows.length === 0) return null;
   return sql`
     insert into processed_messages (lead_id, message_id, lead_version, processed_at)
-    select *, ${at}::timestamptz from unnest(${rows.map((r) => r.leadId)}::text[], ${rows.map((r) => r.messageId)}::text[],
+    select *, ${at}::timestamptz from unnest(${rows.map((r) => r.leadId)}::text[], ${rows.map((r) => text(r.messageId))}::text[],
       ${rows.map((r) => String(r.version))}::bigint[])`;
 }
 
@@ -100,9 +105,9 @@ function transcriptInsert(all: readonly LeadWrites[]): RawBuilder<unknown> | nul
     insert into transcript (lead_id, direction, kind, text, data, provider_message_id, outbox_id, at)
     select lead_id, direction, kind, text, data, provider_message_id, outbox_id, at
     from unnest(${rows.map((r) => r.leadId)}::text[], ${rows.map((r) => r.direction)}::text[],
-      ${rows.map((r) => r.kind)}::text[], ${rows.map((r) => r.text)}::text[],
+      ${rows.map((r) => r.kind)}::text[], ${rows.map((r) => nullableText(r.text))}::text[],
       ${rows.map((r) => (r.data === null ? null : json(r.data)))}::jsonb[],
-      ${rows.map((r) => r.providerMessageId)}::text[], ${rows.map((r) => r.outboxId)}::uuid[],
+      ${rows.map((r) => nullableText(r.providerMessageId))}::text[], ${rows.map((r) => r.outboxId)}::uuid[],
       ${rows.map((r) => r.at)}::timestamptz[])
       with ordinality as t(lead_id, direction, kind, text, data, provider_message_id, outbox_id, at, n)
     order by n`;
@@ -153,7 +158,7 @@ function systemEventsInsert(all: readonly LeadWrites[], at: Date): RawBuilder<un
   return sql`
     insert into system_events (level, type, lead_id, payload, at)
     select level, type, lead_id, payload, coalesce(e.at, ${at}::timestamptz)
-    from unnest(${rows.map((r) => r.level)}::text[], ${rows.map((r) => r.type)}::text[],
+    from unnest(${rows.map((r) => r.level)}::text[], ${rows.map((r) => text(r.type))}::text[],
       ${rows.map((r) => r.leadId ?? null)}::text[], ${rows.map((r) => json(r.payload ?? {}))}::jsonb[],
       ${rows.map((r) => r.at?.toISOString() ?? null)}::timestamptz[])
       with ordinality as e(level, type, lead_id, payload, at, n)
@@ -224,7 +229,7 @@ async function writeRetryProgress(tx: Tx, all: readonly LeadWrites[]): Promise<v
       .updateTable('lead_retries')
       .set({
         attempts: w.retryHead.attempts,
-        last_error: w.retryHead.lastError,
+        last_error: text(w.retryHead.lastError),
         next_attempt_at: w.retryHead.nextAttemptAt,
       })
       .where('seq', '=', w.retryHead.seq)
@@ -238,9 +243,9 @@ function parkInsert(all: readonly LeadWrites[], at: Date): RawBuilder<unknown> |
   return sql`
       insert into lead_retries (lead_id, message_id, envelope, attempts, last_error, next_attempt_at, created_at)
       select lead_id, message_id, envelope, attempts, last_error, next_attempt_at, ${at}::timestamptz
-      from unnest(${park.map((p) => p.leadId)}::text[], ${park.map((p) => p.messageId)}::text[],
+      from unnest(${park.map((p) => p.leadId)}::text[], ${park.map((p) => text(p.messageId))}::text[],
         ${park.map((p) => json(p.envelope))}::jsonb[], ${park.map((p) => p.attempts)}::int[],
-        ${park.map((p) => p.lastError)}::text[], ${park.map((p) => p.nextAttemptAt.toISOString())}::timestamptz[])
+        ${park.map((p) => nullableText(p.lastError))}::text[], ${park.map((p) => p.nextAttemptAt.toISOString())}::timestamptz[])
         with ordinality as r(lead_id, message_id, envelope, attempts, last_error, next_attempt_at, n)
       order by n`;
 }
@@ -251,8 +256,8 @@ function deadLettersInsert(all: readonly LeadWrites[], at: Date): RawBuilder<unk
   return sql`
       insert into dead_letters (id, lead_id, message_id, envelope, error, attempts, failed_at)
       select *, ${at}::timestamptz from unnest(${dead.map((d) => d.id)}::uuid[], ${dead.map((d) => d.leadId)}::text[],
-        ${dead.map((d) => d.messageId)}::text[], ${dead.map((d) => json(d.envelope))}::jsonb[],
-        ${dead.map((d) => d.error)}::text[], ${dead.map((d) => d.attempts)}::int[])`;
+        ${dead.map((d) => text(d.messageId))}::text[], ${dead.map((d) => json(d.envelope))}::jsonb[],
+        ${dead.map((d) => text(d.error))}::text[], ${dead.map((d) => d.attempts)}::int[])`;
 }
 
 /**

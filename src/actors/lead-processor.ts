@@ -2,6 +2,7 @@
 // one fenced transaction for all leads of a batch → (caller acks). On a fencing conflict the losing leads
 // are reloaded and committed alone, so one bad lead never fails the others.
 import type { Logger } from 'pino';
+import { isPermanent } from '../domain/failures.ts';
 import type { Db } from '../persistence/database.ts';
 import type { ActorDefinition } from './actor-definition.ts';
 import { ActorCache } from './actor-cache.ts';
@@ -10,7 +11,6 @@ import type { HostHooks } from './host-hooks.ts';
 import { runLead, type LeadRunResult, type Outcome, type RunMessage } from './lead-run.ts';
 import type { LeadWrites } from './lead-writes.ts';
 import { loadBatchState, loadReplayOriginals } from './load-batch.ts';
-import { errorText } from './retry-policy.ts';
 
 export interface LeadBatchItem {
   leadId: string;
@@ -56,7 +56,7 @@ export class LeadProcessor {
     items: readonly LeadBatchItem[],
     mode: 'bus' | 'retry',
     now: Date,
-    failing?: ReadonlyMap<string, string>,
+    failing?: ReadonlyMap<string, unknown>,
   ): Promise<LeadRunResult[]> {
     const { db, cache, definitions } = this.#o;
     const replayIds = items.flatMap((i) => i.messages.flatMap((m) => m.envelope.replayOf ?? []));
@@ -127,8 +127,16 @@ export class LeadProcessor {
     now: Date,
   ): Promise<LeadResults> {
     const results: LeadResults = new Map();
-    let runs = await this.#run(items, mode, now);
     const alone: LeadBatchItem[] = [];
+    let runs: LeadRunResult[];
+    try {
+      runs = await this.#run(items, mode, now);
+    } catch (error) {
+      // One lead's run threw outside its messages' handling: run each lead alone, so only it fails.
+      this.#o.logger.warn({ err: error }, 'batch run failed; running leads one by one');
+      runs = [];
+      alone.push(...items);
+    }
     for (let attempt = 0; runs.length > 0; attempt++) {
       try {
         await this.#commit(runs, now);
@@ -156,7 +164,7 @@ export class LeadProcessor {
     item: LeadBatchItem,
     mode: 'bus' | 'retry',
     now: Date,
-    failing?: ReadonlyMap<string, string>,
+    failing?: ReadonlyMap<string, unknown>,
   ): Promise<Outcome[] | { error: unknown }> {
     let errors = 0;
     for (let attempt = 1; attempt <= MAX_ALONE_ATTEMPTS; attempt++) {
@@ -171,7 +179,8 @@ export class LeadProcessor {
           continue;
         }
         this.#o.logger.error({ err: error, leadId: item.leadId, attempt }, 'lead commit failed');
-        if (++errors >= 2) return { error };
+        // A permanent failure repeats identically: no second attempt of the same writes.
+        if (++errors >= 2 || isPermanent(error)) return { error };
       }
     }
     return { error: new Error(`lead ${item.leadId} kept losing the fencing race`) };
@@ -195,12 +204,7 @@ export class LeadProcessor {
       const single = { leadId: item.leadId, messages: [message] };
       let result = await this.#alone(single, mode, now);
       if (!Array.isArray(result)) {
-        result = await this.#alone(
-          single,
-          mode,
-          now,
-          new Map([[message.envelope.id, errorText(result.error)]]),
-        );
+        result = await this.#alone(single, mode, now, new Map([[message.envelope.id, result.error]]));
       }
       outcomes.push(...(Array.isArray(result) ? result : ['uncommitted' as const]));
     }

@@ -4,13 +4,14 @@
 import { randomUUID } from 'node:crypto';
 import type { AnyMachineSnapshot } from 'xstate';
 import type { Envelope } from '../domain/envelope.ts';
+import { classifyFailure } from '../domain/failures.ts';
 import type { ActorDefinition, ActorProjection } from './actor-definition.ts';
 import type { HostHooks } from './host-hooks.ts';
 import { hydrate } from './hydrate.ts';
 import { pureInitialTransition, pureTransition } from './pure-transition.ts';
 import { emptyWrites, transcriptWrite, type LeadWrites } from './lead-writes.ts';
 import { pairKey, type BatchState, type LeadRowState } from './load-batch.ts';
-import { errorText, isTerminal, nextRetryDelay, TerminalError } from './retry-policy.ts';
+import { errorText, nextRetryDelay, TerminalError } from './retry-policy.ts';
 import { routeEffect } from './route-effects.ts';
 
 export type Outcome =
@@ -47,8 +48,11 @@ export interface LeadRunInput {
   now: Date;
   retryDelaysMs: readonly number[];
   hooks: HostHooks;
-  /** Messages whose writes could not be committed: fail them (park / dead-letter) instead of applying. */
-  failing?: ReadonlyMap<string, string>;
+  /**
+   * Messages whose writes could not be committed, with the commit's error: fail them instead of applying
+   * (dead-lettered at once when the error is permanent, else parked for retry).
+   */
+  failing?: ReadonlyMap<string, unknown>;
 }
 
 export interface LeadRunResult {
@@ -132,8 +136,10 @@ export function runLead(input: LeadRunInput, messages: readonly RunMessage[]): L
       throw new TerminalError(`unknown actorType "${envelope.actorType}" for this lead`);
     }
     const current = ensureWorking(envelope, definition);
-    const failure = input.failing?.get(envelope.id);
-    if (failure !== undefined) throw new Error(`commit failed: ${failure}`);
+    if (input.failing?.has(envelope.id) === true) {
+      const failure = input.failing.get(envelope.id);
+      throw new Error(`commit failed: ${errorText(failure)}`, { cause: failure });
+    }
     hooks.beforeApply?.(envelope);
     const event = definition.eventFor(envelope);
     const [next, actions] = pureTransition(definition.machine, current.snapshot, event);
@@ -218,7 +224,9 @@ export function runLead(input: LeadRunInput, messages: readonly RunMessage[]): L
       markDone();
     } catch (error) {
       const attempts = (message.retryAttempts ?? 0) + 1;
-      const delay = isTerminal(error) ? undefined : nextRetryDelay(input.retryDelaysMs, attempts);
+      const failure = classifyFailure(error);
+      const terminal = failure.class === 'permanent';
+      const delay = terminal ? undefined : nextRetryDelay(input.retryDelaysMs, attempts);
       const lastError = errorText(error);
       if (delay === undefined) {
         const id = randomUUID();
@@ -238,7 +246,9 @@ export function runLead(input: LeadRunInput, messages: readonly RunMessage[]): L
             messageId: envelope.id,
             error: lastError,
             attempts,
-            terminal: isTerminal(error),
+            terminal,
+            failureClass: failure.class,
+            cause: failure.cause,
           },
         });
         outcomes.push('dead_lettered');

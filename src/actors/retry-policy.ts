@@ -1,17 +1,22 @@
-// Which failures are worth retrying, and when. A terminal failure (the envelope can never be applied: bad
-// shape, unknown actor type) dead-letters at once; anything else (a machine that throws, a database
-// hiccup) is retried with the configured backoff while only its lead waits.
+// When failures are retried. Which ones are worth retrying is decided by src/domain/failures.ts: a
+// permanent failure (the envelope can never be applied: bad shape, unknown actor type, a write PostgreSQL
+// refuses for its content) dead-letters at once; a transient one (a database hiccup, a machine that
+// throws) is retried with the configured backoff while only its lead waits.
 import { parseDuration } from '../domain/durations.ts';
+import { isPermanent, PermanentFailure } from '../domain/failures.ts';
 
 export const DEFAULT_RETRY_DELAYS = '1m,2m,4m,8m,16m';
 
 /** Thrown (or wrapped) for failures that retrying cannot fix. */
-export class TerminalError extends Error {
+export class TerminalError extends PermanentFailure {
   override name = 'TerminalError';
+  constructor(message: string) {
+    super(message, 'undecodable');
+  }
 }
 
 export function isTerminal(error: unknown): boolean {
-  return error instanceof TerminalError;
+  return isPermanent(error);
 }
 
 /** "1m,2m,4m" → [60000, 120000, 240000]; throws on a malformed entry. */

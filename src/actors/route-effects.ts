@@ -21,6 +21,20 @@ export interface EffectContext {
   traceId: string | null;
 }
 
+/**
+ * A malformed effect is a bug in the machine that emitted it, which a deploy may fix: a transient failure
+ * (retried with backoff), unlike a zod failure of an inbound or stored payload (src/domain/failures.ts).
+ */
+function emitted<T>(
+  schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: Error } },
+  effect: unknown,
+  type: string,
+): T {
+  const parsed = schema.safeParse(effect);
+  if (parsed.success) return parsed.data;
+  throw new Error(`emitted effect ${type} is malformed: ${parsed.error.message}`);
+}
+
 export function routeEffect(writes: LeadWrites, effect: unknown, context: EffectContext): void {
   if (typeof effect !== 'object' || effect === null || !('type' in effect)) {
     throw new Error(`emitted effect has no type: ${JSON.stringify(effect)}`);
@@ -28,15 +42,15 @@ export function routeEffect(writes: LeadWrites, effect: unknown, context: Effect
   const { type } = effect;
   switch (type) {
     case 'effect.timer.schedule': {
-      const timer = timerScheduleEffectSchema.parse(effect);
+      const timer = emitted(timerScheduleEffectSchema, effect, type);
       writes.timers.set(timer.key, { id: randomUUID(), dueAt: timer.dueAt });
       return;
     }
     case 'effect.timer.cancel':
-      writes.timers.set(timerCancelEffectSchema.parse(effect).key, null);
+      writes.timers.set(emitted(timerCancelEffectSchema, effect, type).key, null);
       return;
     case 'effect.system_event': {
-      const event = systemEventEffectSchema.parse(effect);
+      const event = emitted(systemEventEffectSchema, effect, type);
       writes.systemEvents.push({
         level: event.level,
         type: event.eventType,
@@ -47,7 +61,7 @@ export function routeEffect(writes: LeadWrites, effect: unknown, context: Effect
       return;
     }
     case 'effect.transcript.delivery': {
-      const { providerMessageId, status } = transcriptDeliveryEffectSchema.parse(effect);
+      const { providerMessageId, status } = emitted(transcriptDeliveryEffectSchema, effect, type);
       writes.deliveries.set(
         providerMessageId,
         laterDeliveryStatus(writes.deliveries.get(providerMessageId), status),

@@ -65,3 +65,11 @@ export function sanitizeJson(value: unknown, depth = 0): unknown {
     out[sanitize(k, 'short')] = sanitizeJson(v, depth + 1);
   return out;
 }
+
+/** sanitizeJson of a record (system event payloads, metadata): always a record again. */
+export function sanitizeRecord(value: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out = sanitizeJson(value);
+  const record: Record<string, unknown> = {};
+  if (typeof out === 'object' && out !== null && !Array.isArray(out)) Object.assign(record, out);
+  return record;
+}

@@ -1,6 +1,7 @@
 // Every provider failure is classified before it reaches the relay: retryable (timeouts, 5xx, 429,
 // connection resets, provider rate limits) or permanent (bad request, window closed, expired media). The
 // relay never has to guess from a message string.
+import { classifyFailure } from '../domain/failures.ts';
 
 export interface EffectErrorDetails {
   /** Provider error code when there is one (Graph `error.code`, Stripe `code`). */
@@ -35,11 +36,18 @@ export function permanent(message: string, details?: EffectErrorDetails, cause?:
   return new EffectError(false, message, details, cause);
 }
 
-/** Anything that is not already classified is treated as retryable: a bug in our code retries, then fails. */
+/**
+ * Anything not already classified by a provider client is classified by src/domain/failures.ts: a failure
+ * that repeats identically (a zod failure, a database refusal of the content) fails at once; the rest
+ * (timeouts, lost connections, a bug in our code) retries, then fails.
+ */
 export function classify(error: unknown): EffectError {
   if (error instanceof EffectError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return retryable(message, { reason: 'unexpected' }, error);
+  const failure = classifyFailure(error);
+  return failure.class === 'permanent'
+    ? permanent(message, { reason: failure.cause }, error)
+    : retryable(message, { reason: failure.cause === 'unknown' ? 'unexpected' : failure.cause }, error);
 }
 
 /** Parses `Retry-After` (seconds or an HTTP date) into milliseconds. */

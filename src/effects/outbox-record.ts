@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import type { Envelope } from '../domain/envelope.ts';
 import type { Db } from '../persistence/database.ts';
 import type { OutboxAttempt } from '../persistence/schema.ts';
+import { storableJson, storableText, storableValue } from '../persistence/storable.ts';
 import type { ClaimedRow } from './outbox-claim.ts';
 
 type Outcome =
@@ -39,18 +40,22 @@ export async function recordAttempt(
           ...(outcome.status === 'done' ? {} : { error: outcome.error }),
           ...(outcome.status === 'retry' ? { nextAttemptAt: outcome.nextAttemptAt.toISOString() } : {}),
         };
-  const log = sql<string>`attempt_log || ${JSON.stringify(entry ? [entry] : [])}::jsonb`;
+  // Results and errors quote providers and, through them, senders: stored with the storable guard.
+  const log = sql<string>`attempt_log || ${storableJson(entry ? [entry] : [])}::jsonb`;
   let query;
   switch (outcome.status) {
     case 'executed':
-      query = base.set({ result: outcome.result, feedback: { ...outcome.feedback } });
+      query = base.set({
+        result: storableValue(outcome.result),
+        feedback: storableValue({ ...outcome.feedback }),
+      });
       break;
     case 'done':
       query = base.set({
         status: 'done',
         attempts,
         attempt_log: log,
-        result: outcome.result,
+        result: storableValue(outcome.result),
         last_error: null,
         locked_until: null,
         completed_at: now,
@@ -61,7 +66,7 @@ export async function recordAttempt(
         status: 'pending',
         attempts,
         attempt_log: log,
-        last_error: outcome.error,
+        last_error: storableText(outcome.error),
         next_attempt_at: outcome.nextAttemptAt,
         locked_until: null,
       });
@@ -71,8 +76,8 @@ export async function recordAttempt(
         status: 'failed',
         attempts,
         attempt_log: log,
-        last_error: outcome.error,
-        result: outcome.result ?? null,
+        last_error: storableText(outcome.error),
+        result: outcome.result === undefined ? null : storableValue(outcome.result),
         locked_until: null,
         completed_at: now,
       });

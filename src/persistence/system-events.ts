@@ -2,6 +2,7 @@
 // (signature failures, dead letters, session mismatches, alerts…). Written inside the caller's transaction
 // when there is one, so the event and the state change it describes commit together.
 import type { Kysely } from 'kysely';
+import { sanitize, sanitizeRecord } from '../domain/sanitize.ts';
 import type { Database } from './schema.ts';
 
 export type SystemEventLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -19,9 +20,10 @@ export async function recordSystemEvent(db: Kysely<Database>, event: SystemEvent
     .insertInto('system_events')
     .values({
       level: event.level,
-      type: event.type,
-      lead_id: event.leadId ?? null,
-      payload: event.payload ?? {},
+      type: sanitize(event.type),
+      lead_id: event.leadId === undefined || event.leadId === null ? null : sanitize(event.leadId, 'id'),
+      // Payloads quote what senders sent (ids, reasons, issues): sanitised and bounded like any inbound.
+      payload: sanitizeRecord(event.payload ?? {}),
       // The caller's clock when it has one; else this process's. Never the database's now(): `at` is
       // compared with the injected clock (retention, alert windows, `since` filters).
       at: event.at ?? new Date(),

@@ -23,9 +23,9 @@ describe.each(runtimeTransports())(
       await rt.stop();
     });
 
-    it('is found, parked and dead-lettered without blocking the partition or its lead’s other messages', async () => {
+    it('is found and dead-lettered at once with its cause, without blocking the partition or its lead’s later messages', async () => {
       await rt.publish(makeEnvelope({ leadId: 'ld_x', event: { type: 'test.add', value: 1 } }));
-      // A timestamp zod accepts but PostgreSQL rejects: the commit fails, not the machine.
+      // A timestamp zod accepts but PostgreSQL rejects: the commit fails (every time), not the machine.
       const bad = makeEnvelope({
         leadId: 'ld_x',
         event: { type: 'test.schedule', key: 'k', dueAt: '0000-01-01T00:00:00Z' },
@@ -36,20 +36,31 @@ describe.each(runtimeTransports())(
         await rt.publish(makeEnvelope({ leadId: 'ld_y', event: { type: 'test.add', value: i } }));
       await rt.idle();
       expect((await leadValues(rt.db, 'ld_y'))?.values).toEqual([0, 1, 2]);
-      expect((await leadValues(rt.db, 'ld_x'))?.values).toEqual([1]);
+      // A permanent failure (PostgreSQL data error): no backoff, the lead's next message is applied.
+      expect(await leadValues(rt.db, 'ld_x')).toEqual({ values: [1, 3], version: 2 });
       const parked = await rt.db
         .selectFrom('lead_retries')
         .selectAll()
         .where('lead_id', '=', 'ld_x')
-        .orderBy('seq')
         .execute();
-      expect(parked.map((p) => p.message_id)[0]).toBe(bad.id);
-      expect(parked[0]?.last_error).toContain('commit failed');
-
-      await rt.host.processDueRetries(new Date(Date.now() + 61_000));
+      expect(parked).toEqual([]);
       const dead = await listDeadLetters(rt.db, { leadId: 'ld_x' });
       expect(dead.map((d) => d.messageId)).toEqual([bad.id]);
-      expect(await leadValues(rt.db, 'ld_x')).toEqual({ values: [1, 3], version: 2 });
+      expect(dead[0]?.error).toContain('commit failed');
+      const events = await rt.db
+        .selectFrom('system_events')
+        .select('payload')
+        .where('type', '=', 'runtime.dead_letter')
+        .where('lead_id', '=', 'ld_x')
+        .execute();
+      expect(events.map((e) => e.payload)).toEqual([
+        expect.objectContaining({
+          messageId: bad.id,
+          failureClass: 'permanent',
+          cause: 'pg_data',
+          attempts: 1,
+        }),
+      ]);
     });
   },
 );

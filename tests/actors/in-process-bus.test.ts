@@ -14,6 +14,32 @@ describe('in-process bus', () => {
     await t.drop();
   });
 
+  it('a publish the database refuses fails alone: the others sharing its multi-row insert are accepted', async () => {
+    const bus = createInProcessBus({ db: t.db, partitions: 2, pollIntervalMs: 50 });
+    const good = [0, 1, 2, 3].map((i) => makeEnvelope({ leadId: `ld_share_${i}` }));
+    // An id PostgreSQL refuses as text (NUL): the gateway never publishes one, this checks the isolation.
+    const bad = makeEnvelope({ leadId: 'ld_share_bad', id: 'test:\u0000bad' });
+    // Published in one tick: one insert for all five.
+    const results = await Promise.allSettled(
+      [...good.slice(0, 2), bad, ...good.slice(2)].map((e) => bus.publish(e)),
+    );
+    expect(results.map((r) => r.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    const stored = await t.db
+      .selectFrom('inbox')
+      .select('message_id')
+      .where('lead_id', 'like', 'ld_share_%')
+      .execute();
+    expect(stored.map((r) => r.message_id).sort()).toEqual(good.map((e) => e.id).sort());
+    await t.db.deleteFrom('inbox').execute();
+    await bus.close();
+  });
+
   it('dedupes on message id, delivers in seq order per partition, redelivers nak’d messages first, and recovers on restart', async () => {
     const bus = createInProcessBus({ db: t.db, partitions: 2, pollIntervalMs: 50 });
     const first = makeEnvelope({ leadId: 'ld_bus' });

@@ -15,7 +15,7 @@ import { demoStudioConfig } from '../../src/studio/load-studio-config.ts';
 import type { StudioConfig } from '../../src/studio/studio-schema.ts';
 import { StudioRegistry } from '../../src/studio/studio-registry.ts';
 import { testCounterDefinition } from '../../src/machines/test-counter/test-counter-definition.ts';
-import { startRuntime, type Runtime } from '../helpers/runtime-harness.ts';
+import { startRuntime, type Runtime, type StartRuntimeOptions } from '../helpers/runtime-harness.ts';
 
 export const SECRETS = {
   ADMIN_API_KEY: 'test-admin-key',
@@ -47,12 +47,15 @@ export interface HarnessOptions {
   consume?: boolean;
   options?: GatewayOptions;
   deps?: Partial<GatewayDeps>;
+  /** The runtime's bus (default the single-node one; NATS on isolated names with `{ nats: url }`). */
+  transport?: StartRuntimeOptions['transport'];
 }
 
 export async function startGateway(options: HarnessOptions = {}): Promise<GatewayHarness> {
   const rt = await startRuntime({
     definitions: options.definitions ?? [testCounterDefinition],
     start: options.consume ?? false,
+    ...(options.transport === undefined ? {} : { transport: options.transport }),
   });
   const env = parseEnv({ ...SECRETS, ...options.env });
   const metrics = new Metrics();

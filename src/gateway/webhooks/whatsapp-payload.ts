@@ -7,7 +7,8 @@ const waId = z.string().regex(/^\d{5,20}$/);
 const wamid = z.string().min(1).max(256);
 /** Unix seconds as a string. */
 const unixSeconds = z.string().regex(/^\d{1,12}$/);
-const shortText = z.string().max(65_536);
+/** Sender text of any length (the body limit bounds it): the edge sanitiser cuts it to its field's bound. */
+const senderText = z.string();
 
 export const messageBaseSchema = z.looseObject({
   from: waId,
@@ -22,14 +23,14 @@ const media = z.looseObject({
   id: z.string().min(1).max(256),
   mime_type: z.string().max(256).optional(),
   sha256: z.string().max(256).optional(),
-  caption: shortText.optional(),
-  filename: z.string().max(1024).optional(),
+  caption: senderText.optional(),
+  filename: senderText.optional(),
 });
-const reply = z.looseObject({ id: z.string().max(256), title: z.string().max(1024) });
+const reply = z.looseObject({ id: z.string().max(256), title: senderText });
 
 /** The content of each known message type, keyed by `type`. */
 export const messageBodies = {
-  text: z.looseObject({ text: z.looseObject({ body: shortText }) }),
+  text: z.looseObject({ text: z.looseObject({ body: senderText }) }),
   image: z.looseObject({ image: media }),
   audio: z.looseObject({ audio: media }),
   video: z.looseObject({ video: media }),
@@ -39,13 +40,13 @@ export const messageBodies = {
     location: z.looseObject({
       latitude: z.number(),
       longitude: z.number(),
-      name: shortText.optional(),
-      address: shortText.optional(),
+      name: senderText.optional(),
+      address: senderText.optional(),
     }),
   }),
   contacts: z.looseObject({
     contacts: z
-      .array(z.looseObject({ name: z.looseObject({ formatted_name: shortText }).optional() }))
+      .array(z.looseObject({ name: z.looseObject({ formatted_name: senderText }).optional() }))
       .max(100),
   }),
   interactive: z.looseObject({
@@ -54,13 +55,13 @@ export const messageBodies = {
       z.looseObject({ type: z.literal('list_reply'), list_reply: reply }),
     ]),
   }),
-  button: z.looseObject({ button: z.looseObject({ payload: z.string().max(1024), text: shortText }) }),
+  button: z.looseObject({ button: z.looseObject({ payload: z.string().max(1024), text: senderText }) }),
   reaction: z.looseObject({
     // `emoji` is absent when the user removes a reaction.
     reaction: z.looseObject({ message_id: wamid, emoji: z.string().max(64).optional() }),
   }),
   system: z.looseObject({
-    system: z.looseObject({ body: shortText.optional(), type: z.string().max(64).optional() }),
+    system: z.looseObject({ body: senderText.optional(), type: z.string().max(64).optional() }),
   }),
 } as const;
 
