@@ -8,13 +8,14 @@
 import { z } from 'zod';
 import { transcriptEntrySchema } from './transcript.ts';
 import { channelSchema, providerSchema, timerKeySchema } from './lead-events.ts';
+import { OUTBOUND_TEXT_LIMIT } from './sanitize.ts';
 
 const outboundTranscript = transcriptEntrySchema.omit({ direction: true }).optional();
 
 export const outboundMessageSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('text'),
-    text: z.string().min(1).max(4096),
+    text: z.string().min(1).max(OUTBOUND_TEXT_LIMIT),
     /** Let WhatsApp preview the first URL (default true); false for artist action links. */
     previewUrl: z.boolean().optional(),
   }),

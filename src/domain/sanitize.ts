@@ -73,3 +73,18 @@ export function sanitizeRecord(value: Readonly<Record<string, unknown>>): Record
   if (typeof out === 'object' && out !== null && !Array.isArray(out)) Object.assign(record, out);
   return record;
 }
+
+/** Longest text message a channel takes (WhatsApp: 4,096 characters); see outboundMessageSchema. */
+export const OUTBOUND_TEXT_LIMIT = 4_096;
+
+/**
+ * `text` cut to `limit` with an ellipsis when longer, never inside a surrogate pair: for outgoing text that
+ * quotes what a lead wrote (a summary of a 10,000-character answer must still be a sendable message).
+ */
+export function fitText(text: string, limit: number = OUTBOUND_TEXT_LIMIT): string {
+  if (text.length <= limit) return text;
+  let end = limit - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${text.slice(0, end)}…`;
+}

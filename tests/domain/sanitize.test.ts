@@ -1,6 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { FIELD_LIMITS, sanitizeField, sanitizeJson } from '../../src/domain/sanitize.ts';
+import { outboundMessageSchema } from '../../src/domain/effects.ts';
+import { FIELD_LIMITS, fitText, sanitizeField, sanitizeJson } from '../../src/domain/sanitize.ts';
 
 const LONE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const wellFormed = (s: string) => !LONE.test(s);
@@ -42,5 +43,24 @@ describe('sanitizeJson', () => {
     const out = JSON.stringify(sanitizeJson({ 'a\u0000': ['\ud800'], deep }));
     expect(out).toContain('"a":["\ufffd"]');
     expect(out).toContain('nested too deep');
+  });
+});
+
+describe('fitText', () => {
+  test.prop([fc.string({ unit: 'binary', maxLength: 6_000 }), fc.integer({ min: 2, max: 5_000 })])(
+    'never longer than the limit, never splits a pair, keeps text that fits',
+    (input, limit) => {
+      const clean = sanitizeField(input, 'text').value;
+      const out = fitText(clean, limit);
+      expect(out.length).toBeLessThanOrEqual(limit);
+      expect(wellFormed(out)).toBe(true);
+      if (clean.length <= limit) expect(out).toBe(clean);
+      else expect(out.endsWith('…')).toBe(true);
+    },
+  );
+
+  it('a summary quoting a 10,000-character answer is still a sendable text message', () => {
+    const message = { kind: 'text', text: fitText(`Summary:\n• Idea: ${'👋🏽'.repeat(2_500)}`) };
+    expect(outboundMessageSchema.safeParse(message).success).toBe(true);
   });
 });

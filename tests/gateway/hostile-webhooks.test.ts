@@ -4,6 +4,7 @@
 // commit), and the lead's next message is applied within seconds. Nothing is dead-lettered.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { effectSchema } from '../../src/domain/effects.ts';
 import { leadIdFor } from '../../src/domain/ids.ts';
 import { sanitize, sanitizeField } from '../../src/domain/sanitize.ts';
 import { createLeadDefinition } from '../../src/machines/lead/lead-definition.ts';
@@ -175,5 +176,9 @@ describe.each(runtimeTransports())('hostile webhooks on the $name', ({ transport
     expect(await deadLetters()).toBe(0);
     const parked = await gw.rt.db.selectFrom('lead_retries').select('message_id').execute();
     expect(parked).toEqual([]);
+    // What the lead machine made of it is something the relay can execute (a 100 KB answer quoted in a
+    // summary must not make the reply a malformed effect).
+    const outbox = await gw.rt.db.selectFrom('outbox').select(['kind', 'payload']).execute();
+    expect(outbox.filter((row) => !effectSchema.safeParse(row.payload).success)).toEqual([]);
   });
 });

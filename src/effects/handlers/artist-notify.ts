@@ -7,6 +7,7 @@
 // instead: the text as its one body parameter and, for approvals, the two link tokens as its URL buttons'
 // suffixes. A studio without those templates keeps the free-form message (and `config check` says so).
 import type { OutboundMessage } from '../../domain/effects.ts';
+import { fitText, OUTBOUND_TEXT_LIMIT } from '../../domain/sanitize.ts';
 import type { Db } from '../../persistence/database.ts';
 import type { StudioConfig } from '../../studio/studio-schema.ts';
 import { actionLinkTokens } from '../action-links/action-token.ts';
@@ -90,7 +91,7 @@ export function artistNotifyHandler(
           }
         : {
             kind: 'text',
-            text: withLinks(effect.text, tokens, config.publicBaseUrl).slice(0, 4096),
+            text: withLinks(effect.text, tokens, config.publicBaseUrl),
             // A link preview is a fetch of the link; the page does not act on GET, but no preview is safer.
             previewUrl: false,
           };
@@ -118,7 +119,9 @@ function withLinks(
   tokens: { approve: string; reject: string } | undefined,
   publicBaseUrl: string | undefined,
 ): string {
-  if (!tokens || publicBaseUrl === undefined) return text;
+  if (!tokens || publicBaseUrl === undefined) return fitText(text);
   const base = publicBaseUrl.replace(/\/+$/, '');
-  return `${text}\n\nApprove: ${base}/a/${tokens.approve}\nReject: ${base}/a/${tokens.reject}`;
+  // The links always fit: a long request (a lead's long answers) is cut before them, not they.
+  const links = `\n\nApprove: ${base}/a/${tokens.approve}\nReject: ${base}/a/${tokens.reject}`;
+  return `${fitText(text, OUTBOUND_TEXT_LIMIT - links.length)}${links}`;
 }

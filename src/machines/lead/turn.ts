@@ -7,6 +7,7 @@
 import { policyFor } from '../../channels/policies.ts';
 import type { Effect, OutboundMessage } from '../../domain/effects.ts';
 import type { TimerKey } from '../../domain/lead-events.ts';
+import { fitText } from '../../domain/sanitize.ts';
 import type { Studio } from '../../studio/studio-schema.ts';
 import type { LeadContext } from './lead-context.ts';
 
@@ -20,8 +21,9 @@ export function addMs(at: string, ms: number): string {
   return new Date(Date.parse(at) + ms).toISOString();
 }
 
+/** A text message; one quoting long answers is cut to what a channel can send. */
 export function text(body: string): OutboundMessage {
-  return { kind: 'text', text: body };
+  return { kind: 'text', text: fitText(body) };
 }
 
 function transcriptFor(message: OutboundMessage) {
