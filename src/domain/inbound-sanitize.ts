@@ -4,6 +4,7 @@
 // bounded for its kind (FIELD_LIMITS in sanitize.ts) with the names of the cut fields in the event's
 // `truncated` and a flag on the transcript entry; everything else in the envelope goes through
 // sanitizeJson. The content is kept: only what storage refuses is removed, and what is too long is cut.
+import { z } from 'zod';
 import type { Envelope } from './envelope.ts';
 import { sanitize, sanitizeField, sanitizeJson, sanitizeRecord, type FieldKind } from './sanitize.ts';
 import type { TranscriptEntry } from './transcript.ts';
@@ -90,8 +91,14 @@ function boundFrom(from: unknown, bounds: Bounds): unknown {
     );
 }
 
+const isoDatetime = z.iso.datetime({ offset: true });
+
 function boundMessageEvent(event: Rec, bounds: Bounds): Rec {
   const out = bounds.fields(event, EVENT_FIELDS);
+  // A provider timestamp no ISO datetime can hold (a 12-digit Unix time is year 33658): the acceptance
+  // time stands in, rather than an envelope the host must dead-letter.
+  if (typeof event['sentAt'] === 'string' && !isoDatetime.safeParse(event['sentAt']).success)
+    out['sentAt'] = event['at'];
   out['from'] = boundFrom(event['from'], bounds);
   out['content'] = boundContent(event['content'], bounds);
   return out;

@@ -102,6 +102,21 @@ describe('sanitizeEnvelope', () => {
     });
   });
 
+  it('a provider timestamp outside what an ISO datetime holds becomes the acceptance time', () => {
+    const sentAt = new Date(999_999_999_999 * 1000).toISOString();
+    const out = sanitizeEnvelope(
+      envelope({
+        type: 'whatsapp.message',
+        messageId: 'w',
+        from: '+4477',
+        sentAt,
+        content: { kind: 'text', text: 'hi' },
+      }),
+    );
+    expect(out.event['sentAt']).toBe(at);
+    expect(envelopeSchema.safeParse(out).success).toBe(true);
+  });
+
   it('every other event (control, Stripe, system) goes through sanitizeJson', () => {
     const out = sanitizeEnvelope(
       envelope({ type: 'artist.reject', reason: HOSTILE, nested: { [HOSTILE]: [HOSTILE] } }),

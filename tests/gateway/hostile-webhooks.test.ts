@@ -150,6 +150,15 @@ describe.each(runtimeTransports())('hostile webhooks on the $name', ({ transport
     expect(await deadLetters()).toBe(0);
   });
 
+  it('a timestamp from year 33658 and a 1 MB-ish body of nothing but controls: 200 and applied', async () => {
+    const phone = nextPhone();
+    expect(await send(textMessage('far future', { from: phone, timestamp: 999_999_999_999 }))).toBe(200);
+    expect((await leadAt(phone, 1)).version).toBe(1);
+    expect(await send(textMessage('\u0000\u0001'.repeat(60_000), { from: phone }))).toBe(200);
+    expect((await leadAt(phone, 2)).version).toBe(2);
+    expect(await deadLetters()).toBe(0);
+  });
+
   it(`property (${RUNS} runs): any string as text, profile name or caption is 200, behaves as its sanitised form, and the next message goes on`, async () => {
     await fc.assert(
       fc.asyncProperty(
