@@ -4,6 +4,7 @@
 // of what is wrong with it, by field, so the import can report the line and keep the good rows.
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
+import { sanitize } from '../domain/sanitize.ts';
 
 export interface Contact {
   name: string | null;
@@ -40,11 +41,14 @@ const TRUE = new Set(['true', 'yes', 'y', '1']);
 const FALSE = new Set(['false', 'no', 'n', '0']);
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/** A field as text: numbers and booleans from JSON count, empty means absent. */
+/**
+ * A field as text: numbers and booleans from JSON count, empty means absent. Sanitised like any inbound
+ * string (a name with NUL or a lone surrogate is stored cleaned, not refused by PostgreSQL).
+ */
 function text(value: unknown): string | null {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (typeof value !== 'string') return null;
-  const trimmed = value.trim();
+  const trimmed = sanitize(value).trim();
   return trimmed === '' ? null : trimmed;
 }
 
@@ -75,7 +79,7 @@ function parseBirthday(raw: string): { monthDay: string; year: number | null } |
 function parseTags(value: unknown): string[] | null | undefined {
   if (Array.isArray(value)) {
     if (!value.every((t) => typeof t === 'string')) return undefined;
-    return [...new Set(value.map((t) => t.trim()).filter((t) => t !== ''))];
+    return [...new Set(value.map((t) => sanitize(t).trim()).filter((t) => t !== ''))];
   }
   const raw = text(value);
   if (raw === null) return null;

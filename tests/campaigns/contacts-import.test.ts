@@ -126,11 +126,21 @@ describe('contact import', () => {
       headers: adminHeaders,
       payload: {
         studioId: 'inkwell',
-        contacts: [{ name: 'Jo', phone: '+447700900106', tags: ['a'] }, 'nope'],
+        contacts: [
+          { name: 'Jo', phone: '+447700900106', tags: ['a'] },
+          'nope',
+          { name: 'Nul\u0000 \ud800Sam\u202e', phone: '+447700900108', tags: ['b\u0000'] },
+        ],
       },
     });
     expect(json.statusCode).toBe(200);
-    expect(json.json()).toMatchObject({ imported: 1, failed: 1, errors: [{ line: 2 }] });
+    expect(json.json()).toMatchObject({ imported: 2, failed: 1, errors: [{ line: 2 }] });
+    const hostile = await gw.rt.db
+      .selectFrom('leads')
+      .select('name')
+      .where('phone', '=', '+447700900108')
+      .executeTakeFirst();
+    expect(hostile?.name).toBe('Nul \ufffdSam\u202e');
     const missing = await importCsv('phone\n+447700900107\n', 'country=GB');
     expect(missing.statusCode).toBe(400);
     expect(missing.json()).toMatchObject({

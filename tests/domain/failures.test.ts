@@ -8,6 +8,7 @@ import { TerminalError } from '../../src/actors/retry-policy.ts';
 import { classifyFailure, PermanentFailure } from '../../src/domain/failures.ts';
 import { classify } from '../../src/effects/effect-errors.ts';
 import { graphError } from '../../src/effects/whatsapp/graph-errors.ts';
+import { toGatewayError } from '../../src/gateway/plugins/errors.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 
 let t: TestDatabase;
@@ -152,5 +153,21 @@ describe('transient: may pass on retry', () => {
     expect(classify(zod).retryable).toBe(false);
     expect(classify(new Error('Connection terminated unexpectedly')).retryable).toBe(true);
     expect(classify(new TypeError('a bug')).retryable).toBe(true);
+  });
+});
+
+describe('the gateway answers an error no route mapped by its class', () => {
+  it('content PostgreSQL refuses → 400 (never a 5xx for content); database unreachable → 503; a bug → 500', async () => {
+    const nul = await failureOf(() => sql`select ${'a\u0000'}::text`.execute(t.db));
+    expect(toGatewayError(nul)).toMatchObject({ code: 'VALIDATION_FAILED', statusCode: 400 });
+    const refused = await failureOf(async () => {
+      const client = new pg.Client({ host: '127.0.0.1', port: 1, user: 'postgres' });
+      await client.connect();
+    });
+    expect(toGatewayError(refused)).toMatchObject({ code: 'SERVICE_UNAVAILABLE', statusCode: 503 });
+    expect(toGatewayError(new TypeError('x is undefined'))).toMatchObject({
+      code: 'INTERNAL_ERROR',
+      statusCode: 500,
+    });
   });
 });

@@ -2,6 +2,7 @@
 // Fastify's framework errors (body too large, bad content type, malformed JSON, route not found, rate
 // limit) mapped onto catalogue codes, and anything unexpected as INTERNAL_ERROR (logged with its stack).
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { classifyFailure } from '../../domain/failures.ts';
 import { GatewayError, errorEnvelope, type ErrorCode } from '../errors.ts';
 import { globalPlugin } from './global-plugin.ts';
 
@@ -25,6 +26,19 @@ const BY_STATUS: Readonly<Record<number, ErrorCode>> = {
   503: 'SERVICE_UNAVAILABLE',
 };
 
+/**
+ * An error no route mapped, judged by src/domain/failures.ts: PostgreSQL refusing a value the request
+ * carried (encoding, data) is the request's fault (400, never a 5xx for content); the database or a
+ * connection being unavailable is ours (503, so the caller retries). Anything else stays INTERNAL_ERROR.
+ */
+function byFailureClass(error: unknown): ErrorCode | undefined {
+  const { cause } = classifyFailure(error);
+  if (cause === 'pg_encoding' || cause === 'pg_data') return 'VALIDATION_FAILED';
+  if (cause === 'connection' || cause === 'pg_unavailable' || cause === 'pg_timeout')
+    return 'SERVICE_UNAVAILABLE';
+  return undefined;
+}
+
 /** Maps anything thrown in a request to a catalogue error. */
 export function toGatewayError(error: unknown): GatewayError {
   if (error instanceof GatewayError) return error;
@@ -35,7 +49,18 @@ export function toGatewayError(error: unknown): GatewayError {
     byCode ??
     (error instanceof SyntaxError && fastifyError.statusCode === 400 ? 'MALFORMED_JSON' : undefined) ??
     (fastifyError.statusCode === undefined ? undefined : BY_STATUS[fastifyError.statusCode]);
-  if (code === undefined) return new GatewayError('INTERNAL_ERROR', { cause: error });
+  if (code === undefined) {
+    const byClass = byFailureClass(error);
+    return byClass === undefined
+      ? new GatewayError('INTERNAL_ERROR', { cause: error })
+      : new GatewayError(byClass, {
+          cause: error,
+          message:
+            byClass === 'VALIDATION_FAILED'
+              ? 'The request holds a value that cannot be stored'
+              : 'The database is unavailable',
+        });
+  }
   // Framework messages are safe to show (they describe the request, not our internals).
   return new GatewayError(code, { message: fastifyError.message ?? undefined, cause: error });
 }
