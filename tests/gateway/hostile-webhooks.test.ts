@@ -159,6 +159,22 @@ describe.each(runtimeTransports())('hostile webhooks on the $name', ({ transport
     expect(await deadLetters()).toBe(0);
   });
 
+  it('deeply nested JSON in a message and in Meta’s errors block: 200, the message applied, the error recorded', async () => {
+    const phone = nextPhone();
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const body = JSON.stringify(textMessage('nested', { from: phone }));
+    // Splice the nesting in as raw JSON (JSON.stringify of such a value would itself overflow the stack).
+    const hostile = body
+      .replace('"type":"text"', `"type":"text","junk":${deep}`)
+      .replace(
+        '"messaging_product":"whatsapp"',
+        `"messaging_product":"whatsapp","errors":[{"code":1,"title":"t","junk":${deep}}]`,
+      );
+    expect((await postWhatsapp(gw.app, hostile)).statusCode).toBe(200);
+    expect((await leadAt(phone, 1)).version).toBe(1);
+    expect(await gw.systemEvents('whatsapp.webhook_error')).toHaveLength(1);
+  });
+
   it(`property (${RUNS} runs): any string as text, profile name or caption is 200, behaves as its sanitised form, and the next message goes on`, async () => {
     await fc.assert(
       fc.asyncProperty(
