@@ -1,9 +1,8 @@
 // The one function every inbound envelope passes before it is published (the gateway's publishAccepted,
 // so WhatsApp, SMS, the message API, Stripe, admin and NATS control events, and every future channel).
-// Inbound messages (`message.received`, and `whatsapp.message` while it exists) have each sender field
-// bounded for its kind (FIELD_LIMITS in sanitize.ts) with the names of the cut fields in the event's
-// `truncated` and a flag on the transcript entry; everything else in the envelope goes through
-// sanitizeJson. The content is kept: only what storage refuses is removed, and what is too long is cut.
+// Inbound messages (`message.received`, on every channel) have each sender field bounded for its kind
+// (FIELD_LIMITS in sanitize.ts) with the names of the cut fields in the event's `truncated` and a flag on
+// the transcript entry; everything else in the envelope goes through sanitizeJson. The content is kept: only what storage refuses is removed, and what is too long is cut.
 import { z } from 'zod';
 import type { Envelope } from './envelope.ts';
 import { sanitize, sanitizeField, sanitizeJson, sanitizeRecord, type FieldKind } from './sanitize.ts';
@@ -14,9 +13,6 @@ type Rec = Record<string, unknown>;
 const isRecord = (value: unknown): value is Rec =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 const isList = (value: unknown): value is unknown[] => Array.isArray(value);
-
-/** The inbound message events whose fields are bounded one by one. */
-export const INBOUND_MESSAGE_EVENTS: readonly string[] = ['message.received', 'whatsapp.message'];
 
 /** Event fields a sender controls, and their kind. */
 const EVENT_FIELDS: Readonly<Record<string, FieldKind>> = {
@@ -82,7 +78,6 @@ function boundContent(content: unknown, bounds: Bounds): unknown {
 }
 
 function boundFrom(from: unknown, bounds: Bounds): unknown {
-  if (typeof from === 'string') return bounds.field(from, 'id', 'from');
   if (!isList(from)) return from;
   return from
     .slice(0, 10)
@@ -125,15 +120,11 @@ export function sanitizeEnvelope(envelope: Envelope): Envelope {
   const bounds = new Bounds();
   const { type, at } = envelope.event;
   let event: Rec = envelope.event;
-  if (INBOUND_MESSAGE_EVENTS.includes(type)) {
+  if (type === 'message.received') {
     event = boundMessageEvent(event, bounds);
-    if (type === 'message.received') {
-      const before = Array.isArray(event['truncated'])
-        ? event['truncated'].filter((t) => typeof t === 'string')
-        : [];
-      const truncated = [...new Set([...before, ...bounds.cut])];
-      if (truncated.length > 0) event['truncated'] = truncated;
-    }
+    const before = isList(event['truncated']) ? event['truncated'].filter((t) => typeof t === 'string') : [];
+    const truncated = [...new Set([...before, ...bounds.cut])];
+    if (truncated.length > 0) event['truncated'] = truncated;
   }
   const cleaned = sanitizeJson(event);
   const transcript = envelope.transcript && sanitizeTranscript(envelope.transcript, bounds.cut);

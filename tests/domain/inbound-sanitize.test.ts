@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { envelopeSchema, type Envelope } from '../../src/domain/envelope.ts';
 import { sanitizeEnvelope } from '../../src/domain/inbound-sanitize.ts';
-import { messageReceivedEventSchema, whatsappMessageEventSchema } from '../../src/domain/lead-events.ts';
+import { messageReceivedEventSchema } from '../../src/domain/lead-events.ts';
 import { FIELD_LIMITS } from '../../src/domain/sanitize.ts';
 
 const at = '2026-01-01T10:00:00.000Z';
@@ -49,12 +49,14 @@ describe('sanitizeEnvelope', () => {
     expect(envelopeSchema.safeParse(out).success).toBe(true);
   });
 
-  it('whatsapp.message media: caption, filename, media id bounded; the storable text is the same as for clean input', () => {
+  it('media: caption, filename, media id bounded; the storable text is the same as for clean input', () => {
     const out = sanitizeEnvelope(
       envelope({
-        type: 'whatsapp.message',
+        type: 'message.received',
+        channel: 'whatsapp',
+        provider: 'meta',
         messageId: 'wamid.1',
-        from: '+447700900123',
+        from: [{ type: 'phone', value: '+447700900123' }],
         profileName: HOSTILE,
         sentAt: at,
         content: {
@@ -65,7 +67,7 @@ describe('sanitizeEnvelope', () => {
         },
       }),
     );
-    const event = whatsappMessageEventSchema.parse(out.event);
+    const event = messageReceivedEventSchema.parse(out.event);
     expect(event.profileName).toBe(CLEAN);
     expect(event.content).toMatchObject({ filename: `${CLEAN}.pdf` });
     const content = event.content.kind === 'document' ? event.content : undefined;
@@ -76,7 +78,7 @@ describe('sanitizeEnvelope', () => {
 
   it('contacts, location and interactive replies are bounded too; an untouched message carries no flag', () => {
     const contacts = sanitizeEnvelope(
-      envelope({ type: 'whatsapp.message', content: { kind: 'contacts', names: Array(80).fill(HOSTILE) } }),
+      envelope({ type: 'message.received', content: { kind: 'contacts', names: Array(80).fill(HOSTILE) } }),
     );
     expect(contacts.event['content']).toEqual({ kind: 'contacts', names: Array(50).fill(CLEAN) });
     const location = sanitizeEnvelope(
@@ -106,9 +108,9 @@ describe('sanitizeEnvelope', () => {
     const sentAt = new Date(999_999_999_999 * 1000).toISOString();
     const out = sanitizeEnvelope(
       envelope({
-        type: 'whatsapp.message',
+        type: 'message.received',
         messageId: 'w',
-        from: '+4477',
+        from: [{ type: 'phone', value: '+4477' }],
         sentAt,
         content: { kind: 'text', text: 'hi' },
       }),

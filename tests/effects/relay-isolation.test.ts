@@ -4,12 +4,14 @@
 import { describe, expect, it } from 'vitest';
 import type { OutboxEffect } from '../../src/domain/effects.ts';
 import { leadIdFor } from '../../src/domain/ids.ts';
+import type { EffectOf } from '../../src/effects/effect-handler.ts';
 import { graphErrorBody } from '../fakes/graph-api.ts';
 import { startEffectsHarness, studio } from './effects-harness.ts';
 
-const send = (n: number): OutboxEffect => ({
-  type: 'effect.whatsapp.send',
+const send = (n: number): EffectOf<'effect.message.send'> => ({
+  type: 'effect.message.send',
   studioId: studio.id,
+  channel: 'whatsapp',
   to: `+4477009003${String(n).padStart(2, '0')}`,
   message: { kind: 'text', text: `message ${n}` },
 });
@@ -22,10 +24,7 @@ describe('relay batches', () => {
         [0, 1, 2].map((n) => h.enqueue(send(n), { leadId: leadIdFor(studio.id, `+4477009003${n}0`) })),
       );
       // A stored payload that fails the effect schema (as a hand-edited or older row would).
-      const { message: _dropped, ...noMessage } = send(5) as Extract<
-        OutboxEffect,
-        { type: 'effect.whatsapp.send' }
-      >;
+      const { message: _dropped, ...noMessage } = send(5);
       const malformed = await h.enqueue(noMessage as OutboxEffect, { leadId: 'ld_malformed' });
       h.graph.failSendsTo('447700900306', {
         kind: 'status',
