@@ -14,8 +14,11 @@ import { html } from './html.ts';
 import { funnelPage } from './pages/funnel-page.ts';
 import { leadLive, leadPage } from './pages/lead-page.ts';
 import { leadsPage } from './pages/leads-page.ts';
-import { deadLettersPage, notConfiguredPage, systemEventsPage } from './pages/ops-pages.ts';
+import { deadLettersPage, systemEventsPage } from './pages/ops-pages.ts';
 import { sandboxPage } from './pages/sandbox-page.ts';
+import { channelHealthPage } from './pages/channel-health-page.ts';
+import { channelHealth } from '../reconciliation/channel-health-status.ts';
+import { reconcileNumbersOf } from '../reconciliation/studio-numbers.ts';
 
 type Query = Record<string, string | undefined>;
 const STUCK_AFTER_MS = 24 * 3_600_000;
@@ -108,15 +111,12 @@ export function registerConsolePages(app: FastifyInstance, ctx: ConsoleContext):
     return ctx.page(reply, 'Funnel', 'funnel', funnelPage({ figures, stuckAfter: '24 hours' }));
   });
 
-  const pending = {
-    channels: [
+  app.get('/console/channels', async (_request, reply) =>
+    ctx.page(
+      reply,
       'Channel health',
-      'Channel health appears here once the channel health routes (/admin/channels/health) are part of this gateway.',
-    ],
-  } as const;
-  for (const [id, [title, needs]] of Object.entries(pending)) {
-    app.get(`/console/${id}`, async (_request, reply) =>
-      ctx.page(reply, title, id as keyof typeof pending, notConfiguredPage(title, needs)),
-    );
-  }
+      'channels',
+      channelHealthPage(await channelHealth(ctx.db, reconcileNumbersOf(ctx.studios.all()), ctx.clock())),
+    ),
+  );
 }

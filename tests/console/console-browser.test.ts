@@ -446,6 +446,22 @@ describe.skipIf(!existsSync(CHROMIUM))('console in headless Chromium', () => {
     await page.screenshot({ path: path.join(shots, 'reconciliation.png'), fullPage: true });
   });
 
+  it('shows channel health as the admin API reports it', async () => {
+    await page.getByRole('link', { name: 'Channel health', exact: true }).click();
+    const health = await admin<{ channels: { number: string; checks24h: number; ok: boolean | null }[] }>(
+      '/admin/health/channels',
+    );
+    expect(health.channels.length).toBeGreaterThan(0);
+    for (const c of health.channels) {
+      const row = page.locator(`tr[data-number="${c.number}"]`);
+      expect(await row.locator('[data-field="checks"]').textContent()).toBe(String(c.checks24h));
+      expect(await row.locator('[data-field="ok"]').textContent()).toContain(
+        c.ok === null ? 'no probe yet' : c.ok ? 'ok' : 'failing',
+      );
+    }
+    await page.screenshot({ path: path.join(shots, 'channel-health.png'), fullPage: true });
+  });
+
   it('measures the leads list with 10,000 leads (a figure for the notes)', async () => {
     await sql`
       insert into leads (id, studio_id, phone, name, status, step, answers, snapshot, machine_id, machine_version, version, created_at, updated_at)

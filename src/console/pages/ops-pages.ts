@@ -1,5 +1,4 @@
-// Dead letters (with replay), system events, and the pages whose routes other parts of Leadline provide
-// (reconciliation, campaigns, channel health): shown as "not configured" until those routes exist.
+// Dead letters (with replay) and system events.
 import type { DeadLetter } from '../../actors/dead-letters.ts';
 import type { SystemEventView } from '../../persistence/queries/system-events.ts';
 import { html, shortTime, type Html } from '../html.ts';
@@ -85,8 +84,4 @@ export function systemEventsPage(
         )}
       </tbody>
     </table>`;
-}
-
-export function notConfiguredPage(what: string, needs: string): Html {
-  return html`<p class="notice" role="status"><strong>${what} is not configured.</strong> ${needs}</p>`;
 }
