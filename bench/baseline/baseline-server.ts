@@ -57,7 +57,7 @@ async function applyOnce(envelope: Envelope): Promise<void> {
       sends.push(...sendsOf(actions));
       snapshot = initial;
     }
-    const [next, actions] = pureTransition(lead.machine, snapshot, lead.eventFor(envelope));
+    const [next, actions] = pureTransition(lead.machine, snapshot, lead.eventFor(envelope, snapshot));
     sends.push(...sendsOf(actions));
     const persisted = JSON.stringify(lead.machine.getPersistedSnapshot(next));
     const saved = row

@@ -34,8 +34,11 @@ export interface ActorDefinition<TMachine extends AnyStateMachine = AnyStateMach
    * records the new ones in lead_identifiers, skipping (with `identity.conflict`) one another lead owns.
    */
   identifiersOf?(envelope: Envelope): readonly Identifier[];
-  /** The event given to the machine for an envelope (usually `envelope.event`). */
-  eventFor(envelope: Envelope): { type: string };
+  /**
+   * The event given to the machine for an envelope (usually `envelope.event`), read against the actor's
+   * current snapshot (the lead's channel policy translates inbound content with it).
+   */
+  eventFor(envelope: Envelope, snapshot: SnapshotFrom<TMachine>): { type: string };
   project(snapshot: SnapshotFrom<TMachine>): ActorProjection;
   /**
    * When a snapshot cannot be migrated (invariant 8): rebuild one from the denormalised answers instead of

@@ -141,7 +141,7 @@ export function runLead(input: LeadRunInput, messages: readonly RunMessage[]): L
       throw new Error(`commit failed: ${errorText(failure)}`, { cause: failure });
     }
     hooks.beforeApply?.(envelope);
-    const event = definition.eventFor(envelope);
+    const event = definition.eventFor(envelope, current.snapshot);
     const [next, actions] = pureTransition(definition.machine, current.snapshot, event);
     if (next.status === 'error') throw next.error;
     hooks.afterApply?.(leadId, definition.machine, next, event);

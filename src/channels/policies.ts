@@ -3,10 +3,12 @@
 // free-form content may always go out. Registering a policy is one line here.
 import type { Channel } from '../domain/lead-events.ts';
 import type { ChannelPolicy } from './channel-policy.ts';
+import { smsPolicy } from './sms/policy.ts';
 import { whatsappPolicy } from './whatsapp/policy.ts';
 
 const policies: Partial<Record<Channel, ChannelPolicy>> = {
   whatsapp: whatsappPolicy,
+  sms: smsPolicy,
 };
 
 function openPolicy(channel: Channel): ChannelPolicy {

@@ -37,6 +37,19 @@ export function permanent(message: string, details?: EffectErrorDetails, cause?:
 }
 
 /**
+ * Not a failure: the channel's policy says not now (SMS quiet hours). The relay puts the row back, with no
+ * attempt spent, to run again at `until`.
+ */
+export class DeferredEffect extends Error {
+  override name = 'DeferredEffect';
+  readonly until: Date;
+  constructor(until: Date, reason: string) {
+    super(`deferred until ${until.toISOString()}: ${reason}`);
+    this.until = until;
+  }
+}
+
+/**
  * Anything not already classified by a provider client is classified by src/domain/failures.ts: a failure
  * that repeats identically (a zod failure, a database refusal of the content) fails at once; the rest
  * (timeouts, lost connections, a bug in our code) retries, then fails.

@@ -15,7 +15,7 @@ import { recordSystemEvent } from '../persistence/system-events.ts';
 import type { StudioRegistry } from '../studio/studio-registry.ts';
 import { retryDelay } from './backoff.ts';
 import { createCircuitBreakers } from './circuit-breaker.ts';
-import { classify, permanent, type EffectError } from './effect-errors.ts';
+import { classify, DeferredEffect, permanent, type EffectError } from './effect-errors.ts';
 import { effectFailedFeedback, feedbackEnvelope } from './effect-feedback.ts';
 import type { EffectContext, EffectFeedback, EffectHandler } from './effect-handler.ts';
 import { createEffectHandlers } from './effect-handlers.ts';
@@ -233,6 +233,12 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
         return handler.execute(ctx);
       });
     } catch (caught) {
+      if (caught instanceof DeferredEffect) {
+        await recordAttempt(deps.db, claimed, { status: 'released', nextAttemptAt: caught.until }, clock());
+        deps.metrics.effectsExecuted.inc({ kind: row.kind, outcome: 'deferred' });
+        log.info({ outboxId: row.id, kind: row.kind, until: caught.until }, 'effect deferred');
+        return;
+      }
       const error = classify(caught);
       if (error.retryable) await breakers.failure(provider);
       else await breakers.success(provider); // the provider answered: it is up

@@ -184,6 +184,13 @@ export const studioSchema = strictObject({
     .meta({ description: 'Message-API session timeout, e.g. "60m".' }),
   /** false: every route answers STUDIO_NOT_FOUND for this studio (kept in the file, switched off). */
   active: z.boolean().default(true),
+  /**
+   * SMS quiet hours in the studio's time zone (absent: none): anything that is not a direct reply waits for
+   * their end. May wrap midnight (start 21:00, end 09:00).
+   */
+  quietHours: strictObject({ start: hhmm, end: hhmm }).optional(),
+  /** What an SMS HELP or INFO gets (absent: a default naming the studio and STOP/START). */
+  helpText: z.string().min(1).max(1600).optional(),
 });
 
 export const studioConfigSchema = strictObject({ studios: z.array(studioSchema).min(1) }).superRefine(

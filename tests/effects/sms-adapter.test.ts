@@ -113,7 +113,7 @@ describe('the SMS channel adapter', () => {
     ]);
   });
 
-  it('a choice goes as its words with numbered choices (until the SMS policy renders it)', async () => {
+  it('a choice goes as numbered lines rendered by the SMS policy, with how to answer', async () => {
     await h.enqueue({
       ...sms('x'),
       message: {
@@ -126,7 +126,7 @@ describe('the SMS channel adapter', () => {
       },
     });
     await h.drain(h.relay());
-    expect(twilio.sent[0]?.body).toBe('Which style?\n1. realism\n2. blackwork');
+    expect(twilio.sent[0]?.body).toBe('Which style?\n\n1. realism\n2. blackwork\n\nReply 1 or 2');
   });
 
   it.each([

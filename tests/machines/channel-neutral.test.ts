@@ -4,6 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Effect } from '../../src/domain/effects.ts';
 import type { InboundContent, LeadEvent } from '../../src/domain/lead-events.ts';
+import type { Envelope } from '../../src/domain/envelope.ts';
+import { leadEventFor } from '../../src/machines/lead/lead-definition.ts';
 import { HOUR, LEAD_PHONE, LeadDriver } from './lead-driver.ts';
 
 const SMS_NUMBER = '+15005550006';
@@ -102,5 +104,37 @@ describe('channel-neutral lead machine', () => {
     const [welcome] = sends(sms(d, 'SM2', { kind: 'text', text: 'START' }));
     expect(d.status).toBe('QUALIFYING');
     expect(welcome).toMatchObject({ channel: 'sms', inReplyTo: 'SM2' });
+  });
+
+  it('an SMS "2" is read as the second choice last offered (the SMS policy translates it first)', () => {
+    const d = new LeadDriver();
+    for (const body of ['hi', 'A fox', 'forearm', '10x15cm']) d.text(body);
+    const offered = d.context.offeredChoices ?? [];
+    expect(offered.length).toBeGreaterThan(1);
+    const envelope = (channel: 'sms' | 'whatsapp'): Envelope => ({
+      id: 'x',
+      leadId: 'ld_x',
+      actorType: 'lead',
+      studioId: 'inkwell',
+      acceptedAt: d.at,
+      event: {
+        type: 'message.received',
+        at: d.at,
+        channel,
+        provider: channel === 'sms' ? 'twilio' : 'meta',
+        messageId: 'SM9',
+        from: [{ type: 'phone', value: LEAD_PHONE }],
+        sentAt: d.at,
+        content: { kind: 'text', text: '2' },
+      },
+    });
+    const event = leadEventFor(envelope('sms'), d.snapshot) as LeadEvent;
+    expect(event).toMatchObject({ content: { kind: 'interactive', id: offered[1]?.id } });
+    // WhatsApp has buttons: a "2" stays text there.
+    expect(leadEventFor(envelope('whatsapp'), d.snapshot)).toMatchObject({
+      content: { kind: 'text', text: '2' },
+    });
+    d.send(event);
+    expect(d.context.answers.style).toBe(offered[1]?.title);
   });
 });

@@ -5,14 +5,14 @@
 // `recipientOptedOut` (the lead becomes OPTED_OUT, nothing retries); 429 and 5xx are retried with the
 // relay's backoff by the clients' classification; any other 4xx fails at once with the provider's code.
 import type { EffectFailure } from '../../effects/effect-handler.ts';
-import { permanent } from '../../effects/effect-errors.ts';
+import { DeferredEffect, permanent } from '../../effects/effect-errors.ts';
 import { markTranscriptSent } from '../../effects/handlers/whatsapp-send.ts';
 import type { SendFn } from '../../effects/sandbox/sandbox.ts';
 import type { Db } from '../../persistence/database.ts';
 import type { SmsNumber, Studio } from '../../studio/studio-schema.ts';
 import type { ChannelAdapterFactory } from '../channel-adapter.ts';
 import { openphoneSend } from './openphone-adapter.ts';
-import { smsText } from './sms-text.ts';
+import { renderSms, smsSendDecision } from './policy.ts';
 import { twilioSend } from './twilio-adapter.ts';
 
 /** The studio number a send leaves from: the one named (the lead wrote to it), else the first. */
@@ -41,13 +41,21 @@ export const smsAdapter: ChannelAdapterFactory = (deps) => {
     // One circuit for the channel: Twilio carries most of it.
     provider: 'twilio',
     async execute(ctx) {
+      // The SMS policy decides the timing: quiet hours defer anything that is not a direct reply.
+      const decision = smsSendDecision({
+        studio: ctx.studio,
+        inReplyTo: ctx.effect.inReplyTo,
+        now: ctx.now,
+      });
+      if (decision.kind === 'defer') throw new DeferredEffect(new Date(decision.until), 'quiet hours');
+      if (decision.kind === 'refuse') throw permanent(decision.reason, { reason: 'not_configured' });
       const sender = smsSender(ctx.studio, ctx.effect.from);
       const from = sender.provider === 'openphone' ? sender.phoneNumberId : sender.number;
       const delivery = await senders[sender.provider](
         { studioId: ctx.studio.id, leadId: ctx.leadId, outboxId: ctx.outboxId },
         from,
         ctx.effect.to,
-        smsText(ctx.effect.message),
+        renderSms(ctx.effect.message),
       );
       await markTranscriptSent(deps.db, ctx.outboxId, delivery);
       return {

@@ -1,7 +1,7 @@
 // WhatsApp's rules (rule 6): free-form messages only within `windowHours` of the lead's latest inbound
 // message, measured by the provider's timestamp; outside it (or once Graph refused a send with 131047) only
 // an approved template may go out, and the content waits for the lead's reply.
-import type { ChannelPolicy, ConversationState } from '../channel-policy.ts';
+import { phoneReplyAddress, type ChannelPolicy, type ConversationState } from '../channel-policy.ts';
 import type { Studio } from '../../studio/studio-schema.ts';
 
 const HOUR_MS = 3_600_000;
@@ -18,11 +18,7 @@ export function windowOpen(state: ConversationState, at: string, studio: Studio)
 
 export const whatsappPolicy: ChannelPolicy = {
   channel: 'whatsapp',
-  replyAddress(event) {
-    const phone = event.from.find((identifier) => identifier.type === 'phone');
-    if (phone === undefined) return null;
-    return event.to === undefined ? { to: phone.value } : { to: phone.value, from: event.to };
-  },
+  replyAddress: phoneReplyAddress,
   freeFormOpen: windowOpen,
   closedByStatus: (event) =>
     event.status === 'failed' && (event.errors ?? []).some((e) => e.code === OUTSIDE_WINDOW_CODE),

@@ -62,6 +62,11 @@ export interface LeadContext {
   channel: Channel | null;
   /** Where replies go on that channel (the channel's policy read it from the latest inbound message). */
   replyTo: ReplyAddress | null;
+  /**
+   * The choices of the latest message with choices the lead was sent: a channel without buttons (SMS) reads
+   * a numbered reply against them. Optional so snapshots persisted before it existed still load.
+   */
+  offeredChoices?: { id: string; title: string }[];
   answers: Answers;
   /** Index into the studio's questions; equal to their count once all are answered. */
   step: number;

@@ -3,7 +3,13 @@ import type { SnapshotFrom } from 'xstate';
 import { z } from 'zod';
 import type { ActorDefinition, ActorProjection } from '../../actors/actor-definition.ts';
 import type { Envelope } from '../../domain/envelope.ts';
-import { channelSchema, identifierSchema, type Identifier } from '../../domain/lead-events.ts';
+import { policyFor } from '../../channels/policies.ts';
+import {
+  channelSchema,
+  identifierSchema,
+  messageReceivedEventSchema,
+  type Identifier,
+} from '../../domain/lead-events.ts';
 import { questionIds, type QuestionId } from '../../studio/studio-schema.ts';
 import type { StudioRegistry } from '../../studio/studio-registry.ts';
 import { initialLeadContext, type Answers, type LeadInput } from './lead-context.ts';
@@ -53,6 +59,23 @@ export function leadInputFor(envelope: Envelope): LeadInput {
   };
 }
 
+/**
+ * An inbound message as the lead machine reads it: its channel's policy may translate the content first
+ * (SMS: a number picks one of the choices last offered; carrier keywords become STOP/START), so the
+ * machine itself never knows which channel a message came on.
+ */
+export function leadEventFor(envelope: Envelope, snapshot: SnapshotFrom<LeadMachine>): Envelope['event'] {
+  const parsed = messageReceivedEventSchema.safeParse(envelope.event);
+  if (!parsed.success) return envelope.event;
+  const translate = policyFor(parsed.data.channel).translateInbound;
+  if (translate === undefined) return envelope.event;
+  const content = translate(parsed.data.content, {
+    offeredChoices: snapshot.context.offeredChoices ?? [],
+    optedOut: snapshot.value === 'OPTED_OUT',
+  });
+  return content === parsed.data.content ? envelope.event : { ...envelope.event, content };
+}
+
 export function projectLead(
   snapshot: SnapshotFrom<LeadMachine>,
   questionOrder: (studioId: string) => readonly QuestionId[],
@@ -84,7 +107,7 @@ export function createLeadDefinition(studios: StudioRegistry): ActorDefinition<L
     snapshotMigrations: leadSnapshotMigrations,
     inputFor: leadInputFor,
     identifiersOf: leadIdentifiersOf,
-    eventFor: (envelope) => envelope.event,
+    eventFor: (envelope, snapshot) => leadEventFor(envelope, snapshot),
     project: (snapshot) => projectLead(snapshot, questionOrder),
     /**
      * An unmigratable snapshot becomes a lead at the same status and step with the same answers; timers,

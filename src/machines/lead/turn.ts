@@ -98,6 +98,7 @@ export class Turn {
   #send(message: OutboundMessage): void {
     const { channel, replyTo } = this.context;
     if (channel === null || replyTo === null) return;
+    if (message.kind === 'interactive') this.update({ offeredChoices: [...message.options] });
     this.effects.push({
       type: 'effect.message.send',
       studioId: this.studio.id,
