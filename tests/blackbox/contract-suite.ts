@@ -5,11 +5,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeGraphApi, type FakeGraphApi } from '../fakes/graph-api.ts';
 import { startFakeStripeApi, type FakeStripeApi } from '../fakes/stripe-api.ts';
+import { startFakeTwilioApi, type FakeTwilioApi } from '../fakes/twilio-api.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { freePort, startNatsServer, type NatsServerProcess } from '../helpers/servers.ts';
 import {
   client,
   DEMO_ARTIST_DIGITS,
+  secrets,
+  TWILIO_ACCOUNT_SID,
   eventually,
   koiAnswers,
   newWamid,
@@ -23,10 +26,13 @@ import {
   type RunningGateway,
 } from './blackbox-client.ts';
 
+// The Lead object of the contract; channels and brand-scoped identity added `channel` and `identifiers`.
 const LEAD_KEYS = [
   'answers',
+  'channel',
   'createdAt',
   'id',
+  'identifiers',
   'name',
   'phone',
   'status',
@@ -51,6 +57,9 @@ export function contractSuite(bus: 'single' | 'nats'): void {
   let database: TestDatabase;
   let graph: FakeGraphApi;
   let stripeApi: FakeStripeApi;
+  // The example studio has an SMS number: its provider is reachable, as in a real deployment (the hourly
+  // channel probe sends through it at start; an unreachable one would rightly make /readyz degraded).
+  let twilio: FakeTwilioApi;
   let leadline: RunningGateway;
   let api: ReturnType<typeof client>;
   let phoneCounter = 0;
@@ -102,10 +111,11 @@ export function contractSuite(bus: 'single' | 'nats'): void {
       nats = await startNatsServer();
       if (!nats) throw new Error('black-box on NATS: could not start nats-server (is it on PATH?)');
     }
-    [database, graph, stripeApi] = await Promise.all([
+    [database, graph, stripeApi, twilio] = await Promise.all([
       createTestDatabase({ migrate: false }),
       startFakeGraphApi('bb-access-token'),
       startFakeStripeApi(),
+      startFakeTwilioApi(secrets.twilioAuthToken, TWILIO_ACCOUNT_SID),
     ]);
     graph.addMedia('media-koi-1', { bytes: Buffer.from('koi reference bytes'), mimeType: 'image/jpeg' });
     leadline = await startLeadline({
@@ -114,13 +124,14 @@ export function contractSuite(bus: 'single' | 'nats'): void {
       graphUrl: graph.url,
       stripeUrl: stripeApi.url,
       ...(nats ? { natsUrl: nats.url } : {}),
+      env: { TWILIO_API_BASE_URL: twilio.url },
     });
     api = client(leadline.base);
   }, 60_000);
 
   afterAll(async () => {
     const exitCode = await leadline.stop();
-    await Promise.all([graph.close(), stripeApi.close(), database.drop()]);
+    await Promise.all([graph.close(), stripeApi.close(), twilio.close(), database.drop()]);
     await nats?.stop();
     expect(exitCode).toBe(0);
   });
@@ -330,7 +341,8 @@ export function contractSuite(bus: 'single' | 'nats'): void {
         '4bf92f3577b34da6a3ce929d0e0e4736',
       );
       expect(await api.get('/healthz')).toMatchObject({ status: 200, json: { status: 'ok' } });
-      expect(await api.get('/readyz')).toMatchObject({ status: 200, json: { status: 'ok' } });
+      const ready = await api.get('/readyz');
+      expect(ready, JSON.stringify(ready.json)).toMatchObject({ status: 200, json: { status: 'ok' } });
       // The bus this suite is meant to exercise is the one the process runs on.
       const status = await api.admin('/admin/status');
       expect(status.json).toMatchObject({ bus: { mode: bus, connected: true } });

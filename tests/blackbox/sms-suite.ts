@@ -93,9 +93,11 @@ const SMS_GOLDEN: [string, string | null][] = [
   ['in', '£300'],
   ['out', SMS_SUMMARY],
 ];
-/** What the lead's phone shows: the same, the style choices as numbered lines. */
+/** What the lead's phone shows: the same, the style choices as numbered lines and how to answer them. */
 const SMS_GOLDEN_BODIES = SMS_GOLDEN.filter(([direction]) => direction === 'out').map(([, text]) =>
-  text === STYLE_PROMPT ? `${STYLE_PROMPT}\n1. realism\n2. blackwork\n3. fine line` : text,
+  text === STYLE_PROMPT
+    ? `${STYLE_PROMPT}\n\n1. realism\n2. blackwork\n3. fine line\n\nReply 1, 2 or 3`
+    : text,
 );
 
 interface Message {
