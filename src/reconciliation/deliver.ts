@@ -4,6 +4,7 @@
 // webhook won the race), counts as existing; the host applies an id once either way.
 import type { Bus } from '../bus/bus.ts';
 import type { Envelope } from '../domain/envelope.ts';
+import { sanitizeEnvelope } from '../domain/inbound-sanitize.ts';
 import type { Db } from '../persistence/database.ts';
 
 interface Staged {
@@ -71,7 +72,8 @@ export async function deliverStaged(
         const fresh: string[] = [];
         const duplicate: string[] = [];
         for (const row of next) {
-          const result = await deps.bus.publish(row.envelope);
+          // The same per-field bounds every gateway envelope gets (publishAccepted), for a replayed message.
+          const result = await deps.bus.publish(sanitizeEnvelope(row.envelope));
           (result.duplicate ? duplicate : fresh).push(row.envelope_id);
         }
         await record(deps.db, runId, fresh, 'new');
