@@ -5,9 +5,9 @@
 // still waits. It shares the link's single-use nonce (the notification's outbox id) and envelope id
 // (`action:<nonce>`), so a link and a reply for one request act once between them.
 import type { Bus } from '../../bus/bus.ts';
-import type { Envelope } from '../../domain/envelope.ts';
 import type { Db } from '../../persistence/database.ts';
 import type { ArtistAction } from './action-token.ts';
+import { claimDecision } from './use-action-link.ts';
 
 export interface ArtistMessage {
   studioId: string;
@@ -97,41 +97,24 @@ export async function recordArtistMessage(input: {
   const request = await requestAnswered(db, message);
   if (!request) return { kind: 'no_pending_request', action };
 
-  return db.transaction().execute(async (tx) => {
-    const claimed = await tx
-      .insertInto('action_tokens')
-      .values({ nonce: request.outboxId, lead_id: request.leadId, action })
-      .onConflict((oc) => oc.column('nonce').doNothing())
-      .returning('nonce')
-      .executeTakeFirst();
-    if (!claimed) {
-      const used = await tx
-        .selectFrom('action_tokens')
-        .select('action')
-        .where('nonce', '=', request.outboxId)
-        .executeTakeFirstOrThrow();
-      return {
-        kind: 'already_decided' as const,
-        action: used.action as ArtistAction,
-        leadId: request.leadId,
-      };
-    }
-    await tx
-      .updateTable('artist_messages')
-      .set({ lead_id: request.leadId, action })
-      .where('provider_message_id', '=', message.messageId)
-      .execute();
-    const at = input.now.toISOString();
-    const envelope: Envelope = {
-      id: `action:${request.outboxId}`,
-      leadId: request.leadId,
-      actorType: 'lead',
-      studioId: request.studioId,
-      acceptedAt: at,
-      ...(input.traceId ? { traceId: input.traceId } : {}),
-      event: { type: action === 'approve' ? 'artist.approve' : 'artist.reject', at },
-    };
-    await input.bus.publish(envelope);
-    return { kind: 'accepted' as const, action, leadId: request.leadId };
+  const decided = await claimDecision({
+    db,
+    bus: input.bus,
+    nonce: request.outboxId,
+    leadId: request.leadId,
+    studioId: request.studioId,
+    action,
+    now: input.now,
+    ...(input.traceId === undefined ? {} : { traceId: input.traceId }),
+    onClaimed: async (tx) => {
+      await tx
+        .updateTable('artist_messages')
+        .set({ lead_id: request.leadId, action })
+        .where('provider_message_id', '=', message.messageId)
+        .execute();
+    },
   });
+  return decided.kind === 'accepted'
+    ? { kind: 'accepted', action, leadId: request.leadId }
+    : { kind: 'already_decided', action: decided.action, leadId: request.leadId };
 }

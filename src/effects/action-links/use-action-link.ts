@@ -4,7 +4,7 @@
 // stays usable; if the commit fails after a publish, a second click re-publishes the same id (deduped).
 import type { Bus } from '../../bus/bus.ts';
 import type { Envelope } from '../../domain/envelope.ts';
-import type { Db } from '../../persistence/database.ts';
+import type { Db, Tx } from '../../persistence/database.ts';
 import { verifyActionToken, type ArtistAction } from './action-token.ts';
 
 export type ActionLinkOutcome =
@@ -60,6 +60,28 @@ export async function useActionLink(input: {
     .executeTakeFirst();
   if (!lead) return { kind: 'unknown_lead' };
 
+  const decided = await claimDecision({ ...input, nonce, leadId, studioId: lead.studio_id, action });
+  return decided.kind === 'accepted' ? { kind: 'accepted', action, leadId } : decided;
+}
+
+/**
+ * The one decision of an approval request (its nonce): record it (single use: the insert is the check) and
+ * enqueue `artist.approve` / `artist.reject` with envelope id `action:<nonce>`, in one transaction. Used by
+ * the action links and by artists' replies, so a link and a reply for one request decide it once.
+ */
+export async function claimDecision(input: {
+  db: Db;
+  bus: Bus;
+  nonce: string;
+  leadId: string;
+  studioId: string;
+  action: ArtistAction;
+  now: Date;
+  traceId?: string;
+  /** Runs in the claiming transaction before the publish (e.g. to link the artist's reply to the lead). */
+  onClaimed?: (tx: Tx) => Promise<void>;
+}): Promise<{ kind: 'accepted' } | { kind: 'already_used'; action: ArtistAction }> {
+  const { nonce, leadId, action } = input;
   return input.db.transaction().execute(async (tx) => {
     const inserted = await tx
       .insertInto('action_tokens')
@@ -75,17 +97,18 @@ export async function useActionLink(input: {
         .executeTakeFirstOrThrow();
       return { kind: 'already_used' as const, action: used.action as ArtistAction };
     }
+    await input.onClaimed?.(tx);
     const at = input.now.toISOString();
     const envelope: Envelope = {
       id: `action:${nonce}`,
       leadId,
       actorType: 'lead',
-      studioId: lead.studio_id,
+      studioId: input.studioId,
       acceptedAt: at,
       ...(input.traceId ? { traceId: input.traceId } : {}),
       event: { type: action === 'approve' ? 'artist.approve' : 'artist.reject', at },
     };
     await input.bus.publish(envelope);
-    return { kind: 'accepted' as const, action, leadId };
+    return { kind: 'accepted' as const };
   });
 }
