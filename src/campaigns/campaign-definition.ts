@@ -1,4 +1,4 @@
-// A campaign as POST /admin/campaigns gives it (CONTRACT §10), checked in two steps: the shape (zod,
+// A campaign as POST /admin/campaigns gives it (docs/contract.md §10), checked in two steps: the shape (zod,
 // strict: an unknown segment field is an error naming it), then against the studio (its WhatsApp
 // templates, its SMS numbers). Every problem names the field, so the 400 tells the admin what to fix.
 import { z } from 'zod';
@@ -63,7 +63,7 @@ function templateNames(studio: Studio): Map<string, string> {
   return names;
 }
 
-/** SMS numbers of the studio (config `sms`, CONTRACT §6); none configured: SMS is off for the studio. */
+/** SMS numbers of the studio (config `sms`, docs/contract.md §6); none configured: SMS is off for the studio. */
 export function smsNumbers(studio: Studio): string[] {
   return studio.sms?.map((s) => s.number) ?? [];
 }

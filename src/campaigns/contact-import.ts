@@ -1,4 +1,4 @@
-// Contacts become leads (CONTRACT §10): each good row is upserted into `contacts` and, when its lead does
+// Contacts become leads (docs/contract.md §10): each good row is upserted into `contacts` and, when its lead does
 // not exist yet, a `leads` row at status NEW with no snapshot (the actor host starts such a lead from the
 // machine's initial state at its first event, fenced on the row's version 0: src/actors/lead-run.ts).
 // Re-importing the same person updates their contact row; the lead id is derived from the phone (or the

@@ -101,7 +101,7 @@ program
 
 program
   .command('campaigns')
-  .description('outbound campaigns (CONTRACT §10)')
+  .description('outbound campaigns (docs/contract.md §10)')
   .command('run')
   .description('start a run of a campaign and follow it until it is finished (the workers send)')
   .argument('<id>', 'campaign id')

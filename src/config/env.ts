@@ -51,7 +51,7 @@ const trustProxy = z
   });
 
 export const envSchema = z.object({
-  /** `production` turns the sandbox off (CONTRACT §11) and the development defaults with it. */
+  /** `production` turns the sandbox off (docs/contract.md §11) and the development defaults with it. */
   NODE_ENV: optionalString,
   PORT: z.string().default('3000').pipe(port),
   HOST: z.string().min(1).default('0.0.0.0'),

@@ -1,4 +1,4 @@
-// GET /console: the web console for the people who run Leadline (CONTRACT §11), served by the gateway.
+// GET /console: the web console for the people who run Leadline (docs/contract.md §11), served by the gateway.
 // Sign-in with the admin key gives an http-only SameSite=Strict session cookie (session.ts); every POST
 // also carries a CSRF token. Actions reuse the admin code paths (enqueueControlEvent, replayDeadLetter),
 // so the console can do nothing the admin API could not.

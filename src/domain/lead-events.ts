@@ -107,7 +107,7 @@ export const stripeCheckoutExpiredSchema = z.object({
   sessionId: z.string(),
 });
 
-/** Control events (CONTRACT §5), from the admin API, NATS admin service or artist action links. */
+/** Control events (docs/contract.md §5), from the admin API, NATS admin service or artist action links. */
 export const controlEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('handover.start'), ...base }),
   z.object({ type: z.literal('handover.end'), ...base }),
@@ -139,7 +139,7 @@ export const timerFiredSchema = z.object({
   timerId: z.string(),
 });
 
-/** Effect outcomes fed back by the outbox relay (ARCHITECTURE invariant 4). */
+/** Effect outcomes fed back by the outbox relay (docs/architecture.md invariant 4). */
 export const effectResultSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('deposit.checkout_created'),
@@ -207,7 +207,7 @@ export const effectResultSchema = z.discriminatedUnion('type', [
 ]);
 
 /**
- * A campaign's message for this lead (CONTRACT §10), published by a campaign run after it claimed the
+ * A campaign's message for this lead (docs/contract.md §10), published by a campaign run after it claimed the
  * (campaign, lead, day) key and a unit of the daily quota. The lead's actor decides: opted out or without
  * consent → refused (a `campaign.skipped` system event); otherwise the message goes out like any other.
  */

@@ -1,4 +1,4 @@
-// Lead statuses (CONTRACT §3): one list shared by the lead machine (its states) and the gateway (query
+// Lead statuses (docs/contract.md §3): one list shared by the lead machine (its states) and the gateway (query
 // validation, OpenAPI). The order is the documented one.
 export const leadStatuses = [
   'NEW',

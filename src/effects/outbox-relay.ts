@@ -49,7 +49,7 @@ export interface OutboxRelay {
 }
 
 /**
- * A campaign's message is sent at most once (CONTRACT §10): when the relay that held it died during the
+ * A campaign's message is sent at most once (docs/contract.md §10): when the relay that held it died during the
  * provider call, it is failed rather than sent again (Graph has no idempotency key to make a retry safe).
  * A lead's own conversation keeps at-least-once: a duplicate answer beats a missing one.
  */

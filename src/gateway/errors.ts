@@ -1,5 +1,5 @@
 // The one error catalogue of the HTTP edge: every error the gateway answers with has a code here, a status
-// and a default message. The envelope is `{"error":{"code","message","details"},"traceId"}` (CONTRACT §3).
+// and a default message. The envelope is `{"error":{"code","message","details"},"traceId"}` (docs/contract.md §3).
 // docs/errors.md is generated from this file (src/gateway/generate-errors-doc.ts) and a test keeps the
 // catalogue, the OpenAPI document and that page in step.
 import { z } from 'zod';

@@ -1,4 +1,4 @@
-// The admin service over NATS (CONTRACT §4): name `leadline-admin`, endpoints leadline.admin.leads.get
+// The admin service over NATS (docs/contract.md §4): name `leadline-admin`, endpoints leadline.admin.leads.get
 // ({"id"} or {"phone"}), .list ({"phone"?, "status"?, "limit"?}) and .event ({"id", "event": {…}} →
 // {"accepted": true} once durably enqueued). Same functions as the HTTP admin routes; errors use the same
 // catalogue (`{"error":{"code","message","details"}}` plus the micro error headers).

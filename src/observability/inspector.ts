@@ -1,4 +1,4 @@
-// The Stately inspector (CONTRACT §2, LEADLINE_INSPECT=ws|ws:PORT): a local relay (its page embeds the
+// The Stately inspector (docs/contract.md §2, LEADLINE_INSPECT=ws|ws:PORT): a local relay (its page embeds the
 // hosted inspector) plus a WebSocket client feeding it. Created only when asked: the client reconnects
 // forever when no relay listens, so it is started only once the relay accepts connections.
 import { createServer, connect } from 'node:net';

@@ -1,4 +1,4 @@
-// The embedded PostgreSQL used when DATABASE_URL is unset (CONTRACT §1): a real server whose data lives under
+// The embedded PostgreSQL used when DATABASE_URL is unset (docs/contract.md §1): a real server whose data lives under
 // <LEADLINE_HOME>/pg. Its port and password are remembered in <LEADLINE_HOME>/pg.json, because a system
 // PostgreSQL may already own 5432 and the next run must find the same cluster again.
 import { randomBytes } from 'node:crypto';

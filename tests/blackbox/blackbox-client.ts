@@ -164,7 +164,7 @@ export async function eventually<T>(
   }
 }
 
-/** The Lead of CONTRACT §3 (a type only: nothing of the application runs in this process). */
+/** The Lead of docs/contract.md §3 (a type only: nothing of the application runs in this process). */
 export type Lead = LeadView;
 
 export interface Reply {

@@ -1,4 +1,4 @@
-// Black-box campaigns (CONTRACT §10) on the real `leadline start`: contacts imported over HTTP, two runs of
+// Black-box campaigns (docs/contract.md §10) on the real `leadline start`: contacts imported over HTTP, two runs of
 // one campaign started at once with a small daily quota, and what reached the fake Graph API counted:
 // exactly the quota, no one twice, never the opted-out or unconsenting, and the counters add up. Then the
 // same on NATS with a gateway and two workers, one of them SIGKILLed while it holds the run.

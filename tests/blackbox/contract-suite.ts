@@ -1,4 +1,4 @@
-// Black-box contract check (CONTRACT.md §3 and §5): the real `node bin/leadline.js start` as a child
+// Black-box contract check (docs/contract.md §3 and §5): the real `node bin/leadline.js start` as a child
 // process, fed signed webhooks in Meta's and Stripe's real formats over HTTP, observed only through the
 // admin API and the fake provider APIs. No application module is imported. The same suite runs in
 // single-node mode (contract-flow.test.ts) and on NATS JetStream (contract-flow-nats.test.ts).
@@ -177,7 +177,7 @@ export function contractSuite(bus: 'single' | 'nats'): void {
       const pending = await say(digits, '£300');
       versions.push(pending.version);
 
-      // version: +1 per processed inbound message; Lead shape exactly as CONTRACT §3.
+      // version: +1 per processed inbound message; Lead shape exactly as docs/contract.md §3.
       expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7]);
       expect(Object.keys(pending).sort()).toEqual(LEAD_KEYS);
       expect(pending).toMatchObject({

@@ -1,4 +1,4 @@
-// Black-box check of the distributed topology (CONTRACT §1 `docker compose up`, §4): one
+// Black-box check of the distributed topology (docs/contract.md §1 `docker compose up`, §4): one
 // `leadline start --role gateway` and two `--role worker` child processes sharing one PostgreSQL database
 // and one private nats-server, fed signed WhatsApp webhooks in Meta's format, observed through the admin
 // API (HTTP and the NATS admin service), the workers' /metrics, the lease bucket and the fake Graph API and
@@ -34,7 +34,7 @@ const LEASE_MS = 3_000;
 const REMINDER_MS = 10_000;
 const PARTITIONS = 16;
 
-/** This studio's questions (ids fixed by CONTRACT §5, prompts our own: the config file is what runs). */
+/** This studio's questions (ids fixed by docs/contract.md §5, prompts our own: the config file is what runs). */
 const QUESTIONS = [
   { id: 'idea', prompt: 'What would you like tattooed?' },
   { id: 'placement', prompt: 'On which part of your body?' },
@@ -109,7 +109,7 @@ describe.skipIf(!nats)('black-box: a gateway and two workers on NATS', () => {
   let api: ReturnType<typeof client>;
   let nc: NatsConnection;
   let leases: KV;
-  /** leadId → partition, read off the inbox subjects `leadline.inbox.<partition>.<leadId>` (CONTRACT §4). */
+  /** leadId → partition, read off the inbox subjects `leadline.inbox.<partition>.<leadId>` (docs/contract.md §4). */
   const partitionOf = new Map<string, number>();
   let phoneCounter = 0;
 

@@ -57,7 +57,7 @@ afterAll(async () => {
   await gw.close();
 });
 
-describe.skipIf(!contract)('CONTRACT.md §3 routes', () => {
+describe.skipIf(!contract)('docs/contract.md §3 routes', () => {
   const routes = contract ? contractRoutes(contract) : [];
 
   it('the contract lists the routes we expect to check', () => {
@@ -85,7 +85,7 @@ describe.skipIf(!contract)('CONTRACT.md §3 routes', () => {
   });
 });
 
-describe.skipIf(!contract)('CONTRACT.md §4 NATS admin service', () => {
+describe.skipIf(!contract)('docs/contract.md §4 NATS admin service', () => {
   it('names the service and the subjects the admin service serves', () => {
     const text = section(contract ?? '', '## 4.');
     expect(text).toContain(`\`${ADMIN_SERVICE_NAME}\``);

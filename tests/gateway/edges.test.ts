@@ -25,7 +25,7 @@ describe('error envelope', () => {
     const body = res.json<Envelope>();
     expect(body.error.code).toBe('NOT_FOUND');
     expect(body.traceId).toBe(res.headers['x-trace-id']);
-    // `details` is always there (CONTRACT §3), null when there is nothing more to say.
+    // `details` is always there (docs/contract.md §3), null when there is nothing more to say.
     expect(Object.keys(body.error).sort()).toEqual(['code', 'details', 'message']);
     expect(body.error).toHaveProperty('details', null);
     const doc = (await gw.app.inject({ url: '/docs/json' })).json<{

@@ -1,4 +1,4 @@
-// Golden conversations (CONTRACT §5), written once against `Conversation` and run both on the pure machine
+// Golden conversations (docs/contract.md §5), written once against `Conversation` and run both on the pure machine
 // (tests/machines/golden-pure.test.ts) and through the real runtime (tests/transcripts/golden.test.ts).
 import { expect } from 'vitest';
 import { withChoices } from '../machines/lead-driver.ts';

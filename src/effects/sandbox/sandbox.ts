@@ -1,4 +1,4 @@
-// The sandbox (CONTRACT §11): outside production, a provider with no credentials records what it would
+// The sandbox (docs/contract.md §11): outside production, a provider with no credentials records what it would
 // have sent instead of calling the provider, and the send succeeds with delivery status `sandbox`. The
 // console shows the records as each recipient's phone screen. A newcomer's first run (`npm start`, then
 // `leadline demo`) so works end to end with no WhatsApp, SMS or Stripe account and logs no errors.

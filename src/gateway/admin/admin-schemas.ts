@@ -1,8 +1,8 @@
-// Response shapes of the admin API, for the OpenAPI document (CONTRACT §3).
+// Response shapes of the admin API, for the OpenAPI document (docs/contract.md §3).
 import { z } from 'zod';
 import { leadStatuses } from '../../domain/lead-statuses.ts';
 
-/** The lead statuses of CONTRACT §3 (src/domain; tests/gateway/admin-api.test.ts checks them against CONTRACT.md). */
+/** The lead statuses of docs/contract.md §3 (src/domain; tests/gateway/admin-api.test.ts checks them against docs/contract.md). */
 export const leadStatusSchema = z.enum(leadStatuses);
 
 export const leadSchema = z.object({

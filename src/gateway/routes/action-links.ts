@@ -1,4 +1,4 @@
-// /a/:token — the artist's approve / reject links (CONTRACT §3). Answers small HTML pages, since an
+// /a/:token — the artist's approve / reject links (docs/contract.md §3). Answers small HTML pages, since an
 // artist opens these from WhatsApp on a phone. GET (and HEAD, which Fastify answers from the GET route)
 // only verifies the token and shows a confirmation form: link-preview fetchers and prefetchers send GET
 // and HEAD, so those must never act. POST to the same URL acts: 200 sent, 409 already used, 410 expired,

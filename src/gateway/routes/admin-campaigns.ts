@@ -1,4 +1,4 @@
-// Campaigns and their runs (CONTRACT §10): create, start a run, watch its counters, pause / resume /
+// Campaigns and their runs (docs/contract.md §10): create, start a run, watch its counters, pause / resume /
 // cancel. The runs themselves are worked by the campaign worker on the worker processes
 // (src/campaigns/run-worker.ts); these routes only write and read rows.
 import type { FastifyInstance } from 'fastify';

@@ -1,4 +1,4 @@
-// POST /admin/contacts/import (CONTRACT §10): a CSV file (text/csv, a header row) or JSON (a list of
+// POST /admin/contacts/import (docs/contract.md §10): a CSV file (text/csv, a header row) or JSON (a list of
 // contacts, or {"studioId", "contacts": [...]}) becomes leads of the studio. Bad rows are reported by line
 // and the good ones kept, so the answer is 200 with the report whenever the file could be read.
 import type { FastifyInstance } from 'fastify';

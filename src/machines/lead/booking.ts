@@ -1,4 +1,4 @@
-// BOOKING (CONTRACT §5 rule 12): numbered slot offers computed from the studio's availability, leaving out
+// BOOKING (docs/contract.md §5 rule 12): numbered slot offers computed from the studio's availability, leaving out
 // the slots other leads have booked (loaded through the outbox first); a choice reserves through the
 // outbox; a slot taken meanwhile gives fresh offers.
 import type { OutboundMessage } from '../../domain/effects.ts';

@@ -1,4 +1,4 @@
-// A campaign's message reaching the lead's actor (CONTRACT §10). It travels on the lead's ordered stream,
+// A campaign's message reaching the lead's actor (docs/contract.md §10). It travels on the lead's ordered stream,
 // so it can never race the lead's own messages, and the actor has the last word: an opted-out lead or one
 // without consent is refused (`campaign.skipped`, counted by the run), anyone else gets the message, on the
 // campaign's channel, to the contact's phone; it is not a direct reply (no `inReplyTo`: SMS quiet hours

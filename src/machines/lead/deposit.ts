@@ -1,4 +1,4 @@
-// Deposit (CONTRACT §5 rule 11): approval creates a Stripe Checkout session through the outbox; only a
+// Deposit (docs/contract.md §5 rule 11): approval creates a Stripe Checkout session through the outbox; only a
 // completion for the lead's CURRENT session pays; the link expires after deposit.expiresAfter, once Stripe
 // has been asked whether it was paid after all (deposit-check.ts).
 import type { OutboundMessage } from '../../domain/effects.ts';

@@ -1,5 +1,5 @@
-// The lead conversation (CONTRACT §5) as an XState v5 machine whose states are the lead statuses
-// (CONTRACT §3). Pure: time comes from `event.at`, ids from events, and every effect is emitted as data
+// The lead conversation (docs/contract.md §5) as an XState v5 machine whose states are the lead statuses
+// (docs/contract.md §3). Pure: time comes from `event.at`, ids from events, and every effect is emitted as data
 // (src/domain/effects.ts) for the actor host to commit. Built from the studio registry: guards and actions
 // read the lead's studio (questions, timings, templates, availability) by the id in its context, so one
 // machine value serves every studio of a deployment and `toJSON()` exports the conversation's shape.

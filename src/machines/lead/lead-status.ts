@@ -1,4 +1,4 @@
-// Lead statuses (CONTRACT §3) and the only status changes the conversation may make. The machine's states
+// Lead statuses (docs/contract.md §3) and the only status changes the conversation may make. The machine's states
 // are these statuses, and a property test checks every observed change against this table.
 import { leadStatuses, type LeadStatus } from '../../domain/lead-statuses.ts';
 

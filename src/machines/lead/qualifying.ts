@@ -1,4 +1,4 @@
-// QUALIFYING: one question at a time (CONTRACT §5 rules 1, 2, 4, 5). Each inbound message has exactly one
+// QUALIFYING: one question at a time (docs/contract.md §5 rules 1, 2, 4, 5). Each inbound message has exactly one
 // outcome; the machine's guards and the plans below read the same outcome, so they cannot disagree.
 import type { OutboundMessage } from '../../domain/effects.ts';
 import type { InboundContent, MessageReceivedEvent } from '../../domain/lead-events.ts';

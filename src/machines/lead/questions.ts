@@ -1,4 +1,4 @@
-// The six questions (CONTRACT §5): how each answer is read and normalised, how each is asked again.
+// The six questions (docs/contract.md §5): how each answer is read and normalised, how each is asked again.
 import type { OutboundMessage } from '../../domain/effects.ts';
 import type { InboundContent } from '../../domain/lead-events.ts';
 import type { QuestionId, Studio } from '../../studio/studio-schema.ts';

@@ -1,4 +1,4 @@
-// The style question's options as tappable WhatsApp choices (CONTRACT §2: the `style` question's options,
+// The style question's options as tappable WhatsApp choices (docs/contract.md §2: the `style` question's options,
 // defaulting to the studio's styles). The relay turns up to 3 options into reply buttons and more into a
 // list (src/effects/whatsapp/message-payload.ts); options that would not fit WhatsApp's limits are not cut
 // down to fit (a cut title is a different style), the question goes as plain text instead. The body always

@@ -1,4 +1,4 @@
-// CONTRACT §5 rule 5: "10x15cm, realism, £300" answers several questions at once and is turned back;
+// docs/contract.md §5 rule 5: "10x15cm, realism, £300" answers several questions at once and is turned back;
 // a single answer that merely contains digits or a unit ("10x15cm", "£300 max") is not.
 //
 // A size (WxH) and a budget with a currency are strong signals: either plus any other kind is a bundle.

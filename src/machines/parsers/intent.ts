@@ -1,4 +1,4 @@
-// Conversation-level intents that override the current question (CONTRACT §5 rules 3, 8, 9).
+// Conversation-level intents that override the current question (docs/contract.md §5 rules 3, 8, 9).
 // Care goes to false positives: "non-stop dragon" is an idea, not an opt-out, and "a human skull" is a
 // design, not a request for one. Phrases are matched on words only (punctuation and case ignored).
 import { toWords } from './text.ts';

@@ -1,4 +1,4 @@
-// Contacts, campaigns and the limits that protect shared resources (ARCHITECTURE invariant 12), all in
+// Contacts, campaigns and the limits that protect shared resources (docs/architecture.md invariant 12), all in
 // the database so every worker of a cluster sees the same counts:
 //   send_quotas       one row per (studio, channel, sender, studio-local day): `used` only grows, claimed
 //                     by one conditional upsert; a new day is a new row, so nothing expires (no TTLs).

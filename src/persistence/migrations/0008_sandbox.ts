@@ -1,4 +1,4 @@
-// The sandbox (CONTRACT §11): outside production, a provider with no credentials records what it would have
+// The sandbox (docs/contract.md §11): outside production, a provider with no credentials records what it would have
 // sent here instead of calling the provider; the console shows the rows as each recipient's phone screen.
 // One row per outbox effect (outbox_id unique), so a retried effect never records a second message.
 // Frozen in time: takes Kysely<unknown> and imports no application types.

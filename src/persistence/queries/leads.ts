@@ -8,7 +8,7 @@ export interface LeadIdentifierView {
   value: string;
 }
 
-/** The Lead of CONTRACT §3 (and §6: channel, identifiers). */
+/** The Lead of docs/contract.md §3 (and §6: channel, identifiers). */
 export interface LeadView {
   id: string;
   studioId: string;
