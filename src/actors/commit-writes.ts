@@ -118,11 +118,12 @@ function outboxInsert(all: readonly LeadWrites[], at: Date): RawBuilder<unknown>
   if (rows.length === 0) return null;
   // `seq` (bigserial) orders a lead's effects for the relay: insert in emission order.
   return sql`
-    insert into outbox (id, lead_id, kind, payload, trace_id, next_attempt_at, created_at)
-    select id, lead_id, kind, payload, trace_id, ${at}::timestamptz, ${at}::timestamptz
+    insert into outbox (id, lead_id, kind, payload, trace_id, envelope_id, next_attempt_at, created_at)
+    select id, lead_id, kind, payload, trace_id, envelope_id, ${at}::timestamptz, ${at}::timestamptz
     from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.leadId)}::text[],
       ${rows.map((r) => r.kind)}::text[], ${rows.map((r) => json(r.payload))}::jsonb[],
-      ${rows.map((r) => r.traceId)}::text[]) with ordinality as o(id, lead_id, kind, payload, trace_id, n)
+      ${rows.map((r) => r.traceId)}::text[], ${rows.map((r) => text(r.envelopeId))}::text[])
+      with ordinality as o(id, lead_id, kind, payload, trace_id, envelope_id, n)
     order by n`;
 }
 

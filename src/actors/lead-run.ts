@@ -122,7 +122,7 @@ export function runLead(input: LeadRunInput, messages: readonly RunMessage[]): L
       // No row, or a row written without a snapshot (an imported contact, src/campaigns/contact-import.ts):
       // the lead starts from the machine's initial state, and the commit is fenced on the row's version.
       const [snapshot, actions] = pureInitialTransition(def.machine, def.inputFor(envelope));
-      const context = { at: envelope.event.at, traceId: envelope.traceId ?? null };
+      const context = { at: envelope.event.at, traceId: envelope.traceId ?? null, envelopeId: envelope.id };
       for (const effect of effectsOf(actions)) routeEffect(pending, effect, context);
       working = { snapshot, version: input.row?.version ?? 0, projection: undefined };
     }
@@ -147,7 +147,7 @@ export function runLead(input: LeadRunInput, messages: readonly RunMessage[]): L
     hooks.afterApply?.(leadId, definition.machine, next, event);
     const projection = definition.project(next);
     const scratch = emptyWrites(leadId, writes.actorType, writes.studioId);
-    const context = { at: envelope.event.at, traceId: envelope.traceId ?? null };
+    const context = { at: envelope.event.at, traceId: envelope.traceId ?? null, envelopeId: envelope.id };
     for (const effect of effectsOf(actions)) routeEffect(scratch, effect, context);
     const version = current.version + 1;
     scratch.processed.push({ messageId: envelope.id, version });

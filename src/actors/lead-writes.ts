@@ -48,7 +48,14 @@ export interface LeadWrites {
   lead: LeadUpdate | null;
   processed: { messageId: string; version: number }[];
   transcript: TranscriptWrite[];
-  outbox: { id: string; kind: string; payload: Record<string, unknown>; traceId: string | null }[];
+  outbox: {
+    id: string;
+    kind: string;
+    payload: Record<string, unknown>;
+    traceId: string | null;
+    /** The envelope whose application emitted it. */
+    envelopeId: string;
+  }[];
   /** Timer rows fired by applied `timer:<id>` envelopes: deleted in the commit. */
   consumedTimerIds: string[];
   /** Last operation per timer key wins: an upsert (new row id) or a cancel. */

@@ -19,6 +19,8 @@ const outboundTranscriptSchema = transcriptEntrySchema.omit({ direction: true })
 export interface EffectContext {
   at: string;
   traceId: string | null;
+  /** The envelope being applied: recorded on its outbox rows (what a message's sender asks about). */
+  envelopeId: string;
 }
 
 /**
@@ -83,7 +85,13 @@ function routeOutboxEffect(
   context: EffectContext,
 ): void {
   const id = randomUUID();
-  writes.outbox.push({ id, kind, payload: effect, traceId: context.traceId });
+  writes.outbox.push({
+    id,
+    kind,
+    payload: effect,
+    traceId: context.traceId,
+    envelopeId: context.envelopeId,
+  });
   if (effect.transcript === undefined) return;
   const parsed = outboundTranscriptSchema.safeParse(effect.transcript);
   if (!parsed.success) throw new TerminalError(`effect ${kind} has a malformed transcript`);

@@ -1,5 +1,6 @@
 // docs/errors.md is generated from the error catalogue so the two cannot drift (a test compares them).
 // Regenerate with: node src/gateway/generate-errors-doc.ts
+import { broadcastFailures } from '../message-api/broadcast-body.ts';
 import { errorCatalogue, errorCodes } from './errors.ts';
 
 export function renderErrorsMarkdown(): string {
@@ -27,6 +28,15 @@ export function renderErrorsMarkdown(): string {
     '| code | HTTP status | meaning |',
     '| --- | --- | --- |',
     ...rows,
+    '',
+    '## Broadcast results',
+    '',
+    'POST /api/broadcast answers per lead (docs/message-api.md): a result that is not a success names why in',
+    '`error`, with the same text in `detail`. These are not HTTP errors: the request succeeded.',
+    '',
+    '| error | meaning |',
+    '| --- | --- |',
+    ...Object.entries(broadcastFailures).map(([code, meaning]) => `| \`${code}\` | ${meaning} |`),
     '',
   ].join('\n');
 }

@@ -33,7 +33,7 @@ export const errorCatalogue = {
   DUPLICATE_REQUEST: {
     status: 409,
     message:
-      'This requestId was already received in this session (details: the first response or retryAfterMs)',
+      'This requestId was already received (in this session; for a broadcast, by this studio) (details: the first response or retryAfterMs)',
   },
   CAMPAIGN_EXISTS: { status: 409, message: 'A campaign with this id exists already' },
   CAMPAIGN_RUN_STATE: { status: 409, message: 'The run is not in a state this action applies to' },

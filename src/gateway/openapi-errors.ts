@@ -53,6 +53,7 @@ function messageApiErrors(): Record<string, readonly ErrorCode[]> {
   return {
     'POST /api/messages': [...keyed, ...post],
     'POST /app/messages': [...keyed, ...post],
+    'POST /api/broadcast': [...keyed, 'STUDIO_NOT_FOUND', 'DUPLICATE_REQUEST', 'BUS_UNAVAILABLE'],
     'POST /web/messages': [...web, ...post],
     'GET /api/sessions/:sessionId/messages': [...keyed, ...list],
     'GET /app/sessions/:sessionId/messages': [...keyed, ...list],

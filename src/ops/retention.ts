@@ -1,7 +1,7 @@
 // Retention: system events older than LEADLINE_SYSTEM_EVENT_RETENTION (90 days by default), scheduler
-// bookkeeping older than a week, probe results older than 30 days and message-API idempotency claims past
-// their 24-hour window (kept a day longer) are deleted, in bounded batches so a
-// large backlog never holds a long lock.
+// bookkeeping older than a week, probe results older than 30 days and message-API idempotency claims
+// (messages and broadcasts) past their 24-hour window (kept a day longer) are deleted, in bounded batches
+// so a large backlog never holds a long lock.
 import { sql } from 'kysely';
 import type { Db } from '../persistence/database.ts';
 
@@ -49,6 +49,12 @@ export async function applyRetention(
     messageRequests: await deleteOlder(
       db,
       'message_requests',
+      'created_at',
+      before(policy.messageRequestsMs),
+    ),
+    broadcastRequests: await deleteOlder(
+      db,
+      'broadcast_requests',
       'created_at',
       before(policy.messageRequestsMs),
     ),

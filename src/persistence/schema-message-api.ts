@@ -1,5 +1,5 @@
 // Kysely table interfaces of the message API: sessions, request idempotency keys, session messages
-// (migration 0014).
+// (migration 0014), broadcasts (0016).
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -33,6 +33,24 @@ export interface MessageRequestsTable {
   response: JsonOrNull;
   created_at: Timestamp;
   finished_at: Timestamp | null;
+  /** The deviceId generated for a guest's first message (migration 0016): rebuilt answers carry it. */
+  guest_device_id: string | null;
+}
+
+export interface BroadcastRequestsTable {
+  studio_id: string;
+  request_id: string;
+  broadcast_id: string;
+  /** The distinct lead ids asked for, in the request's order. */
+  lead_ids: string[];
+  /** Those that are leads of the studio: each got an envelope. */
+  target_ids: string[];
+  text: string;
+  trace_id: string | null;
+  /** The final answer once every target's actor committed; null before. */
+  response: JsonOrNull;
+  created_at: Timestamp;
+  finished_at: Timestamp | null;
 }
 
 export interface SessionMessagesTable {
@@ -50,5 +68,6 @@ export interface MessageApiTables {
   message_sessions: MessageSessionsTable;
   message_session_heads: MessageSessionHeadsTable;
   message_requests: MessageRequestsTable;
+  broadcast_requests: BroadcastRequestsTable;
   session_messages: SessionMessagesTable;
 }

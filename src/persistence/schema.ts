@@ -91,6 +91,8 @@ export interface OutboxTable {
     Record<string, unknown> | null
   >;
   trace_id: string | null;
+  /** The envelope whose application emitted this row (null on rows written before migration 0016). */
+  envelope_id: string | null;
   created_at: CreatedAt;
   completed_at: Timestamp | null;
   /** Every attempt, in order (migration 0003; written by src/effects/outbox-record.ts). */

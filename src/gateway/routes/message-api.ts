@@ -1,7 +1,7 @@
 // POST /api/messages, /app/messages (the studio's apiKey) and /web/messages (CORS to the studios'
 // web.allowedOrigins, rate limited per client across gateways), and each channel's session routes:
 // GET /{web,app,api}/sessions/:sessionId/messages?after=<messageId> and the web's live stream
-// GET /web/sessions/:sessionId/events (Server-Sent Events, Last-Event-ID resumes).
+// GET /web/sessions/:sessionId/events (Server-Sent Events, Last-Event-ID resumes), and POST /api/broadcast.
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
@@ -20,6 +20,7 @@ import type { ZodTypeProvider } from '../zod-schemas.ts';
 import { registerSessionEventsRoute, registerSessionRoutes } from './message-sessions.ts';
 import type { OpenStreams } from '../../message-api/session-events.ts';
 import { sharedRateLimitStore } from '../plugins/shared-rate-limit-store.ts';
+import { registerBroadcastRoute } from './broadcast.ts';
 
 export const DEFAULT_WEB_RATE_LIMIT = { max: 60, timeWindowMs: 60_000 };
 
@@ -84,6 +85,7 @@ export function messageApiRoutes(deps: GatewayDeps): FastifyPluginAsync {
       registerMessageRoute(scope, deps, api, channel, `/${channel}`);
       registerSessionRoutes(scope, deps, channel, `/${channel}`);
     }
+    registerBroadcastRoute(scope, deps, api);
 
     // The web channel in its own scope under /web: CORS (and its OPTIONS preflight route) and the rate
     // limit apply to it alone.
