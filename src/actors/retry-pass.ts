@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Bus } from '../bus/bus.ts';
 import { partitionOf } from '../domain/ids.ts';
 import type { Db } from '../persistence/database.ts';
+import { announceCommits } from './commit-notices.ts';
 import { decodeEnvelope } from './decode-envelope.ts';
 import type { LeadLocks } from './lead-locks.ts';
 import type { LeadProcessor } from './lead-processor.ts';
@@ -61,6 +62,8 @@ export async function runDueRetries(options: RetryPassOptions): Promise<number> 
       if (!head) return;
       const outcomes = await processor.processAlone({ leadId, messages }, 'retry', now);
       if (outcomes === null) logger.warn({ leadId }, 'retry pass could not commit; will try again');
+      // A waiter on the reply path (a message-API request) is told of a parked message's fate too.
+      announceCommits(bus, messages, outcomes);
       processed++;
     });
   }

@@ -16,7 +16,7 @@ import { continueOrOpenSession, type SessionChannel } from '../sessions/session-
 import { announceSessionMessage } from '../sessions/session-stream.ts';
 import type { Studio } from '../studio/studio-schema.ts';
 import { channelAccess } from './channel-access.ts';
-import { committedReplies, isProcessed } from './committed-replies.ts';
+import { committedReplies, isDeadLettered, isProcessed } from './committed-replies.ts';
 import type { AcceptedAnswer, MessageAnswer, MessageRequest } from './message-body.ts';
 import { messageEnvelope } from './message-envelope.ts';
 import { resolveLead } from '../identity/resolve-lead.ts';
@@ -64,23 +64,49 @@ async function answerOf(deps: MessageApiDeps, accepted: Accepted, traceId: strin
   };
 }
 
-/** A repeat of a claimed request id: the first answer, or how long to wait while it is in flight. */
+function acceptedAnswer(accepted: Accepted, traceId: string): AcceptedAnswer {
+  return {
+    data: {
+      messageId: accepted.messageId,
+      sessionId: accepted.sessionId,
+      status: 'accepted',
+      ...(accepted.guestDeviceId === undefined ? {} : { user: { deviceId: accepted.guestDeviceId } }),
+    },
+    traceId,
+  };
+}
+
+/**
+ * A repeat of a claimed request id: the first answer, or how long to wait while it is in flight. In flight
+ * ends: once applied the answer is built (and the claim finished) here; once the first request has given
+ * its 202 (past the reply timeout: also when its gateway died) or the message became a dead letter, the
+ * repeat gets that 202 answer, never "retry" for ever.
+ */
 async function repeated(deps: MessageApiDeps, claim: ExistingClaim, sessionId: string): Promise<never> {
   if (claim.response !== null) {
     throw new GatewayError('DUPLICATE_REQUEST', { details: { response: claim.response } });
   }
+  const accepted: Accepted = {
+    leadId: claim.leadId,
+    sessionId,
+    messageId: claim.messageId,
+    guestDeviceId: claim.guestDeviceId,
+  };
+  const traceId = claim.envelope.traceId ?? '';
   if (await isProcessed(deps.db, claim.leadId, claim.envelope.id)) {
-    // The first request's gateway did not finish the claim (it crashed or is about to): finish it here.
-    const answer = await answerOf(
-      deps,
-      { leadId: claim.leadId, sessionId, messageId: claim.messageId, guestDeviceId: undefined },
-      claim.envelope.traceId ?? '',
-    );
+    // The first request's gateway did not finish the claim (it crashed, timed out or is about to).
+    const answer = await answerOf(deps, accepted, traceId);
     await finishClaim(deps.db, claim.messageId, answer, deps.clock());
     throw new GatewayError('DUPLICATE_REQUEST', { details: { response: answer } });
   }
-  // Still in flight, or its publisher died before publishing: the same envelope again is harmless.
+  if (await isDeadLettered(deps.db, claim.leadId, claim.envelope.id)) {
+    throw new GatewayError('DUPLICATE_REQUEST', { details: { response: acceptedAnswer(accepted, traceId) } });
+  }
+  // Not applied yet, or its publisher died before publishing: the same envelope again is harmless.
   await deps.bus.publish(claim.envelope).catch(() => undefined);
+  if (deps.clock().getTime() - claim.createdAt.getTime() > deps.replyTimeoutMs) {
+    throw new GatewayError('DUPLICATE_REQUEST', { details: { response: acceptedAnswer(accepted, traceId) } });
+  }
   throw new GatewayError('DUPLICATE_REQUEST', {
     message: 'This requestId is still being processed; retry after retryAfterMs',
     details: { retryAfterMs: IN_FLIGHT_RETRY_MS },
@@ -130,7 +156,7 @@ export async function acceptMessage(
       replyTo: deps.waiters.topic,
     });
     const key = { studioId: studio.id, sessionId, requestId: body.requestId };
-    const won = await claimRequest(tx, key, { messageId, leadId, envelope, now });
+    const won = await claimRequest(tx, key, { messageId, leadId, envelope, now, guestDeviceId });
     if (!won) return { won, sessionId, key, envelope };
     const inbound = await appendSessionMessage(tx, {
       sessionId,
@@ -155,20 +181,7 @@ export async function acceptMessage(
   const notice = deps.waiters.expect(claimed.envelope.id, deps.replyTimeoutMs);
   await publishAccepted(deps, 'message_api', [claimed.envelope]);
   const accepted: Accepted = { leadId, sessionId, messageId, guestDeviceId };
-  if (!settled(await notice)) {
-    return {
-      status: 202,
-      body: {
-        data: {
-          messageId,
-          sessionId,
-          status: 'accepted',
-          ...(guestDeviceId === undefined ? {} : { user: { deviceId: guestDeviceId } }),
-        },
-        traceId,
-      },
-    };
-  }
+  if (!settled(await notice)) return { status: 202, body: acceptedAnswer(accepted, traceId) };
   const answer = await answerOf(deps, accepted, traceId);
   await finishClaim(deps.db, messageId, answer, deps.clock());
   return { status: 200, body: answer };

@@ -45,3 +45,14 @@ export async function isProcessed(db: Db, leadId: string, envelopeId: string): P
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/** The message became a dead letter: it will not be applied unless an operator replays it. */
+export async function isDeadLettered(db: Db, leadId: string, envelopeId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('dead_letters')
+    .select('id')
+    .where('lead_id', '=', leadId)
+    .where('message_id', '=', envelopeId)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -22,6 +22,8 @@ export interface ExistingClaim {
   /** The first 200 answer's body, once finished. */
   response: Record<string, unknown> | null;
   createdAt: Date;
+  /** The deviceId generated for a guest's first message: every answer to the request carries it. */
+  guestDeviceId: string | undefined;
 }
 
 /**
@@ -31,17 +33,26 @@ export interface ExistingClaim {
 export async function claimRequest(
   tx: Tx,
   key: ClaimKey,
-  claim: { messageId: string; leadId: string; envelope: Envelope; now: Date },
+  claim: {
+    messageId: string;
+    leadId: string;
+    envelope: Envelope;
+    now: Date;
+    guestDeviceId?: string | undefined;
+  },
 ): Promise<boolean> {
   const cutoff = new Date(claim.now.getTime() - IDEMPOTENCY_WINDOW_MS).toISOString();
   const won = await sql<{ message_id: string }>`
     insert into message_requests as r
-      (studio_id, session_id, request_id, message_id, lead_id, envelope, response, created_at)
+      (studio_id, session_id, request_id, message_id, lead_id, envelope, response, created_at,
+       guest_device_id)
     values (${key.studioId}, ${key.sessionId}, ${key.requestId}, ${claim.messageId}, ${claim.leadId},
-            ${JSON.stringify(claim.envelope)}::jsonb, null, ${claim.now.toISOString()}::timestamptz)
+            ${JSON.stringify(claim.envelope)}::jsonb, null, ${claim.now.toISOString()}::timestamptz,
+            ${claim.guestDeviceId ?? null})
     on conflict (studio_id, session_id, request_id) do update set
       message_id = excluded.message_id, lead_id = excluded.lead_id, envelope = excluded.envelope,
-      response = null, created_at = excluded.created_at, finished_at = null
+      response = null, created_at = excluded.created_at, finished_at = null,
+      guest_device_id = excluded.guest_device_id
       where r.created_at < ${cutoff}::timestamptz
     returning message_id`.execute(tx);
   return won.rows[0]?.message_id === claim.messageId;
@@ -50,7 +61,7 @@ export async function claimRequest(
 export async function existingClaim(db: Db, key: ClaimKey): Promise<ExistingClaim | undefined> {
   const row = await db
     .selectFrom('message_requests')
-    .select(['message_id', 'lead_id', 'envelope', 'response', 'created_at'])
+    .select(['message_id', 'lead_id', 'envelope', 'response', 'created_at', 'guest_device_id'])
     .where('studio_id', '=', key.studioId)
     .where('session_id', '=', key.sessionId)
     .where('request_id', '=', key.requestId)
@@ -62,6 +73,7 @@ export async function existingClaim(db: Db, key: ClaimKey): Promise<ExistingClai
     envelope: envelopeSchema.parse(row.envelope),
     response: row.response,
     createdAt: row.created_at,
+    guestDeviceId: row.guest_device_id ?? undefined,
   };
 }
 

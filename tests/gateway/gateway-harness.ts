@@ -49,6 +49,9 @@ export interface HarnessOptions {
   deps?: Partial<GatewayDeps>;
   /** The runtime's bus (default the single-node one; NATS on isolated names with `{ nats: url }`). */
   transport?: StartRuntimeOptions['transport'];
+  /** Retry delays and host options (hooks…) for the runtime. */
+  retryDelaysMs?: StartRuntimeOptions['retryDelaysMs'];
+  host?: StartRuntimeOptions['host'];
 }
 
 export async function startGateway(options: HarnessOptions = {}): Promise<GatewayHarness> {
@@ -56,6 +59,8 @@ export async function startGateway(options: HarnessOptions = {}): Promise<Gatewa
     definitions: options.definitions ?? [testCounterDefinition],
     start: options.consume ?? false,
     ...(options.transport === undefined ? {} : { transport: options.transport }),
+    ...(options.retryDelaysMs === undefined ? {} : { retryDelaysMs: options.retryDelaysMs }),
+    ...(options.host === undefined ? {} : { host: options.host }),
   });
   const env = parseEnv({ ...SECRETS, ...options.env });
   const metrics = new Metrics();
