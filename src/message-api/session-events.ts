@@ -1,7 +1,8 @@
-// The live stream of a web session as Server-Sent Events: first what is stored after Last-Event-ID, then
-// every message announced on the session's notice topic (listened to before the stored ones are read, so
-// nothing falls between the two; an event id is sent once). A comment line every 15 s keeps proxies from
-// closing an idle stream. Streams end when the client goes or the gateway closes.
+// The live stream of a web session as Server-Sent Events: what is stored after Last-Event-ID, then, each
+// time a message is announced on the session's notice topic (listened to before the first read, so
+// nothing falls between the two), what is stored after the last event sent. Ids go out strictly
+// increasing and each once, always read from the database in seq order. A comment line every 15 s keeps
+// proxies from closing an idle stream. Streams end when the client goes or the gateway closes.
 import type { FastifyReply } from 'fastify';
 import type { Bus } from '../bus/bus.ts';
 import type { Db } from '../persistence/database.ts';
@@ -47,19 +48,43 @@ export async function streamSessionEvents(
     'x-accel-buffering': 'no',
   });
   raw.write('retry: 2000\n\n');
-  const sent = new Set<number>();
-  let replaying = true;
-  const held: SessionMessage[] = [];
+  // Event ids go out strictly increasing, each read from the database after the last one sent: a notice
+  // only says "there is more". Notices from several writers can arrive out of order, but a session's seq
+  // follows commit order (appendSessionMessage), so reading after the last id sent never skips one.
+  let lastSent = lastEventId;
   const send = (message: SessionMessage) => {
-    if (message.seq <= lastEventId || sent.has(message.seq) || raw.writableEnded) return;
-    sent.add(message.seq);
+    if (message.seq <= lastSent || raw.writableEnded) return;
+    lastSent = message.seq;
     raw.write(`id: ${message.seq}\nevent: message\ndata: ${JSON.stringify(sessionMessageView(message))}\n\n`);
   };
+  let reading: Promise<void> | undefined;
+  /** Reads asked for: a notice during a read asks for one more read after it. */
+  let asked = 0;
+  const readOnce = async () => {
+    for (;;) {
+      const page = await listSessionMessages(deps.db, sessionId, { afterSeq: lastSent, limit: PAGE });
+      for (const message of page) send(message);
+      if (page.length < PAGE) return;
+    }
+  };
+  /** Reads what is stored after the last id sent, one read at a time. */
+  const catchUp = (): Promise<void> => {
+    asked++;
+    reading ??= (async () => {
+      let done = 0;
+      while (done !== asked && !raw.writableEnded) {
+        done = asked;
+        await readOnce();
+      }
+    })().finally(() => {
+      reading = undefined;
+    });
+    return reading;
+  };
   const unlisten = deps.bus.listen(sessionTopic(sessionId), (payload) => {
-    const message = announcedSchema.safeParse(payload);
-    if (!message.success) return;
-    if (replaying) held.push(message.data);
-    else send(message.data);
+    const announced = announcedSchema.safeParse(payload);
+    if (announced.success && announced.data.seq <= lastSent) return;
+    catchUp().catch(() => end());
   });
   const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
   heartbeat.unref();
@@ -72,17 +97,8 @@ export async function streamSessionEvents(
   deps.streams.add(end);
   raw.on('close', end);
   try {
-    let after = lastEventId;
-    for (;;) {
-      const page = await listSessionMessages(deps.db, sessionId, { afterSeq: after, limit: PAGE });
-      for (const message of page) send(message);
-      after = page.at(-1)?.seq ?? after;
-      if (page.length < PAGE) break;
-    }
+    await catchUp();
   } catch {
     end();
-    return;
   }
-  replaying = false;
-  for (const message of held.sort((a, b) => a.seq - b.seq)) send(message);
 }

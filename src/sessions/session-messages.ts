@@ -1,4 +1,4 @@
-// The messages of a session, in the order they were stored (seq, also the SSE event id): the inbound
+// The messages of a session, in the order they were committed (seq, also the SSE event id): the inbound
 // message as the gateway accepted it and every outbound message the web/app/api channel delivered to the
 // session (replies, reminders, the artist's approval, the deposit link). A message id is stored once.
 import { sql } from 'kysely';
@@ -33,11 +33,23 @@ export interface NewSessionMessage {
   at: Date;
 }
 
-/** Stores one message; the stored message, or null when this message id was stored before. */
+/**
+ * Stores one message; the stored message, or null when this message id was stored before. The session's
+ * row is locked first, until the transaction commits: a session's messages take their seq in the order
+ * they commit, so once a reader sees seq N every earlier message of the session is visible too and
+ * resuming after N (Last-Event-ID) can skip nothing. Outside a transaction it opens its own.
+ */
 export async function appendSessionMessage(
   db: Db | Tx,
   message: NewSessionMessage,
 ): Promise<SessionMessage | null> {
+  if (!db.isTransaction) return db.transaction().execute((tx) => appendSessionMessage(tx, message));
+  await db
+    .selectFrom('message_sessions')
+    .select('id')
+    .where('id', '=', message.sessionId)
+    .forUpdate()
+    .executeTakeFirst();
   const row = await db
     .insertInto('session_messages')
     .values({
