@@ -237,6 +237,50 @@ export function messageApiSuite(mode: 'single' | 'distributed'): void {
       ).toEqual(second.data.replies.map((r) => r.text));
     });
 
+    it('a broadcast reaches each lead through its actor, reports per lead, and is applied once', async () => {
+      printOutputsOnFailure();
+      const reached = (await post('/web/messages', message('Hi', { phone: '+447700900510' }))).json as Answer;
+      const stopped = (await post('/web/messages', message('STOP', { phone: '+447700900511' })))
+        .json as Answer;
+      const text = 'Flash day on Saturday: walk-ins welcome!';
+      const payload = {
+        studioId: 'inkwell',
+        requestId: `bb-broadcast-${mode}`,
+        leadIds: [reached.data.leadId, stopped.data.leadId, reached.data.leadId, 'ld_nobody'],
+        text,
+      };
+      const response = await post('/api/broadcast', payload, { 'x-api-key': API_KEY });
+      expect(response.status).toBe(200);
+      const answer = response.json as {
+        data: {
+          summary: Record<string, number>;
+          results: { leadId: string; success: boolean; error?: string; messageId?: string }[];
+        };
+      };
+      expect(answer.data.summary).toEqual({ total: 3, successful: 1, failed: 2 });
+      expect(answer.data.results.map((r) => [r.leadId, r.success, r.error ?? null])).toEqual([
+        [reached.data.leadId, true, null],
+        [stopped.data.leadId, false, 'OPTED_OUT'],
+        ['ld_nobody', false, 'LEAD_NOT_FOUND'],
+      ]);
+      // The web channel delivers it to the lead's session, under the messageId of the result.
+      const listed = await eventually('the broadcast in the session', async () => {
+        const page = await client(gateway.base).get(`/web/sessions/${reached.data.sessionId}/messages`);
+        const messages = (page.json as { data: { messages: { messageId: string; text: string }[] } }).data
+          .messages;
+        return messages.some((m) => m.text === text) ? messages : undefined;
+      });
+      expect(listed.filter((m) => m.text === text).map((m) => m.messageId)).toEqual([
+        answer.data.results[0]?.messageId,
+      ]);
+      const repeat = await post('/api/broadcast', payload, { 'x-api-key': API_KEY });
+      expect(repeat.status).toBe(409);
+      expect((repeat.json as ErrorBody).error).toMatchObject({
+        code: 'DUPLICATE_REQUEST',
+        details: { response: response.json },
+      });
+    });
+
     it.runIf(mode === 'distributed')(
       'past the reply timeout the answer is 202 and the replies arrive on the stream',
       async () => {

@@ -1,10 +1,14 @@
 // POST /api/broadcast over the real gateway, PostgreSQL and the real lead machine, on both buses: each
-// lead gets the text through its own actor (a web lead's reply row, nothing for an opted-out lead, the
-// template outside WhatsApp's window), per-lead results with folded duplicates and leads of other studios,
-// validation (0 / 101 distinct ids), keys, idempotency, and a property: N concurrent identical requests
-// apply the broadcast once (each lead gets the text once).
+// lead gets the text through its own actor (a web lead's row on its session, nothing for an opted-out
+// lead, the template outside WhatsApp's window, an SMS that quiet hours defer, nothing for a contact that
+// never wrote), per-lead results with folded duplicates and leads of other studios, validation (0 / 101
+// distinct ids), keys, idempotency, 202 with PENDING leads past the reply timeout, and a property: N
+// concurrent identical requests apply the broadcast once (each lead gets the text once).
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { smsSendDecision } from '../../src/channels/sms/policy.ts';
+import { leadIdFor } from '../../src/domain/ids.ts';
+import { messageSendEffectSchema } from '../../src/domain/effects.ts';
 import { createLeadDefinition } from '../../src/machines/lead/lead-definition.ts';
 import { StudioRegistry } from '../../src/studio/studio-registry.ts';
 import { adminHeaders, postWhatsapp, startGateway, type GatewayHarness } from '../gateway/gateway-harness.ts';
@@ -23,7 +27,8 @@ interface ErrorBody {
   error: { code: string; message: string; details: Record<string, unknown> | null };
 }
 
-const studios = messageStudios();
+// Quiet hours all day: an SMS that is not a direct reply always waits for their end.
+const studios = messageStudios({ quietHours: { start: '00:00', end: '23:59' } });
 
 describe.each(runtimeTransports())('POST /api/broadcast on the $name', ({ transport }) => {
   let h: GatewayHarness;
@@ -126,6 +131,64 @@ describe.each(runtimeTransports())('POST /api/broadcast on the $name', ({ transp
     expect(await sendsOf(lead.id, `Window test ${run}`)).toHaveLength(0);
   });
 
+  it('an SMS lead gets it on SMS as a send that is not a reply, so quiet hours hold it back', async () => {
+    const phone = `+4477006${String(run % 100_000).padStart(5, '0')}`;
+    const at = new Date().toISOString();
+    const leadId = leadIdFor('inkwell', phone);
+    await h.rt.publish({
+      id: `twilio:SM${run}`,
+      leadId,
+      actorType: 'lead',
+      studioId: 'inkwell',
+      acceptedAt: at,
+      event: {
+        type: 'message.received',
+        at,
+        channel: 'sms',
+        provider: 'twilio',
+        messageId: `SM${run}`,
+        from: [{ type: 'phone', value: phone }],
+        to: '+15005550006',
+        sentAt: at,
+        content: { kind: 'text', text: 'Hi' },
+      },
+    });
+    await h.rt.idle();
+    const text = `SMS broadcast ${run}`;
+    const response = await broadcast({ leadIds: [leadId], text });
+    expect(response.json<BroadcastAnswer>().data.results).toEqual([
+      expect.objectContaining({ leadId, success: true }),
+    ]);
+    const [sent] = await sendsOf(leadId, text);
+    const effect = messageSendEffectSchema.parse(sent?.payload);
+    expect(effect).toMatchObject({ channel: 'sms', to: phone, message: { kind: 'text', text } });
+    const studio = studios.studios.find((s) => s.id === 'inkwell');
+    if (studio === undefined) throw new Error('no inkwell studio');
+    const decision = smsSendDecision({ studio, inReplyTo: effect.inReplyTo, now: new Date() });
+    expect(decision.kind).toBe('defer');
+  });
+
+  it('an imported contact that never wrote has no channel: NO_CHANNEL, nothing sent', async () => {
+    const phone = `+4477007${String(run % 100_000).padStart(5, '0')}`;
+    const imported = await h.app.inject({
+      method: 'POST',
+      url: '/admin/contacts/import',
+      headers: { ...adminHeaders, 'content-type': 'application/json' },
+      payload: JSON.stringify({ studioId: 'inkwell', contacts: [{ name: 'Ada', phone }] }),
+    });
+    expect(imported.statusCode).toBe(200);
+    const lead = await h.rt.db
+      .selectFrom('leads')
+      .select('id')
+      .where('phone', '=', phone)
+      .executeTakeFirstOrThrow();
+    const response = await broadcast({ leadIds: [lead.id], text: `Never wrote ${run}` });
+    expect(response.statusCode).toBe(200);
+    expect(response.json<BroadcastAnswer>().data.results).toEqual([
+      expect.objectContaining({ leadId: lead.id, success: false, error: 'NO_CHANNEL' }),
+    ]);
+  });
+
   it('refuses 0 or more than 100 distinct ids, naming leadIds; 150 ids with 2 distinct are fine', async () => {
     const a = await webLead();
     const b = await webLead();
@@ -196,5 +259,63 @@ describe.each(runtimeTransports())('POST /api/broadcast on the $name', ({ transp
       ),
       { numRuns: 6 },
     );
+  });
+});
+
+describe('POST /api/broadcast past the reply timeout', () => {
+  let h: GatewayHarness;
+  let now = new Date();
+  beforeAll(async () => {
+    h = await startGateway({
+      definitions: [createLeadDefinition(new StudioRegistry(studios))],
+      consume: true,
+      studios,
+      deps: { clock: () => now },
+      options: { replyTimeoutMs: 300 },
+    });
+  });
+  afterAll(async () => h.close());
+
+  it('202 with the leads not committed yet as PENDING; a repeat later gets the final answer', async () => {
+    const written = await h.app.inject({
+      method: 'POST',
+      url: '/web/messages',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({
+        studioId: 'inkwell',
+        requestId: 'slow-lead',
+        text: 'Hi',
+        user: { phone: '+447700900600' },
+      }),
+    });
+    const leadId = written.json<{ data: { leadId: string } }>().data.leadId;
+    await h.rt.host.stop();
+    const payload = { studioId: 'inkwell', requestId: 'slow-1', leadIds: [leadId], text: 'Later' };
+    const send = () =>
+      h.app.inject({
+        method: 'POST',
+        url: '/api/broadcast',
+        headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
+        payload: JSON.stringify(payload),
+      });
+    const first = await send();
+    expect(first.statusCode).toBe(202);
+    expect(first.json<BroadcastAnswer>().data).toMatchObject({
+      summary: { total: 1, successful: 0, failed: 0, pending: 1 },
+      results: [{ leadId, success: false, error: 'PENDING' }],
+    });
+    // While no worker runs: in flight, then (past the timeout) the answer as it stands.
+    expect((await send()).json<ErrorBody>().error.details).toHaveProperty('retryAfterMs');
+    now = new Date(now.getTime() + 60_000);
+    expect((await send()).json<ErrorBody>().error.details?.response).toMatchObject({
+      data: { summary: { pending: 1 } },
+    });
+    await h.rt.host.start();
+    await h.rt.idle();
+    const final = await send();
+    expect(final.statusCode).toBe(409);
+    expect(final.json<ErrorBody>().error.details?.response).toMatchObject({
+      data: { summary: { total: 1, successful: 1, failed: 0 }, results: [{ leadId, success: true }] },
+    });
   });
 });
