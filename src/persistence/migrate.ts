@@ -32,7 +32,14 @@ export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<MigrationOutc
   return db.connection().execute(async (conn) => {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(conn);
     try {
-      const migrator = new Migrator({ db: conn, provider: new DirectoryMigrationProvider() });
+      // Migration numbers are handed out to parallel work, so one may land after a higher one was already
+      // applied somewhere (0015 after 0016): run it then instead of refusing to start. Migrations never
+      // depend on a higher-numbered one.
+      const migrator = new Migrator({
+        db: conn,
+        provider: new DirectoryMigrationProvider(),
+        allowUnorderedMigrations: true,
+      });
       const { error, results } = await migrator.migrateToLatest();
       if (error !== undefined) {
         const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

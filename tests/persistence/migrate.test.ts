@@ -21,6 +21,23 @@ describe('migrations', () => {
     }
   });
 
+  it('a migration that lands after a higher-numbered one was applied still runs', async () => {
+    const t = await createTestDatabase({ migrate: false });
+    try {
+      await migrateToLatest(t.db);
+      // As if 0012 had not existed yet when everything after it was applied.
+      const { down } = (await import('../../src/persistence/migrations/0012_reconciliation.ts')) as {
+        down: (db: typeof t.db) => Promise<void>;
+      };
+      await down(t.db);
+      await sql`delete from kysely_migration where name = '0012_reconciliation'`.execute(t.db);
+      const late = await migrateToLatest(t.db);
+      expect(late.applied).toEqual(['0012_reconciliation']);
+    } finally {
+      await t.drop();
+    }
+  });
+
   it('concurrent starts migrate exactly once', async () => {
     const t = await createTestDatabase({ migrate: false });
     try {
