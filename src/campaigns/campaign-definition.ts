@@ -3,7 +3,7 @@
 // templates, its SMS numbers). Every problem names the field, so the 400 tells the admin what to fix.
 import { z } from 'zod';
 import { parseDuration } from '../domain/durations.ts';
-import type { Studio } from '../studio/studio-schema.ts';
+import { studioSchema, type Studio } from '../studio/studio-schema.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a local time such as "10:00"');
 
@@ -18,10 +18,14 @@ export const segmentSchema = z.strictObject({
 });
 export type Segment = z.infer<typeof segmentSchema>;
 
-/** Parameters name contact fields (`{name}`) or are literal text: "Happy birthday {name}!". */
+/**
+ * Parameters name contact fields (`{name}`, with a fallback for a contact without one: `{name|there}`) or
+ * are literal text: "Happy birthday {name|there}!". The language is the studio's (`language`) unless the
+ * campaign names one: a WhatsApp template is approved per language.
+ */
 export const messageSchema = z.strictObject({
   template: z.string().min(1).optional(),
-  language: z.string().min(2).default('en'),
+  language: studioSchema.shape.language.unwrap().optional(),
   params: z.array(z.string()).max(10).default([]),
   text: z.string().min(1).max(1600).optional(),
 });
@@ -97,7 +101,13 @@ export function templateName(studio: Studio, template: string): string {
   return templateNames(studio).get(template) ?? template;
 }
 
-/** "{name}" and friends from the contact; a field the contact lacks becomes "". */
+/**
+ * "{name}" and friends from the contact. A field the contact lacks becomes the fallback after `|`
+ * ("{name|there}"), or "" without one.
+ */
 export function renderParam(param: string, contact: Record<string, string | null>): string {
-  return param.replace(/\{(\w+)\}/g, (_, field: string) => contact[field] ?? '');
+  return param.replace(/\{(\w+)(?:\|([^{}]*))?\}/g, (_, field: string, fallback: string | undefined) => {
+    const value = contact[field];
+    return value === undefined || value === null || value === '' ? (fallback ?? '') : value;
+  });
 }

@@ -1,15 +1,21 @@
-// One target of a run: the claims and the control event, in ONE transaction, so a crash leaves either
-// nothing (the target is still pending, the next worker takes it) or everything (the (campaign, lead, day)
-// key, the quota unit and the envelope on the target row, published by whoever holds the run next). The
-// envelope id is fixed by (campaign, day, lead): publishing it again is a duplicate the bus and the actor
-// drop, so a send is never made twice. Known refusals (opted out, no consent) are counted here without
-// spending quota; the lead's actor checks both again when the event arrives (it has the last word).
+// A batch of a run's targets: the claims and the control events, in ONE transaction, so a crash leaves
+// either nothing (the targets are still pending, the next worker takes them) or everything (for each send:
+// the (campaign, lead, day) key, its unit of the quota and its envelope on the target row, published by
+// whoever holds the run next). The envelope id is fixed by (campaign, day, lead): publishing it again is a
+// duplicate the bus and the actor drop, so a send is never made twice. Known refusals (opted out, no
+// consent) are counted here without spending quota; the lead's actor checks both again when the event
+// arrives (it has the last word).
+//
+// Order inside the transaction, per batch: lock the targets (skip those another worker holds), claim the
+// send keys of the addressable ones (one insert, in lead order so that two runs of one campaign never wait
+// on each other's keys in a cycle), claim the quota for those keys (one conditional upsert for the lot,
+// src/persistence/limits/daily-quota.ts), give back the keys of the targets the quota did not cover, and
+// write the envelopes and the skips. Only then does anything leave the database.
 import { sql } from 'kysely';
 import type { Envelope } from '../domain/envelope.ts';
 import type { CampaignSendEvent } from '../domain/lead-events.ts';
-import type { Db } from '../persistence/database.ts';
-import { claimDailyQuota } from '../persistence/limits/daily-quota.ts';
-import { claimSendOnce } from '../persistence/limits/send-once.ts';
+import type { Db, Tx } from '../persistence/database.ts';
+import { claimDailyQuotaUnits } from '../persistence/limits/daily-quota.ts';
 import type { Studio } from '../studio/studio-schema.ts';
 import { renderParam, smsNumbers, templateName, type Campaign } from './campaign-definition.ts';
 
@@ -21,13 +27,20 @@ export interface RunContext {
   day: string;
 }
 
-export type TargetOutcome =
-  | { kind: 'claimed'; envelope: Envelope }
-  | { kind: 'skipped'; reason: string }
-  /** Another worker holds or finished it. */
-  | { kind: 'gone' };
+export interface ClaimedSend {
+  seq: number;
+  envelope: Envelope;
+}
+
+export interface BatchOutcome {
+  /** Targets this batch decided (sends and skips). 0: nothing pending was free to take. */
+  handled: number;
+  /** Sends whose claims committed, in target order: to be paced and published. */
+  claimed: ClaimedSend[];
+}
 
 interface TargetRow {
+  seq: number;
   lead_id: string;
   status: string;
   lead_phone: string | null;
@@ -38,7 +51,7 @@ interface TargetRow {
   consent: boolean | null;
 }
 
-class QuotaExhausted extends Error {}
+type Refusal = 'optedOut' | 'noConsent' | 'noAddress' | 'alreadySent' | 'quotaExhausted';
 
 export function senderOf(campaign: Campaign, studio: Studio): string {
   return campaign.channel === 'whatsapp' ? studio.whatsapp.phoneNumberId : (smsNumbers(studio)[0] ?? '');
@@ -52,7 +65,8 @@ function campaignEvent(ctx: RunContext, target: TargetRow, phone: string, at: st
       ? {
           kind: 'template',
           name: templateName(studio, campaign.message.template ?? ''),
-          language: campaign.message.language,
+          // The studio's language unless the campaign names its own (a template exists per language).
+          language: campaign.message.language ?? studio.language,
           params: campaign.message.params.map((p) => renderParam(p, fields)),
         }
       : { kind: 'text', text: renderParam(campaign.message.text ?? '', fields) };
@@ -68,48 +82,106 @@ function campaignEvent(ctx: RunContext, target: TargetRow, phone: string, at: st
   };
 }
 
-async function skip(db: Db, ctx: RunContext, seq: number, reason: string): Promise<TargetOutcome> {
-  await db
-    .updateTable('campaign_targets')
-    .set({ state: 'skipped', reason })
-    .where('run_id', '=', ctx.runId)
-    .where('seq', '=', seq)
-    .where('state', '=', 'pending')
-    .execute();
-  return { kind: 'skipped', reason };
+/** What the worker can tell before claiming anything (the actor checks opt-out and consent again). */
+function refusalOf(target: TargetRow): Refusal | null {
+  if (target.status === 'OPTED_OUT') return 'optedOut';
+  if (target.consent !== true) return 'noConsent';
+  return (target.phone ?? target.lead_phone) === null ? 'noAddress' : null;
 }
 
-export async function claimTarget(db: Db, ctx: RunContext, seq: number, now: Date): Promise<TargetOutcome> {
+async function lockTargets(tx: Tx, runId: string, limit: number): Promise<TargetRow[]> {
+  const found = await sql<TargetRow>`
+    select t.seq, t.lead_id, l.status, l.phone as lead_phone, c.name, c.phone, c.email, c.birthday, c.consent
+    from campaign_targets t join leads l on l.id = t.lead_id left join contacts c on c.lead_id = t.lead_id
+    where t.run_id = ${runId}::uuid and t.state = 'pending' and t.envelope is null
+    order by t.seq limit ${limit}
+    for update of t skip locked`.execute(tx);
+  return found.rows;
+}
+
+/** The leads whose (campaign, lead, day) key this transaction now owns (another send holds the others). */
+async function claimSendKeys(tx: Tx, ctx: RunContext, leadIds: string[]): Promise<Set<string>> {
+  if (leadIds.length === 0) return new Set();
+  const sorted = [...leadIds].sort();
+  const result = await sql<{ lead_id: string }>`
+    insert into campaign_sends (campaign_id, lead_id, day, run_id)
+    select ${ctx.campaign.id}, k.lead_id, ${ctx.day}::date, ${ctx.runId}::uuid
+    from unnest(${sorted}::text[]) with ordinality as k(lead_id, n) order by k.n
+    on conflict do nothing
+    returning lead_id`.execute(tx);
+  return new Set(result.rows.map((r) => r.lead_id));
+}
+
+/** Keys claimed in this transaction for sends the quota did not cover: the lead may get it tomorrow. */
+async function releaseSendKeys(tx: Tx, ctx: RunContext, leadIds: string[]): Promise<void> {
+  if (leadIds.length === 0) return;
+  await sql`
+    delete from campaign_sends
+    where campaign_id = ${ctx.campaign.id} and day = ${ctx.day}::date and run_id = ${ctx.runId}::uuid
+      and lead_id = any(${leadIds}::text[])`.execute(tx);
+}
+
+async function writeOutcomes(
+  tx: Tx,
+  runId: string,
+  claimed: ClaimedSend[],
+  skipped: { seq: number; reason: Refusal }[],
+): Promise<void> {
+  if (claimed.length > 0) {
+    const rows = JSON.stringify(claimed.map((c) => ({ seq: c.seq, envelope: c.envelope })));
+    await sql`
+      update campaign_targets t set envelope = v.envelope
+      from jsonb_to_recordset(${rows}::jsonb) as v(seq int, envelope jsonb)
+      where t.run_id = ${runId}::uuid and t.seq = v.seq`.execute(tx);
+  }
+  if (skipped.length > 0) {
+    const rows = JSON.stringify(skipped);
+    await sql`
+      update campaign_targets t set state = 'skipped', reason = v.reason
+      from jsonb_to_recordset(${rows}::jsonb) as v(seq int, reason text)
+      where t.run_id = ${runId}::uuid and t.seq = v.seq`.execute(tx);
+  }
+}
+
+/** Decides up to `limit` pending targets of the run, in seq order, in one transaction. */
+export async function claimBatch(db: Db, ctx: RunContext, limit: number, now: Date): Promise<BatchOutcome> {
   const at = now.toISOString();
-  try {
-    return await db.transaction().execute(async (tx): Promise<TargetOutcome> => {
-      const found = await sql<TargetRow>`
-        select t.lead_id, l.status, l.phone as lead_phone, c.name, c.phone, c.email, c.birthday, c.consent
-        from campaign_targets t join leads l on l.id = t.lead_id left join contacts c on c.lead_id = t.lead_id
-        where t.run_id = ${ctx.runId}::uuid and t.seq = ${seq} and t.state = 'pending' and t.envelope is null
-        for update of t skip locked`.execute(tx);
-      const target = found.rows[0];
-      if (!target) return { kind: 'gone' };
-      const phone = target.phone ?? target.lead_phone;
-      const refusal =
-        target.status === 'OPTED_OUT'
-          ? 'optedOut'
-          : target.consent !== true
-            ? 'noConsent'
-            : phone === null
-              ? 'noAddress'
-              : null;
-      if (refusal !== null || phone === null) return skip(tx, ctx, seq, refusal ?? 'noAddress');
-      const key = { campaignId: ctx.campaign.id, leadId: target.lead_id, day: ctx.day, runId: ctx.runId };
-      if (!(await claimSendOnce(tx, key))) return skip(tx, ctx, seq, 'alreadySent');
-      const quota = {
-        studioId: ctx.studio.id,
-        channel: ctx.campaign.channel,
-        sender: senderOf(ctx.campaign, ctx.studio),
-        day: ctx.day,
-      };
-      // Roll back the send key with the failed claim: the lead may still get this campaign tomorrow.
-      if ((await claimDailyQuota(tx, quota, ctx.campaign.dailyQuota)) === null) throw new QuotaExhausted();
+  return db.transaction().execute(async (tx): Promise<BatchOutcome> => {
+    const targets = await lockTargets(tx, ctx.runId, limit);
+    const skipped: { seq: number; reason: Refusal }[] = [];
+    const addressable: TargetRow[] = [];
+    for (const target of targets) {
+      const refusal = refusalOf(target);
+      if (refusal === null) addressable.push(target);
+      else skipped.push({ seq: target.seq, reason: refusal });
+    }
+    const owned = await claimSendKeys(
+      tx,
+      ctx,
+      addressable.map((t) => t.lead_id),
+    );
+    const keyed: TargetRow[] = [];
+    for (const target of addressable) {
+      if (owned.has(target.lead_id)) keyed.push(target);
+      else skipped.push({ seq: target.seq, reason: 'alreadySent' });
+    }
+    const quota = {
+      studioId: ctx.studio.id,
+      channel: ctx.campaign.channel,
+      sender: senderOf(ctx.campaign, ctx.studio),
+      day: ctx.day,
+    };
+    const { granted } = await claimDailyQuotaUnits(tx, quota, ctx.campaign.dailyQuota, keyed.length);
+    // The quota covers the first `granted` targets in seq order; the rest give their keys back.
+    const uncovered = keyed.slice(granted);
+    await releaseSendKeys(
+      tx,
+      ctx,
+      uncovered.map((t) => t.lead_id),
+    );
+    for (const target of uncovered) skipped.push({ seq: target.seq, reason: 'quotaExhausted' });
+    const claimed = keyed.slice(0, granted).map((target): ClaimedSend => {
+      const phone = target.phone ?? target.lead_phone ?? '';
       const envelope: Envelope = {
         id: `campaign:${ctx.campaign.id}:${ctx.day}:${target.lead_id}`,
         leadId: target.lead_id,
@@ -118,26 +190,20 @@ export async function claimTarget(db: Db, ctx: RunContext, seq: number, now: Dat
         acceptedAt: at,
         event: campaignEvent(ctx, target, phone, at),
       };
-      await tx
-        .updateTable('campaign_targets')
-        .set({ envelope: envelope as unknown as Record<string, unknown> })
-        .where('run_id', '=', ctx.runId)
-        .where('seq', '=', seq)
-        .execute();
-      return { kind: 'claimed', envelope };
+      return { seq: target.seq, envelope };
     });
-  } catch (error) {
-    if (error instanceof QuotaExhausted) return skip(db, ctx, seq, 'quotaExhausted');
-    throw error;
-  }
+    await writeOutcomes(tx, ctx.runId, claimed, skipped);
+    return { handled: targets.length, claimed };
+  });
 }
 
-/** After the bus took the envelope. */
-export async function markPublished(db: Db, runId: string, seq: number): Promise<void> {
+/** After the bus took the envelopes. */
+export async function markPublished(db: Db, runId: string, seqs: number[]): Promise<void> {
+  if (seqs.length === 0) return;
   await db
     .updateTable('campaign_targets')
     .set({ state: 'published' })
     .where('run_id', '=', runId)
-    .where('seq', '=', seq)
+    .where('seq', 'in', seqs)
     .execute();
 }

@@ -3,7 +3,8 @@
 // worker must agree with the time its own decisions use) and renewed while it works; a killed worker's
 // run is taken over once its lease expires. The new holder first re-publishes targets that were claimed
 // but not yet marked published (their envelope ids make that a no-op for a send that already went), then
-// carries on with the pending ones in order: nothing is sent twice, nothing is skipped.
+// carries on with the pending ones in order, a batch per transaction (src/campaigns/run-send.ts): nothing
+// is sent twice, nothing is skipped.
 import { sql } from 'kysely';
 import type { Bus } from '../bus/bus.ts';
 import type { Envelope } from '../domain/envelope.ts';
@@ -13,7 +14,8 @@ import type { Db } from '../persistence/database.ts';
 import { claimRate } from '../persistence/limits/rate-limit.ts';
 import type { StudioRegistry } from '../studio/studio-registry.ts';
 import { findCampaign } from './campaign-store.ts';
-import { claimTarget, markPublished, type RunContext } from './run-send.ts';
+import type { Campaign } from './campaign-definition.ts';
+import { claimBatch, markPublished, type ClaimedSend, type RunContext } from './run-send.ts';
 
 export interface CampaignWorkerDeps {
   db: Db;
@@ -24,7 +26,7 @@ export interface CampaignWorkerDeps {
   clock?: () => Date;
   leaseMs?: number;
   pollIntervalMs?: number;
-  /** Targets handled per lease renewal. */
+  /** Most targets claimed per transaction (default 100); never more than one second of the pace. */
   batchSize?: number;
 }
 
@@ -35,10 +37,13 @@ export interface CampaignWorker extends PollLoop {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A second's worth of the campaign's pace: what may go back to back, and the most one batch claims. */
+const burstOf = (campaign: Campaign) => Math.ceil(campaign.ratePerMinute / 60);
+
 export function createCampaignWorker(deps: CampaignWorkerDeps): CampaignWorker {
   const clock = deps.clock ?? (() => new Date());
   const leaseMs = deps.leaseMs ?? 15_000;
-  const batchSize = deps.batchSize ?? 50;
+  const batchSize = deps.batchSize ?? 100;
   const log = deps.logger.child({ component: 'campaign-worker' });
 
   /** A running run whose lease is free or expired (or ours), now leased by us. */
@@ -76,20 +81,42 @@ export function createCampaignWorker(deps: CampaignWorkerDeps): CampaignWorker {
       .execute();
   }
 
-  async function publish(runId: string, seq: number, envelope: Envelope): Promise<void> {
-    await deps.bus.publish(envelope);
-    await markPublished(deps.db, runId, seq);
+  async function hasPending(runId: string): Promise<boolean> {
+    const row = await deps.db
+      .selectFrom('campaign_targets')
+      .select('seq')
+      .where('run_id', '=', runId)
+      .where('state', '=', 'pending')
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
-  /** Waits for the campaign's cluster-wide pace (ratePerMinute; a second's worth may go back to back). */
-  async function paced(ctx: RunContext, runId: string): Promise<boolean> {
-    const rule = { perMinute: ctx.campaign.ratePerMinute, burst: Math.ceil(ctx.campaign.ratePerMinute / 60) };
-    for (;;) {
-      const claim = await claimRate(deps.db, `campaign:${ctx.campaign.id}`, rule, clock());
-      if (claim.granted) return true;
-      await sleep(Math.min(claim.retryAfterMs, leaseMs / 4));
-      if (!(await renew(runId))) return false;
+  /**
+   * Publishes claimed sends at the campaign's cluster-wide pace (ratePerMinute, a second's worth back to
+   * back): each chunk of at most one burst claims its cells of the pace at once, is published concurrently
+   * (the bus gathers concurrent publishes into one write) and marked published in one statement. Only sends
+   * wait for the pace. False when the run stopped being ours (paused, cancelled, taken over) while waiting:
+   * what is left stays claimed, and whoever holds the run next publishes it.
+   */
+  async function publishPaced(ctx: RunContext, sends: readonly ClaimedSend[]): Promise<boolean> {
+    const rule = { perMinute: ctx.campaign.ratePerMinute, burst: burstOf(ctx.campaign) };
+    for (let i = 0; i < sends.length; i += rule.burst) {
+      const chunk = sends.slice(i, i + rule.burst);
+      for (;;) {
+        const claim = await claimRate(deps.db, `campaign:${ctx.campaign.id}`, rule, clock(), chunk.length);
+        if (claim.granted) break;
+        await sleep(Math.min(claim.retryAfterMs, leaseMs / 4));
+        if (!(await renew(ctx.runId))) return false;
+      }
+      await Promise.all(chunk.map((send) => deps.bus.publish(send.envelope)));
+      await markPublished(
+        deps.db,
+        ctx.runId,
+        chunk.map((send) => send.seq),
+      );
     }
+    return true;
   }
 
   async function work(run: { id: string; campaignId: string; day: string }): Promise<number> {
@@ -104,7 +131,7 @@ export function createCampaignWorker(deps: CampaignWorkerDeps): CampaignWorker {
       return 1;
     }
     const ctx: RunContext = { runId: run.id, campaign, studio, day: run.day };
-    // Claimed by a worker that died before it could publish: publish them first (in order).
+    // Claimed by a worker that died (or lost the run) before it could publish: publish them first.
     const unpublished = await deps.db
       .selectFrom('campaign_targets')
       .select(['seq', 'envelope'])
@@ -113,32 +140,21 @@ export function createCampaignWorker(deps: CampaignWorkerDeps): CampaignWorker {
       .where('envelope', 'is not', null)
       .orderBy('seq')
       .execute();
-    for (const t of unpublished) await publish(run.id, t.seq, t.envelope as unknown as Envelope);
-    const pending = await deps.db
-      .selectFrom('campaign_targets')
-      .select('seq')
-      .where('run_id', '=', run.id)
-      .where('state', '=', 'pending')
-      .orderBy('seq')
-      .limit(batchSize)
-      .execute();
-    if (pending.length === 0 && unpublished.length === 0) {
-      await finish(run.id);
-      log.info({ runId: run.id, campaignId: campaign.id }, 'campaign run completed');
+    const republish = unpublished.map((t) => ({ seq: t.seq, envelope: t.envelope as unknown as Envelope }));
+    if (!(await publishPaced(ctx, republish))) return republish.length;
+    // A batch is at most one burst of the pace, so a run paused or cancelled meanwhile has claimed at most
+    // a second's worth of sends ahead of what it published.
+    const batch = await claimBatch(deps.db, ctx, Math.min(batchSize, burstOf(campaign)), clock());
+    if (batch.handled === 0 && republish.length === 0) {
+      // Nothing free to take: finished, unless another worker still holds some of its targets.
+      if (!(await hasPending(run.id))) {
+        await finish(run.id);
+        log.info({ runId: run.id, campaignId: campaign.id }, 'campaign run completed');
+      }
       return 1;
     }
-    let handled = unpublished.length;
-    for (const { seq } of pending) {
-      if (!(await renew(run.id))) break; // paused, cancelled or no longer ours
-      const outcome = await claimTarget(deps.db, ctx, seq, clock());
-      handled++;
-      if (outcome.kind !== 'claimed') continue;
-      // Only sends wait for the pace. A claimed send is durable: if the lease is lost while waiting, the
-      // next holder publishes it.
-      if (!(await paced(ctx, run.id))) break;
-      await publish(run.id, seq, outcome.envelope);
-    }
-    return handled;
+    await publishPaced(ctx, batch.claimed);
+    return republish.length + batch.handled;
   }
 
   async function runOnce(): Promise<number> {

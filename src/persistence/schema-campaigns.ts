@@ -1,4 +1,4 @@
-// Kysely table interfaces of contacts, campaigns and the cluster-wide send limits (migration 0006).
+// Kysely table interfaces of contacts, campaigns and the cluster-wide send limits (migrations 0006, 0017).
 import type { ColumnType, JSONColumnType } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -12,6 +12,8 @@ export interface SendQuotasTable {
   sender: string;
   day: DateColumn;
   used: ColumnType<number, number | undefined, number>;
+  /** Units the latest claim took (migration 0017): read only by that claim's RETURNING. */
+  last_grant: ColumnType<number, number | undefined, number>;
 }
 
 export interface RateLimitsTable {

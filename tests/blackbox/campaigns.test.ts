@@ -29,6 +29,8 @@ const studioConfig = {
       name: 'North Ink',
       whatsapp: { phoneNumberId: DEMO_PHONE_NUMBER_ID },
       timezone: 'Europe/London',
+      // Campaign templates go out in the studio's language when the campaign names none.
+      language: 'en_GB',
       currency: 'GBP',
       styles: ['realism', 'blackwork'],
       artists: [{ id: 'sam', name: 'Sam Needle', whatsapp: `+${DEMO_ARTIST_DIGITS}` }],
@@ -131,7 +133,7 @@ async function createCampaign(api: ReturnType<typeof client>, body: Record<strin
       name: 'Birthday offer',
       channel: 'whatsapp',
       segment: { tags: ['vip'] },
-      message: { template: 'birthday', params: ['{name}'] },
+      message: { template: 'birthday', params: ['{name|there}'] },
       dailyQuota: 5,
       ratePerMinute: 6000,
       ...body,
@@ -154,6 +156,18 @@ function checkSends(graph: FakeGraphApi, quota: number, block: number): void {
   const sends = templateSends(graph);
   const recipients = sends.map((s) => String(s.body.to).replace(/^\+/, ''));
   expect(sends).toHaveLength(quota);
+  // Outside the 24-hour window (they never wrote): the template only, nothing free-form to them.
+  const others = graph.sends.filter((s) => recipients.includes(String(s.body.to).replace(/^\+/, '')));
+  expect(others.every((s) => s.body.type === 'template')).toBe(true);
+  for (const send of sends) {
+    const template = send.body.template as {
+      language: { code: string };
+      components: { parameters: { text: string }[] }[];
+    };
+    expect(template.language.code).toBe('en_GB');
+    // The contact's name as the template's parameter.
+    expect(template.components[0]?.parameters[0]?.text).toMatch(/^Client \d+$/);
+  }
   expect(new Set(recipients).size).toBe(quota);
   for (const never of [900, 901, 902]) expect(recipients).not.toContain(digitsOf(never, block));
 }

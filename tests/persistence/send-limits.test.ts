@@ -3,7 +3,12 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimDailyQuota, quotaUsed, type QuotaKey } from '../../src/persistence/limits/daily-quota.ts';
+import {
+  claimDailyQuota,
+  claimDailyQuotaUnits,
+  quotaUsed,
+  type QuotaKey,
+} from '../../src/persistence/limits/daily-quota.ts';
 import { claimRate } from '../../src/persistence/limits/rate-limit.ts';
 import { claimSendOnce } from '../../src/persistence/limits/send-once.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
@@ -49,6 +54,58 @@ describe('daily quota', () => {
       ),
       { numRuns: 25 },
     );
+  });
+
+  it('batch claims (a run claiming several targets at once) never exceed it either: grants sum to min(demand, quota)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 40 }),
+        // Each claimer asks for batches of 1..8 units, one batch after another, in its own transaction
+        // that sometimes rolls back (a batch whose other writes failed gives its units back).
+        fc.array(fc.array(fc.tuple(fc.integer({ min: 1, max: 8 }), fc.boolean()), { maxLength: 5 }), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        async (quota, claimers) => {
+          const key = keyFor();
+          const grants = await Promise.all(
+            claimers.map(async (batches) => {
+              let granted = 0;
+              let asked = 0;
+              for (const [units, rollBack] of batches) {
+                const got = await t.db
+                  .transaction()
+                  .execute(async (tx) => {
+                    const grant = await claimDailyQuotaUnits(tx, key, quota, units);
+                    expect(grant.granted).toBeGreaterThanOrEqual(0);
+                    expect(grant.granted).toBeLessThanOrEqual(units);
+                    if (rollBack) throw new Error('roll back');
+                    return grant.granted;
+                  })
+                  .catch(() => null);
+                if (got !== null) {
+                  granted += got;
+                  asked += units;
+                }
+              }
+              return { granted, asked };
+            }),
+          );
+          const demand = grants.reduce((a, g) => a + g.asked, 0);
+          const total = grants.reduce((a, g) => a + g.granted, 0);
+          expect(total).toBe(Math.min(demand, quota));
+          expect(await quotaUsed(t.db, key)).toBe(total);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('a batch claim takes what is left and no more', async () => {
+    const key = keyFor();
+    expect(await claimDailyQuotaUnits(t.db, key, 10, 4)).toEqual({ granted: 4, used: 4 });
+    expect(await claimDailyQuotaUnits(t.db, key, 10, 8)).toEqual({ granted: 6, used: 10 });
+    expect(await claimDailyQuotaUnits(t.db, key, 10, 1)).toEqual({ granted: 0, used: null });
   });
 
   it('the counts it returns are distinct: no two claimers are told they took the same unit', async () => {
@@ -111,6 +168,20 @@ describe('cluster-wide rate limit', () => {
     const later = new Date(now.getTime() + 1000);
     const next = await Promise.all(Array.from({ length: 5 }, () => claimRate(t.db, key, rule, later)));
     expect(next.filter((c) => c.granted)).toHaveLength(1);
+  });
+
+  it('a claim of several cells passes only when all of them conform, and moves the pace by all of them', async () => {
+    const key = `rate-${randomUUID()}`;
+    const now = new Date('2026-12-02T10:00:00.000Z');
+    const rule = { perMinute: 600, burst: 10 }; // one per 100 ms, 10 back to back
+    expect(await claimRate(t.db, key, rule, now, 7)).toEqual({ granted: true });
+    // 3 cells are left of the burst: 4 must wait one interval, 3 pass.
+    expect(await claimRate(t.db, key, rule, now, 4)).toEqual({ granted: false, retryAfterMs: 100 });
+    expect(await claimRate(t.db, key, rule, now, 3)).toEqual({ granted: true });
+    expect(await claimRate(t.db, key, rule, now, 1)).toEqual({ granted: false, retryAfterMs: 100 });
+    // A second later the whole burst is back.
+    expect(await claimRate(t.db, key, rule, new Date(now.getTime() + 1000), 10)).toEqual({ granted: true });
+    await expect(claimRate(t.db, key, rule, now, 11)).rejects.toThrow(RangeError);
   });
 
   it('grants over a span never exceed burst + span / interval', async () => {
