@@ -123,6 +123,7 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
     }
     const db = createDatabase({
       connectionString: databaseUrl,
+      max: env.LEADLINE_DATABASE_POOL,
       // While shutting down, the embedded server may say goodbye (57P01) to connections already ending.
       onError: (error) =>
         logger[closing ? 'debug' : 'warn']({ err: error }, 'idle database connection failed'),
@@ -196,6 +197,7 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
         // A killed worker's claimed effects come back to the others as fast as its partitions do.
         options: {
           leaseMs: env.LEADLINE_LEASE_TIMEOUT,
+          concurrency: env.LEADLINE_RELAY_CONCURRENCY,
           ...(options.tuning?.relayPollMs === undefined
             ? {}
             : { pollIntervalMs: options.tuning.relayPollMs }),

@@ -137,6 +137,14 @@ export const envSchema = z.object({
   }),
   /** Replicas of the NATS inbox stream and lease bucket when this process creates them (3 in a 3-node cluster). */
   LEADLINE_STREAM_REPLICAS: z.string().default('1').pipe(integerString(1, 5)),
+  /**
+   * PostgreSQL connections this process may hold (its pool). The actor host's commits, the relay's sends
+   * (LEADLINE_RELAY_CONCURRENCY at once, each a few statements) and the admin API share it; every process
+   * of the cluster holds its own, so keep processes × this below the server's max_connections (100).
+   */
+  LEADLINE_DATABASE_POOL: z.string().default('20').pipe(integerString(2, 500)),
+  /** Outbox effects one relay claims and runs at once (provider calls in flight per process). */
+  LEADLINE_RELAY_CONCURRENCY: z.string().default('64').pipe(integerString(1, 1000)),
   /** How long start (and `leadline migrate`) waits for the database to answer before giving up. */
   LEADLINE_DATABASE_WAIT: duration('60s'),
   /**

@@ -40,12 +40,23 @@ export function createCircuitBreakers(
   const remember = (provider: string, row: BreakerRow) =>
     seen.set(provider, { row, readAt: clock().getTime() });
 
+  // A relay batch's sends all look at once: when the remembered row goes stale they share one read
+  // instead of each querying (measured: 0.4-0.6 reads per send without this, docs/performance.md).
+  const reading = new Map<string, Promise<BreakerRow>>();
+
   async function current(provider: string): Promise<BreakerRow> {
     const cached = seen.get(provider);
     if (cached && clock().getTime() - cached.readAt < freshMs) return cached.row;
-    const row = await readBreaker(db, provider);
-    remember(provider, row);
-    return row;
+    const inFlight = reading.get(provider);
+    if (inFlight) return inFlight;
+    const read = readBreaker(db, provider)
+      .then((row) => {
+        remember(provider, row);
+        return row;
+      })
+      .finally(() => reading.delete(provider));
+    reading.set(provider, read);
+    return read;
   }
 
   return {

@@ -7,6 +7,7 @@ import type { Db } from '../persistence/database.ts';
 import type { OutboxAttempt } from '../persistence/schema.ts';
 import { storableJson, storableText, storableValue } from '../persistence/storable.ts';
 import type { ClaimedRow } from './outbox-claim.ts';
+import { sameTurnBatch } from './same-turn-batch.ts';
 
 type Outcome =
   /** The provider succeeded: keep the outcome on the (still leased) row before telling the lead. */
@@ -88,4 +89,39 @@ export async function recordAttempt(
   }
   const result = await query.executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+interface DoneItem {
+  claimed: ClaimedRow;
+  result: Record<string, unknown>;
+  now: Date;
+}
+
+/**
+ * Records `done` like recordAttempt, but completions that finish in the same turn share one statement
+ * (same-turn-batch.ts). Each row keeps its own lease fence and its own answer (false: the lease was lost).
+ * Nothing waits for a slower row: a finished row's lease is no longer renewed, so it is recorded at once.
+ */
+export function createDoneRecorder(
+  db: Db,
+): (claimed: ClaimedRow, result: Record<string, unknown>, now: Date) => Promise<boolean> {
+  const record = sameTurnBatch<DoneItem, boolean>(async (batch) => {
+    const attempt = (p: DoneItem) => p.claimed.row.attempts + 1;
+    const updated = await sql<{ id: string }>`
+      update outbox as o
+         set status = 'done', attempts = v.attempts, attempt_log = o.attempt_log || v.entry,
+             result = v.result, last_error = null, locked_until = null, completed_at = v.completed_at
+        from unnest(${batch.map((p) => p.claimed.row.id)}::uuid[],
+                    ${batch.map((p) => p.claimed.lease.toISOString())}::timestamptz[],
+                    ${batch.map(attempt)}::int[],
+                    ${batch.map((p) => storableJson([{ attempt: attempt(p), at: p.now.toISOString(), outcome: 'done' }]))}::jsonb[],
+                    ${batch.map((p) => storableJson(p.result))}::jsonb[],
+                    ${batch.map((p) => p.now.toISOString())}::timestamptz[])
+             as v(id, lease, attempts, entry, result, completed_at)
+       where o.id = v.id and o.status = 'running' and o.locked_until = v.lease
+      returning o.id`.execute(db);
+    const recorded = new Set(updated.rows.map((r) => r.id));
+    return batch.map((p) => recorded.has(p.claimed.row.id));
+  });
+  return (claimed, result, now) => record({ claimed, result, now });
 }

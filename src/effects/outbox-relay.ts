@@ -22,7 +22,7 @@ import { createEffectHandlers } from './effect-handlers.ts';
 import type { MediaStore } from './media/media-store.ts';
 import { claimDueRows, outboxBacklog, type ClaimedRow } from './outbox-claim.ts';
 import { keepLeased } from './outbox-lease.ts';
-import { recordAttempt } from './outbox-record.ts';
+import { createDoneRecorder, recordAttempt } from './outbox-record.ts';
 import { createPollLoop } from './poll-loop.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 import { resolveRelayOptions, type RelayOptions } from './relay-options.ts';
@@ -65,6 +65,7 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
   const limiter = createRateLimiter(deps.db, clock);
   // Cluster-wide: every relay on the database shares each provider's failures and open circuit.
   const breakers = createCircuitBreakers(deps.db, options.breaker, clock);
+  const recordDone = createDoneRecorder(deps.db);
 
   function envelopeFor(claimed: ClaimedRow, studioId: string, feedback: EffectFeedback): Envelope {
     return feedbackEnvelope({
@@ -101,7 +102,7 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
         return;
       }
     }
-    const recorded = await recordAttempt(deps.db, claimed, { status: 'done', result }, clock());
+    const recorded = await recordDone(claimed, result, clock());
     if (!recorded) log.warn({ outboxId: row.id }, 'lease lost before completion: another relay re-ran it');
     deps.metrics.effectsExecuted.inc({ kind: row.kind, outcome: 'done' });
   }

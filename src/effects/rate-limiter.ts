@@ -16,15 +16,65 @@ export interface RateLimiter {
   acquire(key: string, limit: RateLimit): Promise<void>;
 }
 
+interface Waiting {
+  limit: RateLimit;
+  waiters: { go: () => void; fail: (error: unknown) => void }[];
+}
+
+const ruleOf = (limit: RateLimit) => ({
+  perMinute: limit.perSecond * 60,
+  burst: Math.max(1, Math.floor(limit.perSecond)),
+});
+
 export function createRateLimiter(db: Db, clock: () => Date): RateLimiter {
-  return {
-    async acquire(key, limit) {
-      const rule = { perMinute: limit.perSecond * 60, burst: Math.max(1, Math.floor(limit.perSecond)) };
-      for (;;) {
-        const claim = await claimRate(db, `send:${key}`, rule, clock());
-        if (claim.granted) return;
-        await new Promise((resolve) => setTimeout(resolve, claim.retryAfterMs));
+  /** One at a time: claims a cell, waiting as long as the pace says between tries. */
+  async function acquireOne(key: string, limit: RateLimit): Promise<void> {
+    for (;;) {
+      const claim = await claimRate(db, `send:${key}`, ruleOf(limit), clock());
+      if (claim.granted) return;
+      await new Promise((resolve) => setTimeout(resolve, claim.retryAfterMs));
+    }
+  }
+
+  // The sends a relay batch starts together ask in the same turn of the event loop: they claim their cells
+  // with one statement (all or none, at most a burst at a time) instead of one each. Refused (the number
+  // is at its pace), each goes back to claiming its own cell in turn, exactly as if it had asked alone.
+  let waiting = new Map<string, Waiting>();
+
+  async function claimTogether(key: string, group: Waiting): Promise<void> {
+    const rule = ruleOf(group.limit);
+    for (let from = 0; from < group.waiters.length; from += rule.burst) {
+      const chunk = group.waiters.slice(from, from + rule.burst);
+      try {
+        const claim =
+          chunk.length === 1
+            ? { granted: false as const }
+            : await claimRate(db, `send:${key}`, rule, clock(), chunk.length);
+        if (claim.granted) {
+          for (const w of chunk) w.go();
+          continue;
+        }
+        for (const w of chunk) acquireOne(key, group.limit).then(w.go, w.fail);
+      } catch (error) {
+        for (const w of chunk) w.fail(error);
       }
+    }
+  }
+
+  return {
+    acquire(key, limit) {
+      return new Promise<void>((go, fail) => {
+        if (waiting.size === 0) {
+          setImmediate(() => {
+            const groups = waiting;
+            waiting = new Map();
+            for (const [k, group] of groups) void claimTogether(k, group);
+          });
+        }
+        const group = waiting.get(key) ?? { limit, waiters: [] };
+        group.waiters.push({ go, fail });
+        waiting.set(key, group);
+      });
     },
   };
 }
