@@ -88,6 +88,8 @@ export const envSchema = z.object({
       .optional(),
   ),
   OPENPHONE_API_BASE_URL: z.url().default('https://api.openphone.com'),
+  /** Bearer key of every studio's orchestrator endpoint (absent: no Authorization header, e.g. a local LLM). */
+  ORCHESTRATOR_API_KEY: optionalString,
   /** When the daily reconciliation of every SMS number against its provider's history starts (UTC). */
   LEADLINE_RECONCILE_AT: z
     .string()

@@ -141,6 +141,32 @@ export const bookingLoadTakenEffectSchema = z.object({
   until: z.iso.datetime({ offset: true }),
 });
 /**
+ * Ask the studio's orchestrator (an OpenAI-compatible chat completions endpoint) to answer the lead's
+ * message: `assistant` (flow: assistant, every message) or `off_script` (a question asked mid-qualifying).
+ * The relay sends the lead's recent conversation (its transcript, bounded) with `answers` and, off script,
+ * the question the lead is being asked; the answer (or the studio's defaultReply after an error, a timeout
+ * or past the session's budget) comes back as `orchestrator.answered` with its token usage.
+ */
+export const orchestratorAskEffectSchema = z.object({
+  type: z.literal('effect.orchestrator.ask'),
+  studioId: z.string(),
+  purpose: z.enum(['assistant', 'off_script']),
+  /** The inbound message being answered: the answer is sent as a direct reply to it. */
+  inReplyTo: z.string(),
+  channel: channelSchema,
+  /** The lead's words (also the latest inbound transcript entry). */
+  text: z.string().max(10_000),
+  /** The message-API session it came in (the budget's scope); absent on WhatsApp and SMS. */
+  sessionId: z.string().optional(),
+  /** The question the lead is being asked (off script), for the instructions. */
+  question: z.string().optional(),
+  /** The lead's answers so far, as the summary words them ("Placement: left forearm"). */
+  answers: z.array(z.string()).default([]),
+  /** The notice topic of a gateway waiting for this message's replies: put on the answer's envelope. */
+  replyTo: z.string().optional(),
+});
+
+/**
  * Runtime-handled: move an outbound transcript entry's delivery status forward (queued → sent → delivered → read;
  * failed from anywhere). A late `delivered` never overwrites `read`.
  */
@@ -161,6 +187,7 @@ export const effectSchema = z.discriminatedUnion('type', [
   mediaStoreEffectSchema,
   bookingReserveEffectSchema,
   bookingLoadTakenEffectSchema,
+  orchestratorAskEffectSchema,
   transcriptDeliveryEffectSchema,
 ]);
 export type Effect = z.infer<typeof effectSchema>;

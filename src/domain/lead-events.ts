@@ -70,6 +70,11 @@ export const messageReceivedEventSchema = z.object({
   content: inboundContentSchema,
   /** Message API only: the session and request this message belongs to (replies are returned for it). */
   session: z.object({ sessionId: z.string(), requestId: z.string() }).optional(),
+  /**
+   * Set by the lead's actor definition from the envelope's `replyTo` (never by producers): a gateway waits
+   * for this message's replies there, so an orchestrator asked about it names the topic too.
+   */
+  replyTo: z.string().optional(),
   truncated: z.array(z.string()).optional(),
 });
 export type MessageReceivedEvent = z.infer<typeof messageReceivedEventSchema>;
@@ -196,6 +201,23 @@ export const effectResultSchema = z.discriminatedUnion('type', [
     ...base,
     outboxId: z.string(),
     takenSlots: z.array(at),
+  }),
+  /**
+   * The orchestrator's answer to `effect.orchestrator.ask` (or the studio's defaultReply when the call
+   * failed, timed out or was over budget: `outcome` says which), with the call's token usage.
+   */
+  z.object({
+    type: z.literal('orchestrator.answered'),
+    ...base,
+    outboxId: z.string(),
+    purpose: z.enum(['assistant', 'off_script']),
+    /** The inbound message the answer replies to. */
+    inReplyTo: z.string(),
+    text: z.string().min(1),
+    outcome: z.enum(['answered', 'failed', 'timeout', 'budget_exceeded']),
+    usage: z
+      .object({ model: z.string(), promptTokens: z.number().int(), completionTokens: z.number().int() })
+      .nullable(),
   }),
   z.object({
     type: z.literal('effect.failed'),

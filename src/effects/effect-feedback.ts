@@ -10,6 +10,8 @@ export function feedbackEnvelope(input: {
   traceId: string | null;
   feedback: EffectFeedback;
   now: Date;
+  /** A waiting gateway's notice topic the effect carried (the orchestrator's answer to an API message). */
+  replyTo?: string | undefined;
 }): Envelope {
   const at = input.now.toISOString();
   return {
@@ -19,6 +21,7 @@ export function feedbackEnvelope(input: {
     studioId: input.studioId,
     acceptedAt: at,
     ...(input.traceId ? { traceId: input.traceId } : {}),
+    ...(input.replyTo === undefined ? {} : { replyTo: input.replyTo }),
     event: { ...input.feedback, outboxId: input.outboxId, at },
   };
 }

@@ -14,7 +14,8 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 export type EffectFeedback = DistributiveOmit<EffectResultEvent, 'at' | 'outboxId'>;
 
 /** What a handler calls: one circuit breaker per provider. SMS adapters name their provider. */
-export type Provider = 'whatsapp' | 'twilio' | 'openphone' | 'leadline' | 'stripe' | 'media' | 'database';
+export type Provider =
+  'whatsapp' | 'twilio' | 'openphone' | 'leadline' | 'stripe' | 'media' | 'database' | 'orchestrator';
 
 export interface EffectContext<E extends OutboxEffect = OutboxEffect> {
   outboxId: string;

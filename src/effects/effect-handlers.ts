@@ -13,6 +13,8 @@ import { depositCheckSessionHandler } from './handlers/deposit-check-session.ts'
 import { depositCheckoutHandler } from './handlers/deposit-checkout.ts';
 import type { HandlerDeps } from './handlers/handler-deps.ts';
 import { mediaStoreHandler } from './handlers/media-store.ts';
+import { orchestratorAskHandler } from './handlers/orchestrator-ask.ts';
+import { openAiChat } from '../orchestrator/chat-client.ts';
 import { mediaStoreFromEnv } from './media/media-store-from-env.ts';
 import { graphMediaSource, twilioMediaSource } from './media/media-sources.ts';
 import { createTwilioClient } from './twilio/twilio-client.ts';
@@ -85,6 +87,7 @@ function effectHandlers(deps: HandlerDeps): EffectHandlers {
     ),
     'effect.booking.reserve': bookingReserveHandler(db),
     'effect.booking.load_taken': bookingLoadTakenHandler(db),
+    'effect.orchestrator.ask': orchestratorAskHandler(db, openAiChat(env.ORCHESTRATOR_API_KEY)),
     // The host applies these itself; a row of this kind in the outbox is a bug, reported as a failure.
     'effect.transcript.delivery': {
       provider: 'database',

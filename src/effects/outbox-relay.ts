@@ -57,6 +57,19 @@ function atMostOnce(effect: OutboxEffect): boolean {
   return effect.type === 'effect.message.send' && effect.campaign !== undefined;
 }
 
+/**
+ * The notice topic an effect names for its outcome (an orchestrator asked about a message-API message):
+ * the outcome's envelope carries it, so the gateway waiting for that message hears when its answer is in.
+ */
+function replyToOf(payload: unknown): string | undefined {
+  const parsed = envelopeSchema.shape.replyTo.safeParse(
+    typeof payload === 'object' && payload !== null
+      ? (payload as Record<string, unknown>).replyTo
+      : undefined,
+  );
+  return parsed.success ? parsed.data : undefined;
+}
+
 export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
   const options = resolveRelayOptions(deps.options);
   const clock = deps.clock ?? (() => new Date());
@@ -75,6 +88,7 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
       traceId: claimed.row.trace_id,
       feedback,
       now: clock(),
+      replyTo: replyToOf(claimed.row.payload),
     });
   }
 

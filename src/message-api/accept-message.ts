@@ -21,6 +21,7 @@ import type { AcceptedAnswer, MessageAnswer, MessageRequest } from './message-bo
 import { messageEnvelope } from './message-envelope.ts';
 import { resolveLead } from '../identity/resolve-lead.ts';
 import { identifiersOf, newGuestDeviceId } from './message-identity.ts';
+import { orchestratorAnswers } from './orchestrator-answers.ts';
 import type { ReplyWaiters } from './reply-waiters.ts';
 import { claimRequest, existingClaim, finishClaim, type ExistingClaim } from './request-claims.ts';
 
@@ -178,10 +179,15 @@ export async function acceptMessage(
   }
   if (claimed.inbound) announceSessionMessage(deps.bus, sessionId, claimed.inbound);
 
+  // Wall time, not the injected clock: the reply timeout is how long this request may wait.
+  const deadline = Date.now() + deps.replyTimeoutMs;
   const notice = deps.waiters.expect(claimed.envelope.id, deps.replyTimeoutMs);
   await publishAccepted(deps, 'message_api', [claimed.envelope]);
   const accepted: Accepted = { leadId, sessionId, messageId, guestDeviceId };
   if (!settled(await notice)) return { status: 202, body: acceptedAnswer(accepted, traceId) };
+  if (!(await orchestratorAnswers(deps, leadId, messageId, deadline))) {
+    return { status: 202, body: acceptedAnswer(accepted, traceId) };
+  }
   const answer = await answerOf(deps, accepted, traceId);
   await finishClaim(deps.db, messageId, answer, deps.clock());
   return { status: 200, body: answer };

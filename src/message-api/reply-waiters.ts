@@ -17,8 +17,11 @@ export class ReplyWaiters {
     this.topic = `replies.${randomBytes(8).toString('hex')}`;
   }
 
-  /** Starts waiting for `envelopeId`; the promise resolves with its notice, or null after `timeoutMs`. */
-  expect(envelopeId: string, timeoutMs: number): Promise<CommitNotice | null> {
+  /**
+   * Starts waiting for `envelopeId`; the promise resolves with its notice, or null after `timeoutMs` (or
+   * once `signal` aborts: the caller learned the outcome another way).
+   */
+  expect(envelopeId: string, timeoutMs: number, signal?: AbortSignal): Promise<CommitNotice | null> {
     this.#unlisten ??= this.#bus.listen(this.topic, (payload) => {
       const notice = commitNoticeSchema.safeParse(payload);
       if (notice.success) this.#settle(notice.data.envelopeId, notice.data);
@@ -34,6 +37,7 @@ export class ReplyWaiters {
       };
       waiters.add(done);
       this.#waiting.set(envelopeId, waiters);
+      signal?.addEventListener('abort', () => done(null), { once: true });
     });
   }
 

@@ -10,6 +10,7 @@ import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } fr
 import type { CampaignTables } from './schema-campaigns.ts';
 import type { ReconciliationTables } from './schema-reconciliation.ts';
 import type { MessageApiTables } from './schema-message-api.ts';
+import type { OrchestratorTables } from './schema-orchestrator.ts';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -279,7 +280,7 @@ export interface ArtistMessagesTable {
 
 /** Contacts, campaigns and the send limits: schema-campaigns.ts; reconciliation: schema-reconciliation.ts;
  * the message API: schema-message-api.ts. */
-export interface Database extends CampaignTables, ReconciliationTables, MessageApiTables {
+export interface Database extends CampaignTables, ReconciliationTables, MessageApiTables, OrchestratorTables {
   leads: LeadsTable;
   job_runs: JobRunsTable;
   probe_results: ProbeResultsTable;

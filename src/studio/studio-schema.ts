@@ -3,7 +3,7 @@
 // error with a "did you mean"); `leadline config schema` prints this schema as JSON Schema for editors, so
 // keep a `.meta({ description })` on fields a user writes.
 import { z } from 'zod';
-import { durationSchema } from '../config/values.ts';
+import { durationSchema, httpUrlSchema } from '../config/values.ts';
 import { strictObject } from './strict-object.ts';
 
 const duration = durationSchema();
@@ -78,6 +78,52 @@ export const smsNumberSchema = z.discriminatedUnion(
   { error: () => 'expected provider: twilio or provider: openphone' },
 );
 export type SmsNumber = z.infer<typeof smsNumberSchema>;
+/**
+ * The orchestrator: an LLM behind an OpenAI-compatible chat completions endpoint (CONTRACT §8), called
+ * through the outbox (`effect.orchestrator.ask`); ORCHESTRATOR_API_KEY is its Bearer key.
+ */
+export const orchestratorSchema = strictObject({
+  url: httpUrlSchema.meta({
+    description:
+      'The chat completions endpoint (https://llm.example/v1/chat/completions) or its base (…/v1).',
+  }),
+  model: z.string().min(1).max(200).meta({ description: 'The model named in each request (gpt-4o-mini).' }),
+  timeout: duration
+    .default(30_000)
+    .refine((ms) => ms >= 100 && ms <= 300_000, 'expected a timeout from 100ms to 5m')
+    .meta({ description: 'How long one call may take before the default reply is sent (default 30s).' }),
+  defaultReply: z
+    .string()
+    .min(1)
+    .max(1600)
+    .meta({ description: 'Sent instead of an answer after an error, a timeout or past the budget.' }),
+  pricing: strictObject({
+    inputPer1k: z.number().nonnegative().meta({ description: 'Cost of 1,000 prompt tokens.' }),
+    outputPer1k: z.number().nonnegative().meta({ description: 'Cost of 1,000 completion tokens.' }),
+    currency: z.literal('USD', { error: 'expected USD (usage is reported as costUsd)' }).default('USD'),
+  })
+    .default({ inputPer1k: 0, outputPer1k: 0, currency: 'USD' })
+    .meta({ description: 'What the model costs; usage is recorded with its cost (GET /admin/usage).' }),
+  budgetTokensPerSession: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .meta({ description: 'Past this many tokens in a session no call is made (the default reply is sent).' }),
+  dailyCostLimitUsd: z
+    .number()
+    .positive()
+    .optional()
+    .meta({ description: "An alert (once a day) when the studio's cost today (UTC) passes this." }),
+  systemPrompt: z
+    .string()
+    .min(1)
+    .max(4000)
+    .optional()
+    .meta({ description: 'Instructions sent first in every call (default: answer briefly for the studio).' }),
+});
+export type OrchestratorConfig = z.infer<typeof orchestratorSchema>;
+
 const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 export const studioSchema = strictObject({
@@ -191,6 +237,13 @@ export const studioSchema = strictObject({
   quietHours: strictObject({ start: hhmm, end: hhmm }).optional(),
   /** What an SMS HELP or INFO gets (absent: a default naming the studio and STOP/START). */
   helpText: z.string().min(1).max(1600).optional(),
+  /** qualify: the questions (part one); assistant: every inbound message is answered by the orchestrator. */
+  flow: z
+    .enum(['qualify', 'assistant'], { error: 'expected flow: qualify or flow: assistant' })
+    .default('qualify')
+    .meta({ description: 'qualify (the questions; default) or assistant (the orchestrator answers).' }),
+  /** Absent: no orchestrator (the qualify flow behaves as in part one; assistant needs one). */
+  orchestrator: orchestratorSchema.optional(),
 });
 
 export const studioConfigSchema = strictObject({ studios: z.array(studioSchema).min(1) }).superRefine(
@@ -210,6 +263,14 @@ export const studioConfigSchema = strictObject({ studios: z.array(studioSchema).
           });
         seen.set(k, i);
       }
+    });
+    config.studios.forEach((s, i) => {
+      if (s.flow === 'assistant' && s.orchestrator === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['studios', i, 'orchestrator'],
+          message: 'flow: assistant needs an orchestrator (url, model, defaultReply)',
+        });
     });
     // A webhook names the number (or OpenPhone's id) it came to: each must lead to one studio.
     const sms = new Map<string, string>();

@@ -55,13 +55,14 @@ export async function readBody(req: IncomingMessage): Promise<string> {
 
 export async function listen(
   handler: (req: IncomingMessage, res: ServerResponse) => Promise<void> | void,
+  listenPort = 0,
 ): Promise<FakeServer & { server: http.Server }> {
   const server = http.createServer((req, res) => {
     Promise.resolve(handler(req, res)).catch((error: unknown) =>
       sendJson(res, 500, { error: String(error) }),
     );
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(listenPort, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     server,

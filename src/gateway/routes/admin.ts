@@ -13,6 +13,7 @@ import { registerAdminLeadRoutes } from './admin-leads.ts';
 import { registerAdminReconciliationRoutes } from './admin-reconciliation.ts';
 import { registerAdminStatusRoute } from './admin-status.ts';
 import { registerAdminSystemEventRoutes } from './admin-system-events.ts';
+import { registerAdminUsageRoutes } from './admin-usage.ts';
 
 export function adminRoutes(deps: GatewayDeps) {
   return async (scope: FastifyInstance): Promise<void> => {
@@ -28,5 +29,6 @@ export function adminRoutes(deps: GatewayDeps) {
     registerAdminCampaignRoutes(scope, deps);
     registerAdminReconciliationRoutes(scope, deps);
     registerAdminChannelHealthRoutes(scope, deps);
+    registerAdminUsageRoutes(scope, deps.db);
   };
 }

@@ -67,13 +67,16 @@ export function leadInputFor(envelope: Envelope): LeadInput {
 export function leadEventFor(envelope: Envelope, snapshot: SnapshotFrom<LeadMachine>): Envelope['event'] {
   const parsed = messageReceivedEventSchema.safeParse(envelope.event);
   if (!parsed.success) return envelope.event;
+  // A gateway waiting for this message's replies: an orchestrator asked about it must name it too.
+  const event =
+    envelope.replyTo === undefined ? envelope.event : { ...envelope.event, replyTo: envelope.replyTo };
   const translate = policyFor(parsed.data.channel).translateInbound;
-  if (translate === undefined) return envelope.event;
+  if (translate === undefined) return event;
   const content = translate(parsed.data.content, {
     offeredChoices: snapshot.context.offeredChoices ?? [],
     optedOut: snapshot.value === 'OPTED_OUT',
   });
-  return content === parsed.data.content ? envelope.event : { ...envelope.event, content };
+  return content === parsed.data.content ? event : { ...event, content };
 }
 
 export function projectLead(
@@ -100,6 +103,9 @@ export function createLeadDefinition(studios: StudioRegistry): ActorDefinition<L
   const machine = createLeadMachine(studios);
   const questionOrder = (studioId: string): readonly QuestionId[] =>
     studios.byId(studioId)?.questions.map((q) => q.id) ?? questionIds;
+  // The assistant flow asks no questions: its leads have no step.
+  const stepOrder = (studioId: string): readonly QuestionId[] =>
+    studios.byId(studioId)?.flow === 'assistant' ? [] : questionOrder(studioId);
   return {
     actorType: 'lead',
     machine,
@@ -108,7 +114,7 @@ export function createLeadDefinition(studios: StudioRegistry): ActorDefinition<L
     inputFor: leadInputFor,
     identifiersOf: leadIdentifiersOf,
     eventFor: (envelope, snapshot) => leadEventFor(envelope, snapshot),
-    project: (snapshot) => projectLead(snapshot, questionOrder),
+    project: (snapshot) => projectLead(snapshot, stepOrder),
     /**
      * An unmigratable snapshot becomes a lead at the same status and step with the same answers; timers,
      * pending content and the deposit session are lost (the artist can re-approve or reset).

@@ -20,6 +20,8 @@ const handoverRequest = {
   target: 'NEEDS_HUMAN',
   actions: 'requestHuman',
 } as const;
+// flow: assistant: the orchestrator answers (after the lead's own words on opting out or a human).
+const assistantTurn = { guard: 'assistantFlow', target: 'QUALIFYING', actions: 'assistantMessage' } as const;
 const restartRequest = {
   guard: { type: 'intent', params: { intent: 'restart' } },
   target: 'QUALIFYING',
@@ -44,6 +46,8 @@ export function createLeadMachine(studios: StudioRegistry) {
       'effect.failed': { actions: 'effectFailed' },
       // Booked slots loaded for offers: sent in BOOKING, only remembered elsewhere (see booking.ts).
       'booking.taken_slots': { actions: 'takenSlotsLoaded' },
+      // An orchestrator's answer arriving after the lead moved on is still an answer to their message.
+      'orchestrator.answered': { actions: 'orchestratorAnswered' },
       'lead.reset': { target: '.QUALIFYING', reenter: true, actions: 'restart' },
       'handover.start': { target: '.NEEDS_HUMAN', actions: 'adminHandover' },
       'stripe.checkout.completed': { guard: 'otherSession', actions: 'sessionMismatch' },
@@ -61,6 +65,7 @@ export function createLeadMachine(studios: StudioRegistry) {
           'message.received': [
             optOutRequest,
             handoverRequest,
+            assistantTurn,
             // "I want a koi fish" is the idea itself; "hi" or "are you taking bookings?" only opens.
             { guard: 'firstAnswer', target: 'QUALIFYING', actions: 'greetWithAnswer' },
             { target: 'QUALIFYING', actions: ['keepMedia', 'greet'] },
@@ -74,6 +79,7 @@ export function createLeadMachine(studios: StudioRegistry) {
           'message.received': [
             optOutRequest,
             handoverRequest,
+            { guard: 'assistantFlow', actions: ['assistantMessage', 'watchSilence'] },
             restartRequest,
             { guard: 'resuming', actions: ['resume', 'watchSilence'] },
             {
@@ -88,6 +94,8 @@ export function createLeadMachine(studios: StudioRegistry) {
             },
             { actions: 'qualifyingMessage' },
           ],
+          // Off script: the answer, then the question again.
+          'orchestrator.answered': { actions: 'orchestratorAnsweredThenAsk' },
           'timer.fired': [
             { guard: { type: 'timer', params: { key: 'reminder' } }, actions: 'remindQuestion' },
             { guard: { type: 'timer', params: { key: 'stale' } }, target: 'STALE', actions: 'goStale' },
@@ -97,6 +105,8 @@ export function createLeadMachine(studios: StudioRegistry) {
       NEEDS_HUMAN: {
         exit: 'stopCooldown',
         on: {
+          // A human has the conversation: the bot's late answer is not sent.
+          'orchestrator.answered': {},
           'message.received': [
             optOutRequest,
             // Kept (the host writes the transcript; media is stored), never answered by the bot.
@@ -315,6 +325,11 @@ export function createLeadMachine(studios: StudioRegistry) {
           'message.received': [
             optOutRequest,
             handoverRequest,
+            {
+              guard: and(['assistantFlow', { type: 'resumesTo', params: { status: 'QUALIFYING' } } as const]),
+              target: 'QUALIFYING',
+              actions: 'assistantMessage',
+            },
             restartRequest,
             ...resumableStatuses.map((status) => ({
               guard: { type: 'resumesTo' as const, params: { status } },

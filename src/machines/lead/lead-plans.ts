@@ -61,6 +61,7 @@ import {
   submitForApproval,
   watchSilence,
 } from './qualifying.ts';
+import { assistantMessage, orchestratorAnswered } from './orchestrator.ts';
 import { REVIEWING_TEXT, resumeStatus } from './status-prompts.ts';
 import type { Turn } from './turn.ts';
 
@@ -182,6 +183,15 @@ export const plans = {
   controlIgnored,
   campaignMessage,
   campaignRefused,
+  assistantMessage,
+  orchestratorAnswered,
+  /** Off script in QUALIFYING: the answer, then the question the lead was being asked, again. */
+  orchestratorAnsweredThenAsk: (turn, event) => {
+    orchestratorAnswered(turn, event);
+    if (event.type === 'orchestrator.answered' && event.purpose === 'off_script') {
+      turn.say(questionMessages(turn));
+    }
+  },
 } satisfies Record<string, Plan>;
 
 export type PlanName = keyof typeof plans;

@@ -12,6 +12,7 @@ import { isCheckingSession, isFailedCheck, isUnpaidCheck } from './deposit-check
 import { intentOf, isFirstAnswer, isResuming, optInStatus, recordInbound } from './interruptions.ts';
 import type { LeadContext, LeadInput } from './lead-context.ts';
 import { plans, type Plan } from './lead-plans.ts';
+import { isAssistantFlow } from './orchestrator.ts';
 import type { ResumableStatus } from './lead-status.ts';
 import { qualifyingOutcome, type QualifyingOutcome } from './qualifying.ts';
 import { Turn } from './turn.ts';
@@ -39,7 +40,13 @@ export function leadSetup(studios: StudioRegistry) {
       never,
       Effect
     >(({ context, event, enqueue }) => {
-      const inReplyTo = event.type === 'message.received' ? event.messageId : undefined;
+      // An orchestrator's answer replies to the message it was asked about.
+      const inReplyTo =
+        event.type === 'message.received'
+          ? event.messageId
+          : event.type === 'orchestrator.answered'
+            ? event.inReplyTo
+            : undefined;
       const turn = new Turn(studioOf(context), context, event.at, inReplyTo);
       recordInbound(turn, event);
       plan(turn, event);
@@ -114,6 +121,9 @@ export function leadSetup(studios: StudioRegistry) {
       controlIgnored: run(plans.controlIgnored),
       campaignMessage: run(plans.campaignMessage),
       campaignRefused: run(plans.campaignRefused),
+      assistantMessage: run(plans.assistantMessage),
+      orchestratorAnswered: run(plans.orchestratorAnswered),
+      orchestratorAnsweredThenAsk: run(plans.orchestratorAnsweredThenAsk),
       /** Entering a resumable status: handovers, staleness and opt-outs come back here. */
       remember: assign((_, params: { status: ResumableStatus }) => ({ resumeTo: params.status })),
     },
@@ -125,6 +135,8 @@ export function leadSetup(studios: StudioRegistry) {
       firstAnswer: ({ context, event }) =>
         event.type === 'message.received' && isFirstAnswer(studioOf(context), context, event),
       resuming: ({ context, event }) => event.type === 'message.received' && isResuming(context),
+      /** flow: assistant: every message goes to the orchestrator. */
+      assistantFlow: ({ context }) => isAssistantFlow(studioOf(context)),
       resumesTo: ({ context }, params: { status: ResumableStatus }) => context.resumeTo === params.status,
       resumesToOneOf: ({ context }, params: { statuses: readonly ResumableStatus[] }) =>
         params.statuses.includes(context.resumeTo),

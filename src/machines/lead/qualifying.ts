@@ -14,6 +14,7 @@ import {
   styleOptions,
   type Question,
 } from './questions.ts';
+import { askOrchestrator, isOffScriptQuestion } from './orchestrator.ts';
 import { chosenStyle, isStyleChoice } from './style-choices.ts';
 import { answerLines, leadSummary } from './summary.ts';
 import { addMs, type Turn } from './turn.ts';
@@ -28,6 +29,7 @@ export type QualifyingOutcome =
   | 'answer'
   | 'last_answer'
   | 'repair'
+  | 'off_script'
   | 'give_up';
 
 type MediaContent = Extract<InboundContent, { mediaId: string }>;
@@ -115,6 +117,8 @@ export function qualifyingOutcome(
   const reading = readAnswer(studio, context, event.content);
   if (!reading.ok) {
     if (reading.reason !== 'invalid') return reading.reason;
+    // A question of the lead's own goes to the orchestrator (when there is one): no repair, no failure.
+    if (isOffScriptQuestion(studio, inboundText(event.content) ?? '')) return 'off_script';
     return context.repairs === 0 ? 'repair' : 'give_up';
   }
   return context.step + 1 >= studio.questions.length ? 'last_answer' : 'answer';
@@ -122,6 +126,8 @@ export function qualifyingOutcome(
 
 /** The current question as a message (empty once every question is answered); style with its choices. */
 export function questionMessages(turn: Turn, lead = ''): OutboundMessage[] {
+  // The assistant flow asks no questions: its reminders and resumptions have nothing to ask.
+  if (turn.studio.flow === 'assistant') return [];
   const question = currentQuestion(turn.studio, turn.context);
   return question === undefined ? [] : [questionMessage(turn.studio, question, lead)];
 }
@@ -191,6 +197,9 @@ export function handleQualifyingMessage(turn: Turn, event: MessageReceivedEvent)
     case 'answer':
       acceptAnswer(turn, event);
       askQuestion(turn);
+      return;
+    case 'off_script':
+      askOrchestrator(turn, event, 'off_script');
       return;
     case 'repair': {
       const question = currentQuestion(turn.studio, turn.context);

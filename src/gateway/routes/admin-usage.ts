@@ -1,0 +1,45 @@
+// GET /admin/usage?studioId=&since=&leadId=&sessionId= — the orchestrator's usage summed per studio and
+// model: tokens, cost (USD, from each studio's pricing when the call was made) and calls (CONTRACT §8).
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { usageSums } from '../../orchestrator/usage-store.ts';
+import type { Db } from '../../persistence/database.ts';
+import type { ZodTypeProvider } from '../zod-schemas.ts';
+
+const query = z.object({
+  studioId: z.string().min(1).optional(),
+  since: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .meta({ description: 'Only calls at or after this time.' }),
+  leadId: z.string().min(1).optional(),
+  sessionId: z.string().min(1).optional(),
+});
+const usageSchema = z.object({
+  studioId: z.string(),
+  model: z.string(),
+  promptTokens: z.number().int(),
+  completionTokens: z.number().int(),
+  costUsd: z.number(),
+  calls: z.number().int(),
+});
+
+export function registerAdminUsageRoutes(scope: FastifyInstance, db: Db): void {
+  scope.withTypeProvider<ZodTypeProvider>().get(
+    '/admin/usage',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: "The orchestrator's token usage and cost per studio and model",
+        querystring: query,
+        response: { 200: z.object({ usage: z.array(usageSchema) }) },
+      },
+    },
+    async (request) => {
+      const { since, ...filter } = request.query;
+      return {
+        usage: await usageSums(db, { ...filter, since: since === undefined ? undefined : new Date(since) }),
+      };
+    },
+  );
+}
