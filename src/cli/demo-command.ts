@@ -50,13 +50,24 @@ function whatsappPoster(base: string, env: Env, studio: Studio, phone: string): 
   };
 }
 
+/**
+ * The URL Twilio's signature covers: PUBLIC_BASE_URL when it is set; otherwise the gateway's own default,
+ * http://localhost:<its port>, whose port is the one of the URL the demo posts to (so the banner's
+ * `npx leadline demo --url http://localhost:4871` signs what a gateway on port 4871 checks).
+ */
+function signingBaseUrl(base: string, env: Env): string | undefined {
+  if (process.env['PUBLIC_BASE_URL'] || process.env.NODE_ENV === 'production') return env.PUBLIC_BASE_URL;
+  const url = new URL(base);
+  return `http://localhost:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
+}
+
 /** SMS: Twilio's form post to the studio's first Twilio number, signed like Twilio signs it. */
 function twilioPoster(base: string, env: Env, studio: Studio, phone: string): PostLine {
   const number = studio.sms?.find((entry) => entry.provider === 'twilio')?.number;
   if (number === undefined)
     throw new CliError(`studio ${studio.id} has no Twilio number (sms: [{ provider: twilio, number }])`);
   const authToken = env.TWILIO_AUTH_TOKEN;
-  const publicBaseUrl = env.PUBLIC_BASE_URL;
+  const publicBaseUrl = signingBaseUrl(base, env);
   if (authToken === undefined || publicBaseUrl === undefined)
     throw new CliError('set TWILIO_AUTH_TOKEN and PUBLIC_BASE_URL (the values the running gateway uses)');
   const accountSid = env.TWILIO_ACCOUNT_SID ?? `AC${'0'.repeat(32)}`;

@@ -64,6 +64,10 @@ function banner(system: RunningSystem, env: Env, dev: DevDefaults): string {
   return `${lines.join('\n')}\n`;
 }
 
+function isAddressInUse(error: unknown): boolean {
+  return error instanceof Error && (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+}
+
 export async function startCommand(options: { role: string }): Promise<void> {
   if (!roles.includes(options.role as Role)) {
     exitWith(new CliError(`--role must be one of ${roles.join(', ')} (got "${options.role}")`));
@@ -103,7 +107,14 @@ export async function startCommand(options: { role: string }): Promise<void> {
   try {
     system = await startSystem({ env, role: options.role as Role, logger, studioConfig });
   } catch (error) {
-    // A configuration error (an unreachable DATABASE_URL, say) is the one line exitWith prints.
+    // A configuration error (an unreachable DATABASE_URL, say) is the one line exitWith prints; so is a
+    // port another process holds (the usual first-run mistake: a second `npm start`), naming PORT.
+    if (isAddressInUse(error))
+      return exitWith(
+        new ConfigError(
+          `PORT ${env.PORT} on ${env.HOST} is already in use (another leadline start?): stop it or set PORT`,
+        ),
+      );
     if (!(error instanceof ConfigError)) logger.fatal({ err: error }, 'could not start');
     return exitWith(error);
   }

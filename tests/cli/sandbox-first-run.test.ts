@@ -62,6 +62,14 @@ describe('first run in the sandbox', () => {
         encoding: 'utf8',
         timeout: 120_000,
       });
+      // A second terminal, as the banner's `npx leadline demo --url …` is typed: no PORT there, so the
+      // demo signs Twilio's webhooks for the gateway the URL names (its default PUBLIC_BASE_URL).
+      const { PORT: _ignored, ...terminal } = env;
+      await promisify(execFile)(
+        process.execPath,
+        [bin, 'demo', '--url', base, '--phone', '+447700900556', '--channel', 'sms'],
+        { env: { ...terminal, DATABASE_URL: t.url }, encoding: 'utf8', timeout: 120_000 },
+      );
       const secrets = JSON.parse(await readFile(path.join(home, 'dev-secrets.json'), 'utf8')) as Record<
         string,
         string
