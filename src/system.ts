@@ -37,7 +37,7 @@ import { createScheduler } from './ops/scheduler.ts';
 import { createDatabase, type Db } from './persistence/database.ts';
 import { startEmbeddedPostgres } from './persistence/embedded-postgres.ts';
 import { migrateWithRetry } from './ops/migrate-with-retry.ts';
-import { channelHealthJob } from './reconciliation/channel-health.ts';
+import { channelHealthJob, probedNumbers } from './reconciliation/channel-health.ts';
 import { channelReadinessCheck } from './reconciliation/channel-health-status.ts';
 import { historySourcesFromEnv, providerClientsFromEnv } from './reconciliation/history-sources.ts';
 import { reconcileScheduleJob } from './reconciliation/reconcile-job.ts';
@@ -280,9 +280,12 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
       open('scheduler', scheduler, () => scheduler.stop());
     }
 
+    const channelClients = providerClientsFromEnv(env);
     const readinessChecks = {
       probe: probeReadinessCheck(db),
-      channels: channelReadinessCheck(db, () => reconcileNumbersOf(studios.all())),
+      channels: channelReadinessCheck(db, () =>
+        probedNumbers(reconcileNumbersOf(studios.all()), channelClients),
+      ),
     };
     const hostStatus = host ? () => host.store.getSnapshot().context : undefined;
     const extraPlugins: FastifyPluginAsync[] = [

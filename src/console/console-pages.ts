@@ -8,17 +8,19 @@ import { listSystemEvents } from '../persistence/queries/system-events.ts';
 import { leadMessages } from '../persistence/queries/transcript.ts';
 import type { SystemEventLevel } from '../persistence/system-events.ts';
 import type { ConsoleContext } from './console-routes.ts';
-import { leadsPage as loadLeads, sandboxMessages } from './console-queries.ts';
+import { leadFingerprint, leadsPage as loadLeads, sandboxMessages } from './console-queries.ts';
 import { funnelFigures } from './funnel-queries.ts';
 import { html } from './html.ts';
 import { funnelPage } from './pages/funnel-page.ts';
-import { leadLive, leadPage } from './pages/lead-page.ts';
+import { leadLiveRegion, leadPage } from './pages/lead-page.ts';
 import { leadsPage } from './pages/leads-page.ts';
 import { deadLettersPage, systemEventsPage } from './pages/ops-pages.ts';
 import { sandboxPage } from './pages/sandbox-page.ts';
 import { channelHealthPage } from './pages/channel-health-page.ts';
 import { channelHealth } from '../reconciliation/channel-health-status.ts';
 import { reconcileNumbersOf } from '../reconciliation/studio-numbers.ts';
+import { probedNumbers } from '../reconciliation/channel-health.ts';
+import { providerClientsFromEnv } from '../reconciliation/history-sources.ts';
 
 type Query = Record<string, string | undefined>;
 const STUCK_AFTER_MS = 24 * 3_600_000;
@@ -45,6 +47,9 @@ export function registerConsolePages(app: FastifyInstance, ctx: ConsoleContext):
   });
 
   app.get<{ Params: { id: string }; Querystring: Query }>('/console/leads/:id', async (request, reply) => {
+    // The fingerprint first: what is rendered is then at least as new as it (a commit in between costs
+    // one extra render on the next poll; the other order could hide that commit from the page for good).
+    const fingerprint = await leadFingerprint(ctx.db, request.params.id);
     const lead = await findLead(ctx.db, request.params.id);
     if (!lead)
       return ctx.page(reply, 'No such lead', 'leads', html`<p>No lead ${request.params.id}.</p>`, 404);
@@ -56,19 +61,36 @@ export function registerConsolePages(app: FastifyInstance, ctx: ConsoleContext):
       reply,
       `Lead ${lead.phone ?? lead.id}`,
       'leads',
-      leadPage({ lead, messages, diagram: ctx.diagram, csrf: ctx.csrf(request), notice }),
+      leadPage({
+        lead,
+        messages,
+        diagram: ctx.diagram,
+        csrf: ctx.csrf(request),
+        notice,
+        fingerprint: fingerprint ?? '',
+      }),
     );
   });
 
-  app.get<{ Params: { id: string } }>('/console/leads/:id/live', async (request, reply) => {
-    const lead = await findLead(ctx.db, request.params.id);
-    if (!lead) return reply.code(404).type('text/html; charset=utf-8').send('<p>No such lead.</p>');
-    const messages = await leadMessages(ctx.db, lead.id);
-    return reply
-      .header('cache-control', 'no-store')
-      .type('text/html; charset=utf-8')
-      .send(leadLive(lead, messages, ctx.diagram).value);
-  });
+  // The live part of a lead's page, polled by htmx with the fingerprint it shows: 204 (htmx swaps
+  // nothing) while it is current, else the part again with its new fingerprint.
+  app.get<{ Params: { id: string }; Querystring: Query }>(
+    '/console/leads/:id/live',
+    async (request, reply) => {
+      const fingerprint = await leadFingerprint(ctx.db, request.params.id);
+      if (fingerprint === undefined)
+        return reply.code(404).type('text/html; charset=utf-8').send('<p>No such lead.</p>');
+      if (request.query.since === fingerprint)
+        return reply.code(204).header('cache-control', 'no-store').send();
+      const lead = await findLead(ctx.db, request.params.id);
+      if (!lead) return reply.code(404).type('text/html; charset=utf-8').send('<p>No such lead.</p>');
+      const messages = await leadMessages(ctx.db, lead.id);
+      return reply
+        .header('cache-control', 'no-store')
+        .type('text/html; charset=utf-8')
+        .send(leadLiveRegion(lead, messages, ctx.diagram, fingerprint).value);
+    },
+  );
 
   app.get<{ Querystring: Query }>('/console/dead-letters', async (request, reply) => {
     const letters = await listDeadLetters(ctx.db, { limit: 200 });
@@ -111,12 +133,15 @@ export function registerConsolePages(app: FastifyInstance, ctx: ConsoleContext):
     return ctx.page(reply, 'Funnel', 'funnel', funnelPage({ figures, stuckAfter: '24 hours' }));
   });
 
-  app.get('/console/channels', async (_request, reply) =>
-    ctx.page(
+  const clients = providerClientsFromEnv(ctx.env);
+  app.get('/console/channels', async (_request, reply) => {
+    const numbers = reconcileNumbersOf(ctx.studios.all());
+    const probed = new Set(probedNumbers(numbers, clients).map((n) => n.number));
+    return ctx.page(
       reply,
       'Channel health',
       'channels',
-      channelHealthPage(await channelHealth(ctx.db, reconcileNumbersOf(ctx.studios.all()), ctx.clock())),
-    ),
-  );
+      channelHealthPage(await channelHealth(ctx.db, numbers, ctx.clock()), probed),
+    );
+  });
 }

@@ -68,3 +68,20 @@ export async function sandboxMessages(db: Db, limit = 500) {
     .limit(limit)
     .execute();
 }
+
+/**
+ * What the lead page's live part shows, as one short string: the lead's version (every applied event
+ * bumps it), its transcript's size and every message's delivery status (ticks change without a new
+ * version), and its stored media. The page polls with the fingerprint it has; an unchanged one is answered
+ * 204 without rendering, so an open lead page costs one indexed query every two seconds.
+ */
+export async function leadFingerprint(db: Db, leadId: string): Promise<string | undefined> {
+  const row = await sql<{ fingerprint: string | null }>`
+    select md5(l.version::text || '|' || coalesce(
+      (select count(*)::text || ':' || string_agg(coalesce(t.delivery_status, '-'), ',' order by t.id)
+         from transcript t where t.lead_id = l.id), '') || '|' || coalesce(
+      (select string_agg(a.status, ',' order by a.id) from attachments a where a.lead_id = l.id), '')
+    ) as fingerprint
+    from leads l where l.id = ${leadId}`.execute(db);
+  return row.rows[0]?.fingerprint ?? undefined;
+}

@@ -69,7 +69,11 @@ export async function channelHealth(
   });
 }
 
-/** Readiness: `degraded` while a channel's latest finished probe failed (traffic is still accepted). */
+/**
+ * Readiness: `degraded` while a channel's latest finished probe failed (traffic is still accepted).
+ * `numbers` are the probed ones (probedNumbers): a sandbox number's old checks, from before its
+ * credentials were removed, say nothing about it now.
+ */
 export function channelReadinessCheck(db: Db, numbers: () => readonly ReconcileNumber[]) {
   return async (): Promise<{ status: 'ok' | 'degraded'; detail?: unknown }> => {
     const health = await channelHealth(db, numbers(), new Date());

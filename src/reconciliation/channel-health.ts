@@ -16,6 +16,14 @@ import type { ProviderClients } from './history-sources.ts';
 export const PROBE_DEADLINE_MS = 60_000;
 export const PROBE_INTERVAL_MS = 3_600_000;
 export const PROBE_RETENTION_MS = 30 * 24 * 3_600_000;
+/**
+ * A number is first probed this long after the job first runs in a process, not at once: the echo is a
+ * webhook to this deployment, which a provider reaches only once the gateway listens and the proxy or
+ * load balancer in front of it routes to it. A probe sent in the first seconds of a start (or of a rolling
+ * deploy) would measure the deploy, not the channel. A number probed within the interval before a
+ * restart keeps its schedule, so a crash loop never floods the provider with probes.
+ */
+export const PROBE_START_DELAY_MS = 120_000;
 const PROBE_TEXT = /Leadline channel check (chk_[0-9a-f-]{36})/;
 
 export const probeText = (id: string) => `Leadline channel check ${id}`;
@@ -122,6 +130,8 @@ export interface ChannelHealthDeps {
   numbers: () => readonly ReconcileNumber[];
   alertWebhookUrl?: string | undefined;
   intervalMs?: number;
+  /** See PROBE_START_DELAY_MS. */
+  startDelayMs?: number;
 }
 
 interface FailedCheck {
@@ -163,15 +173,33 @@ export async function expireProbes(db: Db, now: Date): Promise<FailedCheck[]> {
   }));
 }
 
-/** The hourly probe job: expire overdue probes, probe each number whose last probe is an interval old. */
+/**
+ * The numbers that are probed: those of a provider this deployment has credentials for. A provider
+ * without them is the sandbox outside production (nothing is sent, so nothing could echo) and a
+ * production start refuses it; such a number is never probed and never makes /readyz degraded.
+ */
+export function probedNumbers(
+  numbers: readonly ReconcileNumber[],
+  clients: ProviderClients,
+): ReconcileNumber[] {
+  return numbers.filter((n) => clients[n.provider] !== undefined);
+}
+
+/**
+ * The hourly probe job: expire overdue probes, probe each number whose last probe is an interval old, the
+ * first time not before PROBE_START_DELAY_MS after the job's first run in this process.
+ */
 export function channelHealthJob(deps: ChannelHealthDeps & { everyMs?: number }): ScheduledJob {
+  let firstRunAt: number | undefined;
   return {
     name: 'channel-health',
     everyMs: deps.everyMs ?? 15_000,
     scope: 'cluster',
     async run({ now }) {
       const interval = deps.intervalMs ?? PROBE_INTERVAL_MS;
-      const numbers = deps.numbers().filter((n) => deps.clients[n.provider] !== undefined);
+      firstRunAt ??= now.getTime();
+      const warmingUp = now.getTime() - firstRunAt < (deps.startDelayMs ?? PROBE_START_DELAY_MS);
+      const numbers = warmingUp ? [] : probedNumbers(deps.numbers(), deps.clients);
       const last = await deps.db
         .selectFrom('channel_health_checks')
         .select(['number', (eb) => eb.fn.max('sent_at').as('at')])

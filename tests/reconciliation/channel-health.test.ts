@@ -6,7 +6,12 @@ import { parseEnv } from '../../src/config/env.ts';
 import { buildApp } from '../../src/gateway/app.ts';
 import { Metrics } from '../../src/observability/metrics.ts';
 import { silentLogger } from '../../src/observability/logger.ts';
-import { channelHealthJob, recordProbeEcho } from '../../src/reconciliation/channel-health.ts';
+import {
+  PROBE_START_DELAY_MS,
+  channelHealthJob,
+  probedNumbers,
+  recordProbeEcho,
+} from '../../src/reconciliation/channel-health.ts';
 import { channelReadinessCheck } from '../../src/reconciliation/channel-health-status.ts';
 import { providerClientsFromEnv } from '../../src/reconciliation/history-sources.ts';
 import { reconcileNumbersOf } from '../../src/reconciliation/studio-numbers.ts';
@@ -37,7 +42,7 @@ it('probes each number hourly; an echo within 60 s is ok, none fails it, alerts 
     OPENPHONE_API_KEY: b.openphone.apiKey,
     OPENPHONE_API_BASE_URL: b.openphone.url,
   });
-  const job = channelHealthJob({ db: b.rt.db, logger: silentLogger, clients, numbers });
+  const job = channelHealthJob({ db: b.rt.db, logger: silentLogger, clients, numbers, startDelayMs: 0 });
   const t0 = new Date('2026-03-02T10:00:00Z');
   const at = (ms: number) => new Date(t0.getTime() + ms);
   const run = (now: Date) => job.run({ now, periodStart: now });
@@ -131,4 +136,80 @@ it('probes each number hourly; an echo within 60 s is ok, none fails it, alerts 
   await run(at(31 * 24 * 3_600_000));
   const left = await b.rt.db.selectFrom('channel_health_checks').select('sent_at').execute();
   expect(left.every((r) => r.sent_at.getTime() >= at(24 * 3_600_000).getTime())).toBe(true);
+});
+
+it('at start: the first probe waits PROBE_START_DELAY_MS; a sandbox number (no credentials) is never probed nor degraded', async () => {
+  bench = await startBench();
+  const b = bench;
+  const studios = studiosWithSms();
+  // Twilio has credentials; OpenPhone has none: outside production it is the sandbox.
+  const clients = providerClientsFromEnv({
+    TWILIO_ACCOUNT_SID: b.twilio.accountSid,
+    TWILIO_AUTH_TOKEN: b.twilio.authToken,
+    TWILIO_API_BASE_URL: b.twilio.url,
+    OPENPHONE_API_KEY: undefined,
+    OPENPHONE_API_BASE_URL: b.openphone.url,
+  });
+  const all = () => reconcileNumbersOf(studios.all());
+  const probed = () => probedNumbers(all(), clients);
+  expect(probed().map((n) => n.number)).toEqual([TWILIO_NUMBER]);
+  // A failed check of the OpenPhone number from before its credentials were removed.
+  await b.rt.db
+    .insertInto('channel_health_checks')
+    .values({
+      id: 'chk_old',
+      studio_id: 'inkwell',
+      channel: 'sms',
+      provider: 'openphone',
+      number: OPENPHONE_NUMBER,
+      sent_at: new Date(Date.now() - 3_600_000),
+      deadline_at: new Date(Date.now() - 3_540_000),
+      ok: false,
+      error: 'no webhook within 60 s',
+    })
+    .execute();
+  const ready = channelReadinessCheck(b.rt.db, probed);
+  expect(await ready()).toEqual({ status: 'ok' });
+
+  // The provider fake never echoes (no webhook is recorded in this test).
+  const job = channelHealthJob({ db: b.rt.db, logger: silentLogger, clients, numbers: all });
+  const t0 = new Date();
+  const at = (ms: number) => new Date(t0.getTime() + ms);
+  const run = (now: Date) => job.run({ now, periodStart: now });
+  expect(await run(t0)).toEqual({ probed: 0, failed: 0 });
+  expect(await run(at(PROBE_START_DELAY_MS - 1_000))).toEqual({ probed: 0, failed: 0 });
+  expect(b.twilio.sent).toHaveLength(0);
+  expect(await ready()).toEqual({ status: 'ok' });
+
+  expect(await run(at(PROBE_START_DELAY_MS))).toEqual({ probed: 1, failed: 0 });
+  expect(b.twilio.sent.map((m) => m.to)).toEqual([TWILIO_NUMBER]);
+  expect(await ready()).toEqual({ status: 'ok' }); // still within its 60 s
+  expect(await run(at(PROBE_START_DELAY_MS + 61_000))).toEqual({ probed: 0, failed: 1 });
+  // The echo that never came IS a failed channel: degraded for the Twilio number, and only for it.
+  expect(await ready()).toEqual({
+    status: 'degraded',
+    detail: {
+      failing: [expect.objectContaining({ number: TWILIO_NUMBER, error: 'no webhook within 60 s' })],
+    },
+  });
+  expect(b.openphone.sent).toHaveLength(0);
+  const openphoneChecks = await b.rt.db
+    .selectFrom('channel_health_checks')
+    .select('id')
+    .where('number', '=', OPENPHONE_NUMBER)
+    .execute();
+  expect(openphoneChecks.map((c) => c.id)).toEqual(['chk_old']);
+
+  // A restart within the hour (a new job: its own start delay) does not probe again before the hour.
+  const restarted = channelHealthJob({ db: b.rt.db, logger: silentLogger, clients, numbers: all });
+  expect(await restarted.run({ now: at(200_000), periodStart: at(200_000) })).toEqual({
+    probed: 0,
+    failed: 0,
+  });
+  expect(
+    await restarted.run({
+      now: at(200_000 + PROBE_START_DELAY_MS),
+      periodStart: at(200_000 + PROBE_START_DELAY_MS),
+    }),
+  ).toEqual({ probed: 0, failed: 0 });
 });

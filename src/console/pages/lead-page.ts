@@ -1,6 +1,6 @@
 // One lead: its status among the machine's statuses and in the machine's state diagram (the current one
-// lit), transcript with delivery ticks, answers, and the control actions. The live part is re-fetched by
-// htmx every two seconds.
+// lit), transcript with delivery ticks, answers, and the control actions. The live part is polled by htmx
+// every two seconds and re-sent only when it changed (leadLiveRegion).
 import { leadStatuses } from '../../domain/lead-statuses.ts';
 import type { LeadView } from '../../persistence/queries/leads.ts';
 import type { MessageView } from '../../persistence/queries/transcript.ts';
@@ -82,6 +82,7 @@ export function leadPage(input: {
   diagram: DiagramLayout;
   csrf: string;
   notice?: string | undefined;
+  fingerprint: string;
 }): Html {
   const { lead, csrf } = input;
   return html`<p>
@@ -101,7 +102,30 @@ export function leadPage(input: {
       </div>
       ${action(lead.id, csrf, 'message.send', 'Send message', html`<label for="text">Message to the lead <textarea id="text" name="text" rows="2" cols="50" required></textarea></label> `)}
     </section>
-    <div id="live" hx-get="/console/leads/${lead.id}/live" hx-trigger="every 2s" hx-swap="innerHTML">
-      ${leadLive(lead, input.messages, input.diagram)}
-    </div>`;
+    ${leadLiveRegion(lead, input.messages, input.diagram, input.fingerprint)}`;
+}
+
+/**
+ * The live part with what polls it: every 2 s htmx asks for it again with the fingerprint it shows and
+ * replaces it (outerHTML, so the next poll carries the new fingerprint) only when the server has a
+ * change; otherwise the answer is an empty 204. Polling, not a server push: a change of a lead is a commit
+ * of its actor in whichever worker holds it, and no notice of it reaches the gateway (the bus carries
+ * commit notices only to a message-API request's reply topic); a push would need one per commit on the
+ * bus, for a screen the few people running Leadline have open.
+ */
+export function leadLiveRegion(
+  lead: LeadView,
+  messages: readonly MessageView[],
+  diagram: DiagramLayout,
+  fingerprint: string,
+): Html {
+  return html`<div
+    id="live"
+    data-fingerprint="${fingerprint}"
+    hx-get="/console/leads/${lead.id}/live?since=${fingerprint}"
+    hx-trigger="every 2s"
+    hx-swap="outerHTML"
+  >
+    ${leadLive(lead, messages, diagram)}
+  </div>`;
 }
