@@ -65,6 +65,11 @@ export const messageReceivedEventSchema = z.object({
   /** The studio address the lead wrote to: WhatsApp phone_number_id, the SMS number (E.164), or absent. */
   to: z.string().optional(),
   profileName: z.string().optional(),
+  /** The sender's language when the channel says it (message API `user.language`): BCP 47, e.g. de-AT. */
+  language: z
+    .string()
+    .regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8}){0,3}$/)
+    .optional(),
   /** The provider's own timestamp (ISO): WhatsApp's 24-hour window is measured from it. */
   sentAt: at,
   content: inboundContentSchema,

@@ -150,6 +150,7 @@ export async function acceptMessage(
       channel,
       from,
       text: body.text,
+      ...(body.user?.language === undefined ? {} : { language: body.user.language }),
       sessionId,
       requestId: body.requestId,
       now,

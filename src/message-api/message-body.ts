@@ -18,6 +18,14 @@ export const messageRequestSchema = z.object({
         .optional(),
       email: z.email('expected an email address').max(254).optional(),
       deviceId: z.string().regex(DEVICE_ID, 'expected 1-128 characters of A-Z a-z 0-9 . _ : -').optional(),
+      /** The user's language (BCP 47, e.g. navigator.language): WhatsApp templates go in it when the studio has it. */
+      language: z
+        .string()
+        .regex(
+          /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8}){0,3}$/,
+          'expected a language tag such as en, de-AT or pt_BR',
+        )
+        .optional(),
     })
     .optional(),
   traceId: z.string().min(1).max(128).optional(),

@@ -12,6 +12,8 @@ export interface MessageEnvelopeInput {
   channel: SessionChannel;
   from: readonly Identifier[];
   text: string;
+  /** The user's language, when the request said it. */
+  language?: string;
   sessionId: string;
   requestId: string;
   now: Date;
@@ -33,6 +35,7 @@ export function messageEnvelope(input: MessageEnvelopeInput): Envelope {
     provider: 'leadline',
     messageId: input.messageId,
     from: [...input.from],
+    ...(input.language === undefined ? {} : { language: input.language }),
     sentAt: at,
     content: { kind: 'text', text },
     session: { sessionId: input.sessionId, requestId: input.requestId },

@@ -12,6 +12,38 @@ const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
 const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 phone number such as +447700900001');
 const token = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'expected lowercase letters, digits, - or _');
 
+/**
+ * What a funnel template's body parameters ({{1}}, {{2}}… in order) are filled with, from the lead: its
+ * name (the WhatsApp profile name; first word for `lead.firstName`), the studio's name, the deposit amount
+ * in the studio's currency, the lead's slot (chosen or booked, else the first offered). A value the lead
+ * does not have yet (no name, no slot) takes the entry's `fallback`, else a default ("there", "soon"):
+ * Meta refuses empty parameters.
+ */
+export const templateValues = [
+  'lead.name',
+  'lead.firstName',
+  'studio.name',
+  'deposit.amount',
+  'slot',
+] as const;
+export type TemplateValue = (typeof templateValues)[number];
+const templateValue = z.enum(templateValues, {
+  error: () => `expected one of ${templateValues.join(', ')}`,
+});
+const templateParamSchema = z.union(
+  [templateValue, strictObject({ value: templateValue, fallback: z.string().min(1).max(200) })],
+  { error: () => `expected one of ${templateValues.join(', ')}, or { value, fallback }` },
+);
+export type TemplateParam = z.infer<typeof templateParamSchema>;
+const templateParamList = (defaults: TemplateParam[]) =>
+  z.array(templateParamSchema).max(10).default(defaults);
+/** The body parameters the templates of docs/go-live.md take: "Hi {{1}}, this is {{2}}. …". */
+export const defaultTemplateParams = {
+  resume: ['lead.firstName', 'studio.name'],
+  reminder: ['lead.firstName', 'studio.name'],
+  deposit: ['lead.firstName', 'studio.name', 'deposit.amount'],
+} satisfies Record<string, TemplateParam[]>;
+
 export const questionIds = [
   'idea',
   'placement',
@@ -147,6 +179,16 @@ export const studioSchema = strictObject({
     .string()
     .regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'expected a Meta template language code such as en, en_US or pt_BR')
     .default('en'),
+  /**
+   * Every language the studio's templates are approved in (default: just `language`). A lead whose language
+   * is known and is one of these gets templates in it; any other lead gets `language`.
+   */
+  languages: z
+    .array(
+      z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'expected a Meta template language code such as en_US'),
+    )
+    .min(1)
+    .optional(),
   timezone: z.string().refine((tz) => {
     try {
       new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -190,6 +232,12 @@ export const studioSchema = strictObject({
     // More approved templates, by a key of the studio's choosing, for campaigns to send
     // (`campaigns: { birthday: birthday_offer }`).
     campaigns: z.record(z.string(), z.string()).optional(),
+  }).prefault({}),
+  /** Body parameters of templates.resume / reminder / deposit, in order ({{1}}, {{2}}…); [] for none. */
+  templateParams: strictObject({
+    resume: templateParamList(defaultTemplateParams.resume),
+    reminder: templateParamList(defaultTemplateParams.reminder),
+    deposit: templateParamList(defaultTemplateParams.deposit),
   }).prefault({}),
   availability: strictObject({
     // An object of optional days (not a record) so a misspelt day gets a "did you mean" too.

@@ -35,6 +35,22 @@ describe('templateProblems', () => {
     const all = ['leadline_resume', 'leadline_reminder', 'leadline_deposit'].map((n) => approved(n));
     expect(templateProblems(studio, all)).toEqual([]);
   });
+
+  it("checks every template in each of the studio's languages and its body's parameter count", () => {
+    const body = (text: string) => [{ type: 'BODY', text }];
+    const multi = { ...studio, languages: ['en', 'de'] };
+    const problems = templateProblems(multi, [
+      { ...approved('leadline_resume'), components: body('Hi {{1}}, this is {{2}}. Reply to see it.') },
+      // Sent with two parameters (lead.firstName, studio.name): a body without variables is refused by Meta.
+      { ...approved('leadline_reminder'), components: body('Just checking in. Reply to carry on.') },
+      approved('leadline_deposit'),
+      ...['leadline_resume', 'leadline_reminder'].map((n) => approved(n, 'de')),
+    ]);
+    expect(problems.map((p) => [p.path, p.language, p.why])).toEqual([
+      ['templates.reminder', 'en', 'its body takes 0 parameter(s), Leadline sends 2 (templateParams)'],
+      ['templates.deposit', 'de', 'no de translation (has en)'],
+    ]);
+  });
 });
 
 let graph: FakeGraphApi;

@@ -39,6 +39,7 @@ export interface FakeTemplate {
   name: string;
   language: string;
   status: 'APPROVED' | 'PENDING' | 'REJECTED' | 'PAUSED' | 'DISABLED';
+  components?: { type: string; text?: string }[];
 }
 
 /** The Graph error body for an error code (e.g. 131047 outside the window). */

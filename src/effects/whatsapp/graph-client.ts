@@ -16,7 +16,15 @@ const mediaInfoSchema = z.object({
 });
 export type MediaInfo = z.infer<typeof mediaInfoSchema>;
 const templatePageSchema = z.object({
-  data: z.array(z.object({ name: z.string(), language: z.string(), status: z.string() })),
+  data: z.array(
+    z.object({
+      name: z.string(),
+      language: z.string(),
+      status: z.string(),
+      /** The template's parts; the BODY's text holds its {{n}} parameters. */
+      components: z.array(z.object({ type: z.string(), text: z.string().optional() })).optional(),
+    }),
+  ),
   paging: z.object({ next: z.url().optional() }).optional(),
 });
 /** One approved-or-not message template of a WhatsApp Business Account, as Graph lists it. */
@@ -97,7 +105,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     async listTemplates(businessAccountId) {
       const templates: GraphTemplate[] = [];
       let url: string | undefined =
-        `${base}/${encodeURIComponent(businessAccountId)}/message_templates?fields=name,language,status&limit=100`;
+        `${base}/${encodeURIComponent(businessAccountId)}/message_templates?fields=name,language,status,components&limit=100`;
       // Graph pages with an absolute `paging.next`; a bound on pages keeps a misbehaving server finite.
       for (let page = 0; url !== undefined && page < 100; page++) {
         const res = await httpRequest({ method: 'GET', url, headers: auth(), timeouts: options.timeouts });

@@ -31,7 +31,7 @@ function who(turn: Turn): string {
 
 /**
  * Every inbound message: its time (for the channel's window), its channel and reply address (replies go
- * out where the lead last wrote from), and the phone and name it brought.
+ * out where the lead last wrote from), and the phone, name and language it brought.
  */
 export function recordInbound(turn: Turn, event: LeadEvent): void {
   if (event.type !== 'message.received') return;
@@ -44,6 +44,7 @@ export function recordInbound(turn: Turn, event: LeadEvent): void {
     windowClosed: false,
     phone: turn.context.phone ?? phone ?? null,
     name: event.profileName ?? turn.context.name,
+    ...(event.language === undefined ? {} : { language: event.language }),
     channel: event.channel,
     replyTo: replyTo ?? (event.channel === turn.context.channel ? turn.context.replyTo : null),
   });

@@ -58,6 +58,12 @@ export interface LeadContext {
   phone: string | null;
   /** The sender's profile name (WhatsApp profile, …). */
   name: string | null;
+  /**
+   * The lead's language (BCP 47 or a Meta code) when a message brought one (the message API's
+   * `user.language`): templates go in it when the studio has them in it. Optional so snapshots persisted
+   * before it existed still load (absent = unknown).
+   */
+  language?: string | null;
   /** The channel of the lead's latest inbound message: replies go out on it. */
   channel: Channel | null;
   /** Where replies go on that channel (the channel's policy read it from the latest inbound message). */

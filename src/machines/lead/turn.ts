@@ -2,7 +2,8 @@
 // through `say`, which asks the policy of the lead's channel whether free-form content may go out now
 // (WhatsApp: within the 24-hour window, rule 6); when it may not, one template goes out and the content
 // waits in `pending` until the lead replies. Messages go out on the channel of the lead's latest inbound
-// message, to the address its policy read from that message; a turn applying an inbound message marks its
+// message, to the address its policy read from that message. A template goes in the lead's language when
+// known (else the studio's) with its body parameters filled from the lead (template-params.ts); a turn applying an inbound message marks its
 // sends as direct replies to it (`inReplyTo`).
 import { policyFor } from '../../channels/policies.ts';
 import type { Effect, OutboundMessage } from '../../domain/effects.ts';
@@ -10,6 +11,7 @@ import type { TimerKey } from '../../domain/lead-events.ts';
 import { fitText } from '../../domain/sanitize.ts';
 import type { Studio } from '../../studio/studio-schema.ts';
 import type { LeadContext } from './lead-context.ts';
+import { templateLanguage, templateParams } from './template-params.ts';
 
 /** Held-back content is a resumption aid, not a mailbox: keep only the latest few messages. */
 const MAX_PENDING = 5;
@@ -84,8 +86,8 @@ export class Turn {
       this.#send({
         kind: 'template',
         name: this.studio.templates[template],
-        language: this.studio.language,
-        params: [],
+        language: templateLanguage(this.studio, this.context.language),
+        params: templateParams(template, this.studio, this.context),
       });
     }
     this.update({ pending: [...this.context.pending, ...messages].slice(-MAX_PENDING) });
