@@ -7,22 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCampaign, startManualRun } from '../../src/campaigns/campaign-commands.ts';
 import { campaignInputSchema } from '../../src/campaigns/campaign-definition.ts';
 import { runView, type RunView } from '../../src/campaigns/campaign-runs.ts';
-import { importContacts } from '../../src/campaigns/contact-import.ts';
-import { readContacts } from '../../src/campaigns/contact-source.ts';
-import { createCampaignWorker } from '../../src/campaigns/run-worker.ts';
-import { createOutboxRelay, type OutboxRelay } from '../../src/effects/outbox-relay.ts';
-import { createLeadDefinition } from '../../src/machines/lead/lead-definition.ts';
-import { silentLogger } from '../../src/observability/logger.ts';
-import { Metrics } from '../../src/observability/metrics.ts';
 import { demoStudioInput } from '../../src/studio/demo-studio.ts';
 import { parseStudioConfig } from '../../src/studio/load-studio-config.ts';
 import { StudioRegistry } from '../../src/studio/studio-registry.ts';
-import { fakeProvidersEnv, testRelayOptions } from '../effects/effects-harness.ts';
-import { startFakeGraphApi, type FakeGraphApi } from '../fakes/graph-api.ts';
-import { startFakeStripeApi, type FakeStripeApi } from '../fakes/stripe-api.ts';
 import { startFakeTwilioApi, type FakeTwilioApi } from '../fakes/twilio-api.ts';
-import { startRuntime, waitFor, type Runtime } from '../helpers/runtime-harness.ts';
+import { waitFor } from '../helpers/runtime-harness.ts';
 import { testIso } from '../helpers/test-clock.ts';
+import { importCsv, startCampaignPipeline, type CampaignPipeline } from './campaign-pipeline.ts';
 
 const TWILIO_NUMBER = '+15005550006';
 const ACCOUNT = `AC${'3'.repeat(32)}`;
@@ -55,51 +46,32 @@ describe('an SMS campaign in quiet hours', () => {
   let now = IN_QUIET_HOURS;
   const clock = () => new Date(now);
   const registry = studios();
-  let rt: Runtime;
+  let pipeline: CampaignPipeline;
   let twilio: FakeTwilioApi;
-  let graph: FakeGraphApi;
-  let stripe: FakeStripeApi;
-  let relay: OutboxRelay;
 
   beforeAll(async () => {
-    [twilio, graph, stripe] = await Promise.all([
-      startFakeTwilioApi('quiet-token', ACCOUNT),
-      startFakeGraphApi(),
-      startFakeStripeApi(),
-    ]);
-    rt = await startRuntime({ definitions: [createLeadDefinition(registry)], host: { clock } });
-    relay = createOutboxRelay({
-      db: rt.db,
-      bus: rt.bus,
-      env: fakeProvidersEnv(graph, stripe, {
-        TWILIO_ACCOUNT_SID: ACCOUNT,
-        TWILIO_AUTH_TOKEN: 'quiet-token',
-        TWILIO_API_BASE_URL: twilio.url,
-      }),
+    twilio = await startFakeTwilioApi('quiet-token', ACCOUNT);
+    pipeline = await startCampaignPipeline({
       studios: registry,
-      logger: silentLogger,
-      metrics: new Metrics(),
-      options: testRelayOptions,
       clock,
+      env: { TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_AUTH_TOKEN: 'quiet-token', TWILIO_API_BASE_URL: twilio.url },
     });
   });
   afterAll(async () => {
-    await relay.stop();
-    await rt.stop();
-    await Promise.all([twilio.close(), graph.close(), stripe.close()]);
+    await pipeline.close();
+    await twilio.close();
   });
 
   /** The relay until it finds nothing due at the clock's time. */
   async function relayUntilIdle(): Promise<void> {
-    await waitFor(async () => (await relay.runOnce()) === 0);
-    await rt.idle();
+    await waitFor(async () => (await pipeline.relay.runOnce()) === 0);
+    await pipeline.rt.idle();
   }
 
   it('sends nothing until quiet hours end, then each consenting contact once; the counters add up', async () => {
     const studioId = registry.all()[0]?.id ?? '';
-    const read = readContacts(contactsCsv());
-    if (read === null) throw new Error('the CSV was not read');
-    expect(await importContacts(rt.db, read, { studioId })).toMatchObject({ imported: CONSENTING + 1 });
+    const { rt, worker, relay } = pipeline;
+    expect(await importCsv(rt.db, studioId, contactsCsv())).toMatchObject({ imported: CONSENTING + 1 });
     const created = await createCampaign(
       rt.db,
       registry,
@@ -120,14 +92,6 @@ describe('an SMS campaign in quiet hours', () => {
     if (started.outcome !== 'started') throw new Error(`run not started: ${started.outcome}`);
     const runId = started.runId;
 
-    const worker = createCampaignWorker({
-      db: rt.db,
-      bus: rt.bus,
-      studios: registry,
-      logger: silentLogger,
-      workerId: 'quiet-worker',
-      clock,
-    });
     await waitFor(async () => {
       await worker.runOnce();
       return (await runView(rt.db, runId))?.status === 'completed';
