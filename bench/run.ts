@@ -13,6 +13,7 @@ import { runMode, type BenchSettings, type Mode } from './run-mode.ts';
 import { runCampaignBench } from './campaigns/run-campaign-bench.ts';
 import { runWebhookE2e, type WebhookE2eSettings } from './webhook-e2e/run-webhook-e2e.ts';
 import type { SystemMode, SystemName } from './webhook-e2e/system-under-test.ts';
+import { benchPathNames, type BenchPathName } from './webhook-e2e/bench-paths.ts';
 
 const int = (name: string, fallback: number): number => {
   const value = Number(process.env[name] ?? fallback);
@@ -43,6 +44,11 @@ const e2eSettings = (natsAvailable: boolean): WebhookE2eSettings => ({
       return { system, mode };
     })
     .filter(({ mode }) => natsAvailable || mode === 'single'),
+  paths: list('BENCH_E2E_PATHS', benchPathNames.join(',')).map((name) => {
+    if (!benchPathNames.includes(name as BenchPathName))
+      throw new Error(`BENCH_E2E_PATHS: ${name} is not one of ${benchPathNames.join(', ')}`);
+    return name as BenchPathName;
+  }),
   leads: int('BENCH_E2E_LEADS', 10_000),
   lines: int('BENCH_E2E_LINES', 2),
   concurrency: int('BENCH_E2E_CONCURRENCY', 256),

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { demoStudioInput } from '../../src/studio/demo-studio.ts';
 import type { BenchInfra } from '../bench-infra.ts';
-import { startBenchGraph } from '../webhook-e2e/fake-graph.ts';
+import { startBenchProviders } from '../webhook-e2e/fake-providers.ts';
 import { startSystemUnderTest, type SystemMode } from '../webhook-e2e/system-under-test.ts';
 
 export interface CampaignBenchSettings {
@@ -67,13 +67,12 @@ export async function runCampaignBench(infra: BenchInfra, settings: CampaignBenc
   for (const mode of settings.modes) {
     const home = await mkdtemp(path.join(os.tmpdir(), 'leadline-bench-campaigns-'));
     const database = await infra.freshDatabase();
-    const graph = await startBenchGraph();
+    const graph = await startBenchProviders();
     const sut = await startSystemUnderTest({
       system: 'leadline',
       mode,
       databaseUrl: database.url,
-      graphUrl: graph.url,
-      graphToken: graph.token,
+      providers: graph,
       studioFile: await writeCampaignStudio(home),
       home,
     });

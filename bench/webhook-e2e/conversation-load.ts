@@ -1,19 +1,9 @@
-// The load a webhook-e2e run offers: leads, each sending its conversation's lines as signed WhatsApp
-// webhooks over keep-alive HTTP (undici Pool, bounded concurrency), a line only after every reply to the
-// previous one reached the fake Graph API. A reply is timed from just before its webhook was posted to its
-// arrival at the Graph fake; the replies each line gets are learnt first from one calibration lead.
+// The load a webhook-e2e run offers: leads, each sending its conversation's lines along one path
+// (bench-paths.ts) with bounded concurrency, a line only once the previous one is done (every reply to it
+// reached the lead). The replies each line gets are learnt first from one calibration lead.
 import { performance } from 'node:perf_hooks';
-import { Pool } from 'undici';
-import { whatsappTextWebhook } from '../../src/cli/demo-conversation.ts';
-import type { BenchGraph } from './fake-graph.ts';
+import { newPhaseStats, type BenchPath, type LoadLead } from './bench-paths.ts';
 import type { BenchStudio } from './studios.ts';
-import { APP_SECRET } from './system-under-test.ts';
-
-export interface LoadLead {
-  studio: BenchStudio;
-  phone: string;
-  digits: string;
-}
 
 /** Lead n of a run tagged `tag` (0–9): UK mobile numbers +4478<tag><7 digits>, one studio each in turn. */
 export function loadLeads(studios: readonly BenchStudio[], count: number, tag: number, from = 0): LoadLead[] {
@@ -26,135 +16,56 @@ export function loadLeads(studios: readonly BenchStudio[], count: number, tag: n
   });
 }
 
-interface Pending {
-  postedAt: number;
-  expected: number;
-  got: number;
-  firstAt: number | undefined;
-  done: () => void;
-}
-
-/** Routes each Graph send to the lead line waiting for it; a lead has at most one line outstanding. */
-export class ReplyTracker {
-  readonly #pending = new Map<string, Pending>();
-  readonly latencies: number[] = [];
-  unexpected = 0;
-  replies = 0;
-
-  constructor(graph: BenchGraph) {
-    graph.onSend((digits, at) => {
-      const waiting = this.#pending.get(digits);
-      if (!waiting) {
-        this.unexpected++;
-        return;
-      }
-      this.replies++;
-      if (waiting.firstAt === undefined) {
-        waiting.firstAt = at;
-        this.latencies.push(at - waiting.postedAt);
-      }
-      if (++waiting.got >= waiting.expected) {
-        this.#pending.delete(digits);
-        waiting.done();
-      }
-    });
-  }
-
-  /** Registers the line about to be posted; resolves once `expected` sends reached the lead. */
-  expect(digits: string, expected: number): { posted: () => void; delivered: Promise<void> } {
-    let done: () => void = () => undefined;
-    const delivered = new Promise<void>((resolve) => (done = resolve));
-    const entry: Pending = { postedAt: performance.now(), expected, got: 0, firstAt: undefined, done };
-    if (expected === 0) done();
-    else this.#pending.set(digits, entry);
-    return { posted: () => (entry.postedAt = performance.now()), delivered };
-  }
-}
-
-export class WebhookPoster {
-  readonly #pool: Pool;
-
-  constructor(url: string, connections: number) {
-    this.#pool = new Pool(url, { connections, pipelining: 1, keepAliveTimeout: 60_000 });
-  }
-
-  async post(lead: LoadLead, text: string): Promise<void> {
-    const hook = whatsappTextWebhook({
-      phoneNumberId: lead.studio.phoneNumberId,
-      phone: lead.phone,
-      name: 'Bench Lead',
-      text,
-      appSecret: APP_SECRET,
-      at: new Date(),
-    });
-    const response = await this.#pool.request({
-      path: '/webhooks/whatsapp',
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': hook.signature },
-      body: hook.body,
-    });
-    const text_ = await response.body.text();
-    if (response.statusCode !== 200)
-      throw new Error(`bench: webhook answered ${response.statusCode}: ${text_}`);
-  }
-
-  close(): Promise<void> {
-    return this.#pool.close();
-  }
-}
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Plays every line with one lead, waiting for quiet after each, and returns the replies per line. */
 export async function calibrate(
-  poster: WebhookPoster,
-  graph: BenchGraph,
+  path: BenchPath,
   lead: LoadLead,
   lines: readonly string[],
 ): Promise<number[]> {
+  const stats = newPhaseStats();
   const counts: number[] = [];
-  let got = 0;
-  let last = performance.now();
-  graph.onSend((digits) => {
-    if (digits === lead.digits) {
-      got++;
-      last = performance.now();
-    }
-  });
   for (const line of lines) {
-    const before = got;
-    await poster.post(lead, line);
+    const before = stats.replies;
+    // Expecting no end: the line's replies are counted until they stop.
+    await path.send(lead, line, Number.POSITIVE_INFINITY, stats).answered;
     const deadline = performance.now() + 30_000;
     // A line's replies leave one after another (oldest first per lead): 1.5 s without one means done.
-    while ((got === before || performance.now() - last < 1_500) && performance.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    if (got === before) throw new Error(`bench: no reply to "${line}" within 30 s`);
-    counts.push(got - before);
+    while (
+      (stats.replies === before || performance.now() - stats.lastReplyAt < 1_500) &&
+      performance.now() < deadline
+    )
+      await sleep(50);
+    if (stats.replies === before) throw new Error(`bench: no reply to "${line}" within 30 s`);
+    counts.push(stats.replies - before);
   }
   return counts;
 }
 
 export interface PhaseResult {
+  /** Lines posted. */
   webhooks: number;
   replies: number;
+  /** API answers past the reply timeout. */
+  answered202: number;
   acceptedSeconds: number;
   deliveredSeconds: number;
   latencies: number[];
-  unexpected: number;
 }
 
 /**
- * Throughput: every lead plays `lines` (a line once all replies to the previous one arrived), with at most
- * `concurrency` webhooks in flight. The webhooks are accepted as fast as the gateway takes them.
+ * Throughput: every lead plays `lines` (a line once the previous one is done), with at most `concurrency`
+ * posts in flight. The posts are answered as fast as the system takes them.
  */
 export async function playConversations(
-  poster: WebhookPoster,
-  graph: BenchGraph,
+  path: BenchPath,
   leads: readonly LoadLead[],
   lines: readonly string[],
   repliesPerLine: readonly number[],
   concurrency: number,
 ): Promise<PhaseResult> {
-  const tracker = new ReplyTracker(graph);
+  const stats = newPhaseStats();
   const start = performance.now();
   const total = leads.length * lines.length;
   let acceptedAt = start;
@@ -172,16 +83,19 @@ export async function playConversations(
         continue;
       }
       claimed++;
-      const waiting = tracker.expect(next.lead.digits, repliesPerLine[next.line] ?? 0);
-      void waiting.delivered.then(() => {
-        if (next.line + 1 < lines.length) {
-          ready.push({ lead: next.lead, line: next.line + 1 });
-          waiters.shift()?.();
-        }
-        if (++delivered === total) allDelivered();
-      });
-      waiting.posted();
-      await poster.post(next.lead, lines[next.line] ?? '');
+      const sent = path.send(next.lead, lines[next.line] ?? '', repliesPerLine[next.line] ?? 0, stats);
+      // A failed post rejects `answered` too, which ends the phase below.
+      sent.done.then(
+        () => {
+          if (next.line + 1 < lines.length) {
+            ready.push({ lead: next.lead, line: next.line + 1 });
+            waiters.shift()?.();
+          }
+          if (++delivered === total) allDelivered();
+        },
+        () => undefined,
+      );
+      await sent.answered;
       acceptedAt = performance.now();
     }
     // Nothing left to post: let the other senders see it too.
@@ -191,24 +105,23 @@ export async function playConversations(
   await everyReply;
   return {
     webhooks: total,
-    replies: tracker.replies,
+    replies: stats.replies,
+    answered202: stats.answered202,
     acceptedSeconds: (acceptedAt - start) / 1000,
     deliveredSeconds: (performance.now() - start) / 1000,
-    latencies: tracker.latencies,
-    unexpected: tracker.unexpected,
+    latencies: stats.latencies,
   };
 }
 
 /** Latency: first lines of fresh leads at `ratePerSec` (open loop), until every reply arrived. */
 export async function offerLoad(
-  poster: WebhookPoster,
-  graph: BenchGraph,
+  path: BenchPath,
   leads: readonly LoadLead[],
   line: string,
   replies: number,
   ratePerSec: number,
 ): Promise<PhaseResult> {
-  const tracker = new ReplyTracker(graph);
+  const stats = newPhaseStats();
   const start = performance.now();
   const deliveries: Promise<void>[] = [];
   const failures: unknown[] = [];
@@ -218,11 +131,11 @@ export async function offerLoad(
     for (; sent < due; sent++) {
       const lead = leads[sent];
       if (!lead) break;
-      const waiting = tracker.expect(lead.digits, replies);
-      deliveries.push(waiting.delivered);
-      poster.post(lead, line).catch((error: unknown) => failures.push(error));
+      const line_ = path.send(lead, line, replies, stats);
+      deliveries.push(line_.done.catch(() => undefined));
+      line_.answered.catch((error: unknown) => failures.push(error));
     }
-    await new Promise((resolve) => setTimeout(resolve, 2));
+    await sleep(2);
   }
   const acceptedAt = performance.now();
   const timeout = new Promise<void>((_, reject) =>
@@ -232,15 +145,14 @@ export async function offerLoad(
     ).unref(),
   );
   await Promise.race([Promise.all(deliveries), timeout]);
-  if (failures.length > 0)
-    throw new Error(`bench: ${failures.length} webhooks failed: ${String(failures[0])}`);
+  if (failures.length > 0) throw new Error(`bench: ${failures.length} posts failed: ${String(failures[0])}`);
   return {
     webhooks: leads.length,
-    replies: tracker.replies,
+    replies: stats.replies,
+    answered202: stats.answered202,
     acceptedSeconds: (acceptedAt - start) / 1000,
     deliveredSeconds: (performance.now() - start) / 1000,
-    latencies: tracker.latencies,
-    unexpected: tracker.unexpected,
+    latencies: stats.latencies,
   };
 }
 

@@ -12,6 +12,10 @@ export type SystemName = 'leadline' | 'baseline';
 export type SystemMode = 'single' | 'nats' | 'nats-split';
 
 export const APP_SECRET = 'bench-app-secret';
+/** The Twilio account the system is given: its REST calls go to the bench's providers, webhooks are signed with it. */
+export const TWILIO_ACCOUNT = { sid: `AC${'b'.repeat(32)}`, authToken: 'bench-twilio-auth-token' };
+/** What the system knows itself by: Twilio signs PUBLIC_BASE_URL + path (nothing is ever sent there). */
+export const PUBLIC_BASE_URL = 'http://127.0.0.1:9';
 
 export interface SystemUnderTest {
   /** Where webhooks go. */
@@ -109,8 +113,8 @@ export async function startSystemUnderTest(options: {
   system: SystemName;
   mode: SystemMode;
   databaseUrl: string;
-  graphUrl: string;
-  graphToken: string;
+  /** The bench's fake provider APIs (Graph and Twilio on one port). */
+  providers: { url: string; token: string };
   studioFile: string;
   home: string;
 }): Promise<SystemUnderTest> {
@@ -127,8 +131,11 @@ export async function startSystemUnderTest(options: {
     LEADLINE_CONFIG: options.studioFile,
     LEADLINE_PROBE_INTERVAL: '0',
     WHATSAPP_APP_SECRET: APP_SECRET,
-    WHATSAPP_ACCESS_TOKEN: options.graphToken,
-    WHATSAPP_API_BASE_URL: options.graphUrl,
+    WHATSAPP_ACCESS_TOKEN: options.providers.token,
+    WHATSAPP_API_BASE_URL: options.providers.url,
+    TWILIO_ACCOUNT_SID: TWILIO_ACCOUNT.sid,
+    TWILIO_AUTH_TOKEN: TWILIO_ACCOUNT.authToken,
+    TWILIO_API_BASE_URL: options.providers.url,
     ADMIN_API_KEY: 'bench-admin-key',
     // A production start refuses to run without what a real deployment needs (src/config/production-checks.ts);
     // the bench never reaches Stripe or sends action links, so placeholders do.
@@ -136,7 +143,7 @@ export async function startSystemUnderTest(options: {
     STRIPE_SECRET_KEY: 'sk_test_bench',
     STRIPE_WEBHOOK_SECRET: 'whsec_bench',
     ACTION_LINK_SECRET: 'bench-action-link-secret',
-    PUBLIC_BASE_URL: 'http://127.0.0.1:9',
+    PUBLIC_BASE_URL,
   };
   const bin = path.join(root, 'bin/leadline.js');
   try {
