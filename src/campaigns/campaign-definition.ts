@@ -86,6 +86,13 @@ export function studioIssues(input: CampaignInput, studio: Studio | undefined): 
         message: `studio ${studio.id} has no template ${JSON.stringify(message.template)}`,
       });
     }
+    const languages = studio.languages ?? [studio.language];
+    if (message.language !== undefined && !languages.includes(message.language)) {
+      issues.push({
+        path: 'message.language',
+        message: `studio ${studio.id} has its templates in ${languages.join(', ')}, not ${message.language}`,
+      });
+    }
   } else {
     if (message.text === undefined)
       issues.push({ path: 'message.text', message: 'an SMS campaign sends text' });

@@ -65,8 +65,9 @@ function campaignEvent(ctx: RunContext, target: TargetRow, phone: string, at: st
       ? {
           kind: 'template',
           name: templateName(studio, campaign.message.template ?? ''),
-          // The studio's language unless the campaign names its own (a template exists per language).
-          language: campaign.message.language ?? studio.language,
+          // The campaign's language when it names one; else the lead's actor picks the lead's language
+          // among the studio's, or the studio's own (it knows the lead; this worker does not).
+          ...(campaign.message.language === undefined ? {} : { language: campaign.message.language }),
           params: campaign.message.params.map((p) => renderParam(p, fields)),
         }
       : { kind: 'text', text: renderParam(campaign.message.text ?? '', fields) };

@@ -252,7 +252,8 @@ export const campaignSendEventSchema = z.object({
     z.object({
       kind: z.literal('template'),
       name: z.string(),
-      language: z.string(),
+      /** The campaign's own language; absent: the lead's actor picks the lead's (else the studio's). */
+      language: z.string().optional(),
       params: z.array(z.string()),
     }),
     z.object({ kind: z.literal('text'), text: z.string().min(1).max(1600) }),

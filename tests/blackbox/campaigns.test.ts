@@ -195,6 +195,7 @@ describe('black-box: campaigns on one node', () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ segment: { colour: 'red' } }, 'segment'],
       [{ message: { template: 'no_such_template' } }, 'message.template'],
+      [{ message: { template: 'birthday', language: 'fr' } }, 'message.language'],
       [{ dailyQuota: 0 }, 'dailyQuota'],
       [{ channel: 'sms', message: { text: 'Hi' } }, 'channel'],
     ];

@@ -2,9 +2,12 @@
 // so it can never race the lead's own messages, and the actor has the last word: an opted-out lead or one
 // without consent is refused (`campaign.skipped`, counted by the run), anyone else gets the message, on the
 // campaign's channel, to the contact's phone; it is not a direct reply (no `inReplyTo`: SMS quiet hours
-// apply). A WhatsApp campaign sends an approved template, allowed outside the 24-hour window. The message
-// changes nothing in the conversation: a reply enters the funnel like any first message.
+// apply). A WhatsApp campaign sends an approved template, allowed outside the 24-hour window, in the
+// campaign's language, else the lead's (when the studio has its templates in it), else the studio's. The
+// message changes nothing in the conversation: a reply enters the funnel like any first message.
+import type { OutboundMessage } from '../../domain/effects.ts';
 import type { LeadEvent } from '../../domain/lead-events.ts';
+import { templateLanguage } from './template-params.ts';
 import type { Turn } from './turn.ts';
 
 type CampaignSend = Extract<LeadEvent, { type: 'campaign.send' }>;
@@ -24,7 +27,13 @@ export function campaignMessage(turn: Turn, event: LeadEvent): void {
     skipped(turn, event, 'noConsent');
     return;
   }
-  const { message } = event;
+  const message: OutboundMessage =
+    event.message.kind === 'template'
+      ? {
+          ...event.message,
+          language: event.message.language ?? templateLanguage(turn.studio, turn.context.language),
+        }
+      : event.message;
   turn.emit({
     type: 'effect.message.send',
     studioId: turn.studio.id,
