@@ -171,15 +171,27 @@ async function writeDeliveries(tx: Tx, all: readonly LeadWrites[]): Promise<void
     [...w.deliveries].map(([id, status]) => ({ leadId: w.leadId, id, status })),
   );
   if (rows.length === 0) return;
-  // Monotonic in SQL too: sent(1) < delivered(2) < read(3); failed(4) overrides and is final.
+  // Monotonic in SQL too: queued(1) < sent(2) < delivered(3) < read(4); failed(5) overrides and is final.
   await sql`
     update transcript t set delivery_status = d.status
     from unnest(${rows.map((r) => r.leadId)}::text[], ${rows.map((r) => r.id)}::text[],
       ${rows.map((r) => r.status)}::text[]) as d(lead_id, provider_message_id, status)
     where t.lead_id = d.lead_id and t.provider_message_id = d.provider_message_id and t.direction = 'out'
       and coalesce(t.delivery_status, '') <> 'failed'
-      and array_position(array['sent','delivered','read','failed'], d.status)
-        > coalesce(array_position(array['sent','delivered','read','failed'], t.delivery_status), 0)`.execute(
+      and array_position(array['queued','sent','delivered','read','failed'], d.status)
+        > coalesce(array_position(array['queued','sent','delivered','read','failed'], t.delivery_status), 0)`.execute(
+    tx,
+  );
+  const errors = all.flatMap((w) =>
+    [...w.deliveryErrors].map(([id, error]) => ({ leadId: w.leadId, id, error })),
+  );
+  if (errors.length === 0) return;
+  // The code of a failed delivery, for whoever reads the transcript (GET /admin/leads/:id/messages).
+  await sql`
+    update transcript t set data = coalesce(t.data, '{}'::jsonb) || jsonb_build_object('deliveryError', d.error)
+    from unnest(${errors.map((r) => r.leadId)}::text[], ${errors.map((r) => r.id)}::text[],
+      ${errors.map((r) => json(r.error))}::jsonb[]) as d(lead_id, provider_message_id, error)
+    where t.lead_id = d.lead_id and t.provider_message_id = d.provider_message_id and t.direction = 'out'`.execute(
     tx,
   );
 }

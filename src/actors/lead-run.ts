@@ -86,6 +86,7 @@ function mergeWrites(into: LeadWrites, from: LeadWrites): void {
   for (const [key, timer] of from.timers) into.timers.set(key, timer);
   into.systemEvents.push(...from.systemEvents);
   for (const [id, status] of from.deliveries) into.deliveries.set(id, status);
+  for (const [id, error] of from.deliveryErrors) into.deliveryErrors.set(id, error);
   for (const identifier of from.identifiers) {
     const known = into.identifiers.some((i) => i.type === identifier.type && i.value === identifier.value);
     if (!known) into.identifiers.push(identifier);

@@ -63,6 +63,8 @@ export interface LeadWrites {
   systemEvents: SystemEventInput[];
   /** Latest delivery status per provider message id (already collapsed monotonically). */
   deliveries: Map<string, string>;
+  /** The provider's error of a failed delivery (code, title), kept on the transcript entry's data. */
+  deliveryErrors: Map<string, { code: number | string; title?: string | undefined }>;
   park: ParkWrite[];
   /** lead_retries rows (by seq) finished: applied, duplicate or dead-lettered. */
   retriesDone: string[];
@@ -85,6 +87,7 @@ export function emptyWrites(leadId: string, actorType: string, studioId: string)
     timers: new Map(),
     systemEvents: [],
     deliveries: new Map(),
+    deliveryErrors: new Map(),
     park: [],
     retriesDone: [],
     retryHead: null,

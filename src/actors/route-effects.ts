@@ -63,11 +63,12 @@ export function routeEffect(writes: LeadWrites, effect: unknown, context: Effect
       return;
     }
     case 'effect.transcript.delivery': {
-      const { providerMessageId, status } = emitted(transcriptDeliveryEffectSchema, effect, type);
+      const { providerMessageId, status, error } = emitted(transcriptDeliveryEffectSchema, effect, type);
       writes.deliveries.set(
         providerMessageId,
         laterDeliveryStatus(writes.deliveries.get(providerMessageId), status),
       );
+      if (status === 'failed' && error !== undefined) writes.deliveryErrors.set(providerMessageId, error);
       return;
     }
     default:

@@ -49,6 +49,12 @@ export interface ChannelPolicy {
    * keywords are the machine's STOP/START), applied before the machine sees the message. Absent: as is.
    */
   translateInbound?: (content: InboundContent, lead: InboundView) => InboundContent;
+  /**
+   * A message the channel answers itself instead of the conversation (SMS: HELP/INFO get the studio's help
+   * text): the answer's text, or null for a message the machine should read. Applied before
+   * `translateInbound`. Absent: none.
+   */
+  answerInbound?: (content: InboundContent, studio: Studio) => string | null;
 }
 
 /** The reply address of a phone channel (WhatsApp, SMS): the sender's phone, from the number written to. */

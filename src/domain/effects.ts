@@ -174,6 +174,8 @@ export const transcriptDeliveryEffectSchema = z.object({
   type: z.literal('effect.transcript.delivery'),
   providerMessageId: z.string(),
   status: z.enum(['queued', 'sent', 'delivered', 'read', 'failed']),
+  /** Why a failed delivery failed (the provider's code: Twilio 30003, Graph 131026…). */
+  error: z.object({ code: z.union([z.number(), z.string()]), title: z.string().optional() }).optional(),
 });
 
 export const effectSchema = z.discriminatedUnion('type', [

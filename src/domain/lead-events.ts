@@ -271,5 +271,20 @@ export const leadEventSchema = z.union([
   timerFiredSchema,
   effectResultSchema,
 ]);
-export type LeadEvent = z.infer<typeof leadEventSchema>;
+/**
+ * Never on the bus: an inbound message its channel's policy answers itself (SMS HELP/INFO: the studio's
+ * help text), as the lead machine receives it instead of the message (leadEventFor). The machine sends
+ * `answer` to `replyTo` on `channel` as a direct reply to `messageId` and changes nothing else (no step,
+ * no repair count, not an answer); an opted-out lead is sent nothing (rule 9).
+ */
+export type MessageAnsweredByChannelEvent = {
+  type: 'message.answered_by_channel';
+  at: string;
+  channel: Channel;
+  messageId: string;
+  replyTo: { to: string; from?: string };
+  answer: string;
+};
+
+export type LeadEvent = z.infer<typeof leadEventSchema> | MessageAnsweredByChannelEvent;
 export type ControlEvent = z.infer<typeof controlEventSchema>;

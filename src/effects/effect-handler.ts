@@ -45,8 +45,15 @@ export interface EffectHandler<E extends OutboxEffect = OutboxEffect> {
   provider: Provider;
   /** Overrides the relay's default attempt budget (media: 5). */
   maxAttempts?: number;
-  /** Rate-limit bucket for this effect (WhatsApp: the sending phone number id). */
+  /** Rate-limit bucket for this effect (WhatsApp: the sending phone number id; SMS: the sending number). */
   rateLimitKey?(ctx: EffectContext<E>): string | undefined;
+  /**
+   * Sends per second for that bucket. Absent: the studio's `whatsapp.messagesPerSecond` (or the relay's
+   * `whatsappPerSecond` override).
+   */
+  ratePerSecond?(ctx: EffectContext<E>): number;
+  /** The circuit breaker this effect counts against (default `provider`; SMS: provider and number). */
+  breakerKey?(ctx: EffectContext<E>): string;
   execute(ctx: EffectContext<E>): Promise<EffectSuccess>;
   /** Called when a retryable failure will be retried at `nextAttemptAt`. */
   onRetry?(ctx: EffectContext<E>, error: EffectError, nextAttemptAt: Date): Promise<void>;

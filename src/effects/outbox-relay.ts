@@ -216,7 +216,8 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
       attempt: row.attempts + 1,
       now: clock(),
     };
-    const provider = handler.provider;
+    // One circuit per provider, or per provider and sending number where the handler says (SMS).
+    const provider = handler.breakerKey?.(ctx) ?? handler.provider;
     const blockedUntil = await breakers.blockedUntil(provider);
     if (blockedUntil !== null) {
       await recordAttempt(deps.db, claimed, { status: 'released', nextAttemptAt: blockedUntil }, clock());
@@ -242,7 +243,8 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
     try {
       outcome = await leased(async () => {
         if (rateKey) {
-          const perSecond = options.whatsappPerSecond ?? studio.whatsapp.messagesPerSecond;
+          const perSecond =
+            handler.ratePerSecond?.(ctx) ?? options.whatsappPerSecond ?? studio.whatsapp.messagesPerSecond;
           await limiter.acquire(rateKey, { perSecond });
         }
         return handler.execute(ctx);

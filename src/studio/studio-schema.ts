@@ -76,6 +76,14 @@ const origin = z
 const interval = strictObject({ start: hhmm, end: hhmm });
 
 /**
+ * The relay's pace for one SMS number, cluster-wide. Absent: 1 message a second (the SMS adapter's
+ * default), Twilio's documented rate for a US long code (a toll-free number does 3, a short code 100).
+ */
+const smsMessagesPerSecond = z.number().positive().max(1_000).optional().meta({
+  description: 'Sends per second from this number (default 1, a US long code; toll-free 3, short code 100).',
+});
+
+/**
  * One SMS number of the studio. The provider says which webhook brings its messages and which API sends
  * from it; OpenPhone also names the number by its id (PN…), which its webhooks and history carry.
  */
@@ -87,12 +95,14 @@ export const smsNumberSchema = z.discriminatedUnion(
         .literal('twilio')
         .meta({ description: 'A Twilio number (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN).' }),
       number: e164.meta({ description: 'The number as Twilio shows it, E.164 (+15005550006).' }),
+      messagesPerSecond: smsMessagesPerSecond,
     }),
     strictObject({
       provider: z
         .literal('openphone')
         .meta({ description: 'An OpenPhone (Quo) number (OPENPHONE_API_KEY, OPENPHONE_WEBHOOK_SECRET).' }),
       number: e164.meta({ description: 'The number, E.164 (+15005550007).' }),
+      messagesPerSecond: smsMessagesPerSecond,
       phoneNumberId: z
         .string({
           error: (issue) =>

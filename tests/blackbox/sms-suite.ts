@@ -149,6 +149,23 @@ export function smsSuite(bus: 'single' | 'nats'): void {
     });
   }
 
+  /** Texts `body` by OpenPhone to the studio's OpenPhone number and waits until it is processed. */
+  async function textOpenphone(phone: string, body: string): Promise<Lead> {
+    const before = await api.leadByPhone(phone);
+    const hook = openphone.received(secrets.openphoneWebhookSecret, {
+      from: phone,
+      to: OPENPHONE,
+      text: body,
+    });
+    expect((await post(hook, `${leadline.base}/webhooks/openphone`)).status).toBe(200);
+    return eventually(`"${body}" from ${phone} by OpenPhone to be processed`, async () => {
+      const lead = await api.leadByPhone(phone);
+      return lead && lead.version > (before?.version ?? 0) ? lead : undefined;
+    });
+  }
+
+  const openphoneTo = (phone: string) => openphone.sent.filter((m) => m.to.includes(phone));
+
   async function messages(leadId: string): Promise<Message[]> {
     const res = await api.admin(`/admin/leads/${leadId}/messages`);
     expect(res.status).toBe(200);
@@ -320,6 +337,56 @@ export function smsSuite(bus: 'single' | 'nats'): void {
       expect(sentTo(phone).length).toBeGreaterThan(1);
     });
 
+    it('HELP by Twilio gets the help text (the studio, STOP) from the number written to; nothing else changes', async () => {
+      const phone = newPhone();
+      await text(phone, 'hi');
+      const asked = await text(phone, 'A fox on a branch');
+      expect(asked).toMatchObject({ status: 'QUALIFYING', step: 'placement' });
+      await eventually('the placement question', () => (sentTo(phone).length === 2 ? true : undefined));
+      const helped = await text(phone, 'HELP');
+      const help = await eventually('the help text', () => sentTo(phone)[2]);
+      expect(help.from).toBe(TWILIO_A);
+      expect(help.body).toContain('Inkwell Tattoo');
+      expect(help.body).toContain('STOP');
+      expect(helped).toMatchObject({ status: 'QUALIFYING', step: 'placement', answers: asked.answers });
+      // Not an answer: the next message still answers the placement question.
+      const answered = await text(phone, 'left forearm');
+      expect(answered).toMatchObject({ step: 'dimensions', answers: { placement: 'left forearm' } });
+      const next = await eventually('the next question', () => sentTo(phone)[3]);
+      expect(next.body).toBe(SIZE);
+      const outbound = (await messages(helped.id)).filter((m) => m.direction === 'out');
+      expect(outbound.map((m) => m.text)).toContain(help.body);
+    });
+
+    it('INFO by OpenPhone gets the help text by OpenPhone; STOP opts out with one confirmation, START opts back in', async () => {
+      const phone = newPhone();
+      await textOpenphone(phone, 'hi');
+      await eventually('the greeting', () => openphoneTo(phone)[0]);
+      const helped = await textOpenphone(phone, 'INFO');
+      expect(helped).toMatchObject({ status: 'QUALIFYING', step: 'idea' });
+      const help = await eventually('the help text', () => openphoneTo(phone)[1]);
+      expect(help.phoneNumberId).toBe(OPENPHONE_ID);
+      expect(help.text).toContain('Inkwell Tattoo');
+      expect(help.text).toContain('STOP');
+
+      const stopped = await textOpenphone(phone, 'unsubscribe');
+      expect(stopped.status).toBe('OPTED_OUT');
+      const confirmation = await eventually('the opt-out confirmation', () => openphoneTo(phone)[2]);
+      expect(confirmation.text).toMatch(/unsubscribed/i);
+      expect(confirmation.text).toContain('START');
+      await textOpenphone(phone, 'Are you there?');
+      await textOpenphone(phone, 'HELP');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      // Rule 9: nothing more until START, not even the help text.
+      expect(openphoneTo(phone)).toHaveLength(3);
+      expect((await api.leadByPhone(phone))?.status).toBe('OPTED_OUT');
+      const started = await textOpenphone(phone, 'START');
+      expect(started).toMatchObject({ status: 'QUALIFYING', step: 'idea' });
+      const welcome = await eventually('a reply after START', () => openphoneTo(phone)[3]);
+      expect(welcome.text).toMatch(/subscribed again/);
+      expect(sentTo(phone)).toEqual([]);
+    });
+
     it('a send Twilio refuses with 21610 moves the lead to OPTED_OUT with sms.recipient_opted_out, not retried', async () => {
       const phone = newPhone();
       twilio.optOut(phone);
@@ -355,6 +422,52 @@ export function smsSuite(bus: 'single' | 'nats'): void {
       await new Promise((resolve) => setTimeout(resolve, 300));
       const entry = (await messages(lead.id)).find((m) => m.providerMessageId === sent.sid);
       expect(entry?.deliveryStatus).toBe('delivered');
+    });
+
+    it('status callbacks without From/To still find the reply by its id: Twilio undelivered with its code, OpenPhone delivered', async () => {
+      const phone = newPhone();
+      const lead = await text(phone, 'Hello, statuses without numbers');
+      const sent = await eventually('a reply', () => sentTo(phone)[0]);
+      await eventually(
+        'the sid on the transcript',
+        async () => (await messages(lead.id)).some((m) => m.providerMessageId === sent.sid) || undefined,
+      );
+      const queued = twilio.statusCallback(sent.sid, 'sent', undefined, { numbers: false });
+      expect((await post(queued, queued.url)).status).toBe(200);
+      const failed = twilio.statusCallback(sent.sid, 'undelivered', 30003, { numbers: false });
+      expect((await post(failed, failed.url)).status).toBe(200);
+      const entry = await eventually('failed with the code on the transcript', async () =>
+        (await messages(lead.id)).find(
+          (m) => m.providerMessageId === sent.sid && m.deliveryStatus === 'failed',
+        ),
+      );
+      expect((entry as { data?: { deliveryError?: unknown } }).data?.deliveryError).toMatchObject({
+        code: 30003,
+      });
+      // Failed is final: a late "delivered" does not undo it.
+      const late = twilio.statusCallback(sent.sid, 'delivered', undefined, { numbers: false });
+      expect((await post(late, late.url)).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect((await messages(lead.id)).find((m) => m.providerMessageId === sent.sid)?.deliveryStatus).toBe(
+        'failed',
+      );
+
+      const other = newPhone();
+      const opLead = await textOpenphone(other, 'Hello by OpenPhone');
+      const reply = await eventually('an OpenPhone reply', () => openphoneTo(other)[0]);
+      await eventually(
+        'the OpenPhone id on the transcript',
+        async () => (await messages(opLead.id)).some((m) => m.providerMessageId === reply.id) || undefined,
+      );
+      const delivered = openphone.delivered(secrets.openphoneWebhookSecret, reply.id, { numbers: false });
+      expect((await post(delivered, `${leadline.base}/webhooks/openphone`)).status).toBe(200);
+      await eventually(
+        'delivered on the transcript',
+        async () =>
+          (await messages(opLead.id)).some(
+            (m) => m.providerMessageId === reply.id && m.deliveryStatus === 'delivered',
+          ) || undefined,
+      );
     });
 
     it('bad signatures: Twilio 403, OpenPhone 401, each with a system event and nothing processed', async () => {

@@ -3,7 +3,10 @@
 // immediate failure of other 4xx with the code, 21610 as recipientOptedOut, and the sandbox without
 // credentials.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SMS_PER_SECOND, smsAdapter } from '../../src/channels/sms/sms-adapter.ts';
 import type { EffectOf } from '../../src/effects/effect-handler.ts';
+import { resolveRelayOptions } from '../../src/effects/relay-options.ts';
+import { silentLogger } from '../../src/observability/logger.ts';
 import { demoStudioInput } from '../../src/studio/demo-studio.ts';
 import { parseStudioConfig } from '../../src/studio/load-studio-config.ts';
 import { startFakeOpenphoneApi, type FakeOpenphoneApi } from '../fakes/openphone-api.ts';
@@ -21,7 +24,7 @@ function smsStudios() {
   const first = input.studios[0] ?? {};
   first.sms = [
     { provider: 'twilio', number: TWILIO_A },
-    { provider: 'twilio', number: TWILIO_B },
+    { provider: 'twilio', number: TWILIO_B, messagesPerSecond: 3 },
     { provider: 'openphone', number: OPENPHONE, phoneNumberId: 'PNadapter1' },
   ];
   return parseStudioConfig(input);
@@ -168,6 +171,57 @@ describe('the SMS channel adapter', () => {
       code: 21610,
       recipientOptedOut: true,
     });
+  });
+});
+
+describe('pacing and circuit per SMS number', () => {
+  const ctx = (from: string | undefined) => ({
+    outboxId: 'o1',
+    leadId: 'ld_pace',
+    effect: sms('x', from),
+    studio: h.studios.byId(studio.id)!,
+    attempt: 1,
+    now: new Date(),
+  });
+
+  it('each sending number is its own rate bucket and circuit, at its messagesPerSecond (default 1/s)', () => {
+    const adapter = smsAdapter({
+      db: h.db,
+      bus: h.bus,
+      env: h.env,
+      logger: silentLogger,
+      clock: () => new Date(),
+      options: resolveRelayOptions(),
+      recorder: undefined,
+    });
+    expect(adapter.rateLimitKey?.(ctx(TWILIO_A))).toBe(`sms:twilio:${TWILIO_A}`);
+    expect(adapter.rateLimitKey?.(ctx(TWILIO_B))).toBe(`sms:twilio:${TWILIO_B}`);
+    expect(adapter.rateLimitKey?.(ctx(OPENPHONE))).toBe(`sms:openphone:${OPENPHONE}`);
+    // No number named: the first one's bucket, as the send leaves from it.
+    expect(adapter.rateLimitKey?.(ctx(undefined))).toBe(`sms:twilio:${TWILIO_A}`);
+    expect(adapter.ratePerSecond?.(ctx(TWILIO_A))).toBe(DEFAULT_SMS_PER_SECOND);
+    expect(adapter.ratePerSecond?.(ctx(TWILIO_B))).toBe(3);
+    expect(adapter.breakerKey?.(ctx(TWILIO_A))).toBe(`twilio:${TWILIO_A}`);
+    expect(adapter.breakerKey?.(ctx(OPENPHONE))).toBe(`openphone:${OPENPHONE}`);
+  });
+
+  it("one number's failing provider opens its own circuit; the other number keeps sending", async () => {
+    await h.db.deleteFrom('circuit_breakers').execute();
+    twilio.failNext({ kind: 'status', status: 503, body: { message: 'unavailable' } });
+    // Not RECIPIENT: the 21610 test above left it blocked in the fake.
+    const to = '+15551230002';
+    const failing = await h.enqueue({ ...sms('From A', TWILIO_A), to }, { leadId: 'ld_breaker_a' });
+    await h.relay({ breaker: { threshold: 1, cooldownMs: 60_000 } }).runOnce();
+    expect(await h.outboxRow(failing)).toMatchObject({ status: 'pending', attempts: 1 });
+    const open = await h.db.selectFrom('circuit_breakers').selectAll().execute();
+    expect(open.map((row) => row.provider)).toEqual([`twilio:${TWILIO_A}`]);
+    const other = await h.enqueue({ ...sms('From B', TWILIO_B), to }, { leadId: 'ld_breaker_b' });
+    await h.relay({ breaker: { threshold: 1, cooldownMs: 60_000 } }).runOnce();
+    expect(await h.outboxRow(other)).toMatchObject({ status: 'done' });
+    expect(twilio.sent.map((m) => [m.from, m.body])).toEqual([[TWILIO_B, 'From B']]);
+    const buckets = await h.db.selectFrom('rate_limits').select('key').execute();
+    expect(buckets.map((b) => b.key)).toContain(`send:sms:twilio:${TWILIO_B}`);
+    await h.db.deleteFrom('circuit_breakers').execute();
   });
 });
 

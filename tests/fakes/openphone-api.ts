@@ -57,7 +57,12 @@ export interface FakeOpenphoneApi extends FakeServer {
     message: { from: string; to: string; text: string; id?: string },
     options?: { at?: Date; standard?: boolean },
   ): OpenphoneSignedWebhook;
-  delivered(secret: string, id: string, options?: { at?: Date; standard?: boolean }): OpenphoneSignedWebhook;
+  /** `numbers: false`: the message object without from/to (only its id identifies it). */
+  delivered(
+    secret: string,
+    id: string,
+    options?: { at?: Date; standard?: boolean; numbers?: boolean },
+  ): OpenphoneSignedWebhook;
 }
 
 const json = (m: OpenphoneFakeMessage) => ({
@@ -282,7 +287,12 @@ export async function startFakeOpenphoneApi(apiKey = 'test-openphone-api-key'): 
       const m = sent.find((x) => x.id === id);
       if (!m) throw new Error(`no sent message ${id}`);
       m.status = 'delivered';
-      return sign(secret, event('message.delivered', m, at), at, options.standard ?? false);
+      const delivered = event('message.delivered', m, at);
+      if (options.numbers === false) {
+        const { from: _from, to: _to, ...rest } = delivered.data.object;
+        return sign(secret, { ...delivered, data: { object: rest } }, at, options.standard ?? false);
+      }
+      return sign(secret, delivered, at, options.standard ?? false);
     },
   };
 }

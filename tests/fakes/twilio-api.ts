@@ -81,7 +81,13 @@ export interface FakeTwilioApi extends FakeServer {
     at?: Date,
   ): TwilioSignedWebhook;
   /** A signed status callback for one of the sent messages, to its StatusCallback URL. */
-  statusCallback(sid: string, status: string, errorCode?: number): TwilioSignedWebhook;
+  /** `numbers: false`: without From and To, as a callback may come (only MessageSid identifies it). */
+  statusCallback(
+    sid: string,
+    status: string,
+    errorCode?: number,
+    options?: { numbers?: boolean },
+  ): TwilioSignedWebhook;
 }
 
 export const newSid = (prefix: 'SM' | 'MM' | 'ME') => `${prefix}${randomBytes(16).toString('hex')}`;
@@ -338,7 +344,7 @@ export async function startFakeTwilioApi(
         params.OptOutType = STOP.has(keyword) ? 'STOP' : START.has(keyword) ? 'START' : 'HELP';
       return signed(authToken, url, params);
     },
-    statusCallback(sid, status, errorCode) {
+    statusCallback(sid, status, errorCode, options = {}) {
       const m = sent.find((x) => x.sid === sid);
       if (!m?.statusCallback) throw new Error(`no sent message ${sid} with a StatusCallback`);
       m.status = status;
@@ -349,8 +355,7 @@ export async function startFakeTwilioApi(
         MessageStatus: status,
         SmsStatus: status,
         AccountSid: accountSid,
-        From: m.from,
-        To: m.to,
+        ...(options.numbers === false ? {} : { From: m.from, To: m.to }),
         ApiVersion: '2010-04-01',
         ...(errorCode === undefined ? {} : { ErrorCode: String(errorCode) }),
       });

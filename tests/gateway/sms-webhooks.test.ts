@@ -15,6 +15,7 @@ import {
   type TwilioSignedWebhook,
 } from '../fakes/twilio-api.ts';
 import { SECRETS, startGateway, type GatewayHarness } from './gateway-harness.ts';
+import { insertLead } from './lead-rows.ts';
 
 const TWILIO_TOKEN = 'gw-twilio-token';
 const OPENPHONE_SECRET = Buffer.from('gw-openphone-signing-key').toString('base64');
@@ -210,6 +211,25 @@ describe('POST /webhooks/twilio/sms', () => {
   });
 });
 
+/** A lead (not the one the numbers would name) whose outbound transcript entry has this provider id. */
+async function ownedBy(leadId: string, providerMessageId: string): Promise<void> {
+  await insertLead(gw.rt.db, { id: leadId, phone: '+15559990001' });
+  await gw.rt.db
+    .insertInto('transcript')
+    .values({
+      lead_id: leadId,
+      direction: 'out',
+      kind: 'text',
+      text: 'reply',
+      data: null,
+      provider_message_id: providerMessageId,
+      outbox_id: null,
+      delivery_status: 'sent',
+      at: new Date(),
+    })
+    .execute();
+}
+
 describe('POST /webhooks/twilio/status', () => {
   async function sentMessage(): Promise<string> {
     const res = await fetch(`${twilio.url}/2010-04-01/Accounts/${twilio.accountSid}/Messages.json`, {
@@ -259,6 +279,30 @@ describe('POST /webhooks/twilio/status', () => {
       status: 'failed',
       errors: [{ code: 30007, title: 'undelivered' }],
     });
+  });
+
+  it('without From/To: the lead is the owner of the outbound transcript entry with that MessageSid', async () => {
+    const sid = await sentMessage();
+    await ownedBy('ld_status_owner', sid);
+    const res = await postTwilio(twilio.statusCallback(sid, 'undelivered', 30003, { numbers: false }));
+    expect(res.statusCode).toBe(200);
+    const [envelope, ...rest] = await gw.inbox();
+    expect(rest).toEqual([]);
+    expect(envelope).toMatchObject({
+      id: `twilio-status:${sid}:undelivered`,
+      leadId: 'ld_status_owner',
+      studioId: 'inkwell',
+      event: { type: 'message.status', messageId: sid, status: 'failed', errors: [{ code: 30003 }] },
+    });
+  });
+
+  it('without From/To and no message of ours with that sid: 200, sms.status_unroutable, nothing published', async () => {
+    const sid = await sentMessage();
+    const res = await postTwilio(twilio.statusCallback(sid, 'delivered', undefined, { numbers: false }));
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe(EMPTY_TWIML);
+    expect(await gw.inbox()).toEqual([]);
+    expect(await gw.systemEvents('sms.status_unroutable')).toHaveLength(1);
   });
 
   it('a bad signature → 403 and a system event', async () => {
@@ -380,6 +424,24 @@ describe('POST /webhooks/openphone', () => {
         messageId: data.id,
         status: 'delivered',
       },
+    });
+  });
+
+  it('message.delivered without from/to → message.status for the owner of the transcript entry', async () => {
+    const send = await fetch(`${openphone.url}/v1/messages`, {
+      method: 'POST',
+      headers: { authorization: openphone.apiKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ content: 'reply', from: OPENPHONE_NUMBER, to: [LEAD] }),
+    });
+    const { data } = (await send.json()) as { data: { id: string } };
+    await ownedBy('ld_op_status_owner', data.id);
+    const res = await post(openphone.delivered(OPENPHONE_SECRET, data.id, { numbers: false }));
+    expect(res.statusCode).toBe(200);
+    const [envelope, ...rest] = await gw.inbox();
+    expect(rest).toEqual([]);
+    expect(envelope).toMatchObject({
+      leadId: 'ld_op_status_owner',
+      event: { type: 'message.status', provider: 'openphone', messageId: data.id, status: 'delivered' },
     });
   });
 });

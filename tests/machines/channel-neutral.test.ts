@@ -5,13 +5,15 @@ import { describe, expect, it } from 'vitest';
 import type { Effect } from '../../src/domain/effects.ts';
 import type { InboundContent, LeadEvent } from '../../src/domain/lead-events.ts';
 import type { Envelope } from '../../src/domain/envelope.ts';
+import { smsHelpText } from '../../src/channels/sms/policy.ts';
 import { leadEventFor } from '../../src/machines/lead/lead-definition.ts';
+import { demoStudioConfig } from '../../src/studio/load-studio-config.ts';
 import { HOUR, LEAD_PHONE, LeadDriver } from './lead-driver.ts';
 
 const SMS_NUMBER = '+15005550006';
 
-function sms(d: LeadDriver, messageId: string, content: InboundContent): Effect[] {
-  const event: LeadEvent = {
+function smsEvent(d: LeadDriver, messageId: string, content: InboundContent): LeadEvent {
+  return {
     type: 'message.received',
     at: d.at,
     channel: 'sms',
@@ -22,7 +24,10 @@ function sms(d: LeadDriver, messageId: string, content: InboundContent): Effect[
     sentAt: d.at,
     content,
   };
-  return d.send(event);
+}
+
+function sms(d: LeadDriver, messageId: string, content: InboundContent): Effect[] {
+  return d.send(smsEvent(d, messageId, content));
 }
 
 const sends = (effects: readonly Effect[]) =>
@@ -136,5 +141,62 @@ describe('channel-neutral lead machine', () => {
     });
     d.send(event);
     expect(d.context.answers.style).toBe(offered[1]?.title);
+  });
+
+  describe("SMS HELP/INFO: the studio's help text, and nothing else changes", () => {
+    const studio = demoStudioConfig.studios[0]!;
+    const helpEnvelope = (d: LeadDriver, text: string, messageId = 'SMhelp'): Envelope => ({
+      id: `twilio:${messageId}`,
+      leadId: 'ld_x',
+      actorType: 'lead',
+      studioId: 'inkwell',
+      acceptedAt: d.at,
+      event: smsEvent(d, messageId, { kind: 'text', text }),
+    });
+
+    it.each(['HELP', 'info', ' Help! '])(
+      '"%s" mid-conversation is answered, step and answers unchanged',
+      (word) => {
+        const d = new LeadDriver();
+        for (const body of ['hi', 'A fox']) d.text(body);
+        const before = { status: d.status, context: d.context };
+        const event = leadEventFor(helpEnvelope(d, word), d.snapshot, studio) as LeadEvent;
+        expect(event.type).toBe('message.answered_by_channel');
+        const effects = d.send(event);
+        expect(effects).toEqual([
+          expect.objectContaining({
+            type: 'effect.message.send',
+            channel: 'sms',
+            to: LEAD_PHONE,
+            from: SMS_NUMBER,
+            inReplyTo: 'SMhelp',
+            message: { kind: 'text', text: smsHelpText(studio) },
+          }),
+        ]);
+        expect(d.status).toBe(before.status);
+        // Not an answer, not a repair, no timer touched: the context is exactly as it was.
+        expect(d.context).toEqual(before.context);
+        // The next message answers the current question as if HELP never came.
+        const [next] = sends(sms(d, 'SM2', { kind: 'text', text: 'left forearm' }));
+        expect(next?.message).toEqual({ kind: 'text', text: 'Roughly how big? For example 10x15cm.' });
+      },
+    );
+
+    it("the studio's own helpText when it has one; WhatsApp and an opted-out lead get nothing", () => {
+      const custom = { ...studio, helpText: 'Inkwell: call 020 7946 0000. STOP to opt out.' };
+      const d = new LeadDriver();
+      d.text('hi');
+      const event = leadEventFor(helpEnvelope(d, 'HELP'), d.snapshot, custom) as LeadEvent;
+      expect(event).toMatchObject({ answer: custom.helpText });
+      const whatsapp = helpEnvelope(d, 'HELP');
+      whatsapp.event = { ...whatsapp.event, channel: 'whatsapp', provider: 'meta' };
+      expect(leadEventFor(whatsapp, d.snapshot, studio)).toMatchObject({ type: 'message.received' });
+
+      d.text('STOP');
+      expect(d.status).toBe('OPTED_OUT');
+      const optedOut = leadEventFor(helpEnvelope(d, 'HELP', 'SMhelp2'), d.snapshot, studio) as LeadEvent;
+      expect(d.send(optedOut)).toEqual([]);
+      expect(d.status).toBe('OPTED_OUT');
+    });
   });
 });

@@ -40,7 +40,10 @@ function inQuiet(minute: number, start: number, end: number): boolean {
  * reply (`inReplyTo`) always goes. A studio without SMS numbers cannot send: refused.
  */
 export function smsSendDecision(input: {
-  studio: Pick<Studio, 'timezone' | 'sms'> & { quietHours?: QuietHours | undefined };
+  studio: Pick<Studio, 'timezone'> & {
+    sms?: readonly unknown[] | undefined;
+    quietHours?: QuietHours | undefined;
+  };
   inReplyTo?: string | undefined;
   now: Date;
 }): SendDecision {
@@ -176,7 +179,10 @@ export function smsKeyword(text: string): SmsKeyword | null {
   return KEYWORDS[word] ?? null;
 }
 
-/** What a HELP or INFO message is answered with (the studio's `helpText`, else a default naming it). */
+/**
+ * What a HELP or INFO message is answered with (the studio's `helpText`, else a default naming the studio
+ * and how to opt out and back in, as carriers require of a HELP answer).
+ */
 export function smsHelpText(studio: Pick<Studio, 'name'> & { helpText?: string | undefined }): string {
   return (
     studio.helpText ??
@@ -199,10 +205,20 @@ export function translateSmsInbound(content: InboundContent, lead: InboundView):
   return content;
 }
 
+/** HELP and INFO are answered by the channel with the studio's help text; anything else is the machine's. */
+export function answerSmsInbound(
+  content: InboundContent,
+  studio: Pick<Studio, 'name'> & { helpText?: string | undefined },
+): string | null {
+  if (content.kind !== 'text' || smsKeyword(content.text) !== 'help') return null;
+  return smsHelpText(studio);
+}
+
 export const smsPolicy: ChannelPolicy = {
   channel: 'sms',
   replyAddress: phoneReplyAddress,
   freeFormOpen: () => true,
   closedByStatus: () => false,
   translateInbound: translateSmsInbound,
+  answerInbound: answerSmsInbound,
 };

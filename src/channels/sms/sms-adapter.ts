@@ -4,13 +4,13 @@
 // callbacks find it. Refusals: Twilio 21610 (the recipient texted STOP) is `message.send_failed` with
 // `recipientOptedOut` (the lead becomes OPTED_OUT, nothing retries); 429 and 5xx are retried with the
 // relay's backoff by the clients' classification; any other 4xx fails at once with the provider's code.
-import type { EffectFailure } from '../../effects/effect-handler.ts';
+import type { EffectContext, EffectFailure } from '../../effects/effect-handler.ts';
 import { DeferredEffect, permanent } from '../../effects/effect-errors.ts';
 import { markTranscriptSent } from '../../effects/handlers/whatsapp-send.ts';
 import type { SendFn } from '../../effects/sandbox/sandbox.ts';
 import type { Db } from '../../persistence/database.ts';
 import type { SmsNumber, Studio } from '../../studio/studio-schema.ts';
-import type { ChannelAdapterFactory } from '../channel-adapter.ts';
+import type { ChannelAdapterFactory, MessageSendEffect } from '../channel-adapter.ts';
 import { openphoneSend } from './openphone-adapter.ts';
 import { renderSms, smsSendDecision } from './policy.ts';
 import { twilioSend } from './twilio-adapter.ts';
@@ -32,14 +32,33 @@ async function markTranscriptFailed(db: Db, outboxId: string): Promise<void> {
     .execute();
 }
 
+/** Twilio's documented rate for a US long code; a number's `messagesPerSecond` overrides it. */
+export const DEFAULT_SMS_PER_SECOND = 1;
+
+/** The number a send would leave from, or undefined when the studio has none (execute refuses it). */
+function senderOf(ctx: EffectContext<MessageSendEffect>): SmsNumber | undefined {
+  const numbers = ctx.studio.sms ?? [];
+  return numbers.find((entry) => entry.number === ctx.effect.from) ?? numbers[0];
+}
+
 export const smsAdapter: ChannelAdapterFactory = (deps) => {
   const senders: Record<SmsNumber['provider'], SendFn<string>> = {
     twilio: twilioSend(deps),
     openphone: openphoneSend(deps),
   };
   return {
-    // One circuit for the channel: Twilio carries most of it.
     provider: 'twilio',
+    // Paced per sending number (carriers meter each number; default 1/s, a US long code), cluster-wide.
+    rateLimitKey: (ctx) => {
+      const sender = senderOf(ctx);
+      return sender === undefined ? undefined : `sms:${sender.provider}:${sender.number}`;
+    },
+    ratePerSecond: (ctx) => senderOf(ctx)?.messagesPerSecond ?? DEFAULT_SMS_PER_SECOND,
+    // A circuit per provider and number: one number's outage or suspension does not stop the others.
+    breakerKey: (ctx) => {
+      const sender = senderOf(ctx);
+      return sender === undefined ? 'sms' : `${sender.provider}:${sender.number}`;
+    },
     async execute(ctx) {
       // The SMS policy decides the timing: quiet hours defer anything that is not a direct reply.
       const decision = smsSendDecision({

@@ -6,6 +6,7 @@
 // redeliveries harmless.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { outboundMessageOwner } from '../../persistence/queries/transcript.ts';
 import { GatewayError } from '../errors.ts';
 import { acceptTranslation, refuseSignature } from '../webhook-outcome.ts';
 import type { GatewayDeps } from '../gateway-deps.ts';
@@ -17,7 +18,7 @@ import { smsNumberFor, translateSmsInbound, translateSmsStatus } from '../webhoo
 import { emptyTranslation, type Translation } from '../webhooks/lead-envelope.ts';
 import type { ZodTypeProvider } from '../zod-schemas.ts';
 
-function translate(deps: GatewayDeps, body: unknown, now: Date, traceId: string): Translation {
+async function translate(deps: GatewayDeps, body: unknown, now: Date, traceId: string): Promise<Translation> {
   const parsed = parseOpenphoneEvent(body, now);
   if (!parsed.ok && parsed.reason === 'ignored') return emptyTranslation();
   if (!parsed.ok) {
@@ -41,7 +42,7 @@ function translate(deps: GatewayDeps, body: unknown, now: Date, traceId: string)
     status: value.status,
     ...(value.to === undefined ? {} : { to: value.to }),
   };
-  return translateSmsStatus(number, report, ctx);
+  return translateSmsStatus(number, report, ctx, await outboundMessageOwner(deps.db, value.messageId));
 }
 
 export function openphoneWebhookRoutes(deps: GatewayDeps) {
@@ -83,7 +84,7 @@ export function openphoneWebhookRoutes(deps: GatewayDeps) {
             traceId: request.id,
           });
         }
-        const translation = translate(deps, parseRawJson(raw), now, request.id);
+        const translation = await translate(deps, parseRawJson(raw), now, request.id);
         await acceptTranslation(deps, 'openphone', translation);
         return { received: true as const, accepted: translation.envelopes.length };
       },

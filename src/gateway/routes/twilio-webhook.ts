@@ -6,6 +6,7 @@
 // stops retrying; envelope ids `twilio:<MessageSid>` make redeliveries harmless.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { outboundMessageOwner } from '../../persistence/queries/transcript.ts';
 import { GatewayError } from '../errors.ts';
 import { acceptTranslation, refuseSignature } from '../webhook-outcome.ts';
 import type { GatewayDeps } from '../gateway-deps.ts';
@@ -98,11 +99,9 @@ export function twilioWebhookRoutes(deps: GatewayDeps) {
           ...(value.errorCode === undefined ? {} : { errorCode: value.errorCode }),
           ...(value.to === undefined ? {} : { to: value.to }),
         };
-        return accept(
-          deps,
-          translateSmsStatus(number, report, { now: new Date(), traceId: request.id }),
-          reply,
-        );
+        const owner = await outboundMessageOwner(deps.db, value.messageSid);
+        const ctx = { now: new Date(), traceId: request.id };
+        return accept(deps, translateSmsStatus(number, report, ctx, owner), reply);
       },
     );
     done();

@@ -10,16 +10,18 @@ import type { SmsDeliveryStatus } from './twilio-status.ts';
 
 const messageSchema = z.looseObject({
   id: z.string().min(1).max(256),
-  from: z.string(),
-  to: z.union([z.string(), z.array(z.string()).min(1)]),
+  // Required of an inbound message (checked below); a delivery may name only the message id.
+  from: z.string().optional(),
+  to: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
   direction: z.enum(['incoming', 'outgoing']).optional(),
   text: z.string().nullish(),
   body: z.string().nullish(),
   status: z.string().optional(),
   createdAt: z.iso.datetime({ offset: true }).optional(),
   phoneNumberId: z.string().max(256).nullish(),
+  // Quo's message object has `media: [{url, type}]`; some webhook versions are reported to send bare URLs.
   media: z
-    .array(z.looseObject({ url: z.string(), type: z.string().nullish() }))
+    .array(z.union([z.string(), z.looseObject({ url: z.string(), type: z.string().nullish() })]))
     .max(10)
     .nullish(),
 });
@@ -53,7 +55,7 @@ const STATUS: Readonly<Record<string, SmsDeliveryStatus>> = {
   failed: 'failed',
 };
 
-const firstTo = (to: string | string[]) => (Array.isArray(to) ? to[0] : to);
+const firstTo = (to: string | string[] | undefined) => (Array.isArray(to) ? to[0] : to);
 
 export function parseOpenphoneEvent(body: unknown, now: Date): OpenphoneEventResult {
   const event = openphoneEventSchema.safeParse(body);
@@ -86,7 +88,9 @@ export function parseOpenphoneEvent(body: unknown, now: Date): OpenphoneEventRes
   if (from === undefined || to === undefined)
     return { ok: false, reason: 'invalid_event', detail: 'from/to: expected E.164 numbers' };
   const sentAt = m.createdAt ? new Date(m.createdAt).toISOString() : now.toISOString();
-  const media = (m.media ?? []).map((x) => ({ url: x.url, mimeType: x.type ?? undefined }));
+  const media = (m.media ?? []).map((x) =>
+    typeof x === 'string' ? { url: x } : { url: x.url, mimeType: x.type ?? undefined },
+  );
   const items = smsItems(
     { provider: 'openphone', from, to, sentAt },
     messageId,

@@ -7,7 +7,8 @@ import { maskPhone } from '../../observability/logger.ts';
 import type { StudioRegistry, StudioSmsNumber } from '../../studio/studio-registry.ts';
 import { smsEnvelope, type SmsInbound, type SmsProvider } from './sms-inbound.ts';
 import type { SmsDeliveryStatus } from './twilio-status.ts';
-import { emptyTranslation, leadEnvelopeBase, type Translation } from './lead-envelope.ts';
+import { leadIdForPhone } from '../../identity/resolve-lead.ts';
+import { emptyTranslation, type Translation } from './lead-envelope.ts';
 
 /**
  * An inbound message from a studio number to itself: the echo of a channel health probe, never a lead's
@@ -113,18 +114,33 @@ export interface SmsStatusReport {
   to?: string;
 }
 
+/** The lead an outbound message went to, found by the provider's id of it (its transcript entry). */
+export interface SentMessageOwner {
+  leadId: string;
+  studioId: string;
+}
+
 /**
- * A delivery status of one of our messages, sent from `number` to the lead. Twilio's `undelivered` is a
- * failure (`message.status` knows failed only) with the provider's code and the raw status as its title.
+ * A delivery status of one of our messages. Its lead is the owner of the outbound transcript entry with the
+ * provider's id (`owner`, so a callback without From/To still finds it), else the lead `to` names at the
+ * studio of `number`. Twilio's `undelivered` is a failure (`message.status` knows failed only) with the
+ * provider's code and the raw status as its title.
  */
 export function translateSmsStatus(
   number: StudioSmsNumber | undefined,
   report: SmsStatusReport,
   ctx: SmsContext,
-  extra: Record<string, unknown> = {},
+  owner?: SentMessageOwner,
 ): Translation {
   const out: Translation = emptyTranslation();
-  if (number === undefined || report.to === undefined) {
+  // The delivery of a channel health probe (sent from the number to itself) concerns no lead.
+  if (owner === undefined && number !== undefined && report.to === number.entry.number) return out;
+  const target =
+    owner ??
+    (number === undefined || report.to === undefined
+      ? undefined
+      : { studioId: number.studio.id, leadId: leadIdForPhone(number.studio.id, report.to) });
+  if (target === undefined) {
     out.rejected.push('unroutable_status');
     out.events.push({
       level: 'info',
@@ -134,13 +150,10 @@ export function translateSmsStatus(
         messageId: report.messageId,
         status: report.status,
         to: report.to === undefined ? null : maskPhone(report.to),
-        ...extra,
       },
     });
     return out;
   }
-  // The delivery of a channel health probe (sent from the number to itself) concerns no lead.
-  if (report.to === number.entry.number) return out;
   const failed = report.status === 'failed' || report.status === 'undelivered';
   const errors =
     failed && report.errorCode !== undefined ? [{ code: report.errorCode, title: report.status }] : undefined;
@@ -156,7 +169,11 @@ export function translateSmsStatus(
   };
   out.envelopes.push({
     id: `${report.provider}-status:${report.messageId}:${report.status}`,
-    ...leadEnvelopeBase(number.studio.id, report.to, ctx),
+    leadId: target.leadId,
+    actorType: 'lead',
+    studioId: target.studioId,
+    acceptedAt: ctx.now.toISOString(),
+    ...(ctx.traceId === undefined ? {} : { traceId: ctx.traceId }),
     event,
   });
   return out;

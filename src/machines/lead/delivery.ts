@@ -5,7 +5,7 @@
 import { policyFor } from '../../channels/policies.ts';
 import type { LeadEvent } from '../../domain/lead-events.ts';
 import { offersLoadFailed } from './booking.ts';
-import type { Turn } from './turn.ts';
+import { text, type Turn } from './turn.ts';
 
 function windowClosedByProvider(turn: Turn): void {
   turn.update({ windowClosed: true });
@@ -14,7 +14,13 @@ function windowClosedByProvider(turn: Turn): void {
 
 export function recordDelivery(turn: Turn, event: LeadEvent): void {
   if (event.type !== 'message.status') return;
-  turn.emit({ type: 'effect.transcript.delivery', providerMessageId: event.messageId, status: event.status });
+  const error = event.status === 'failed' ? event.errors?.[0] : undefined;
+  turn.emit({
+    type: 'effect.transcript.delivery',
+    providerMessageId: event.messageId,
+    status: event.status,
+    ...(error === undefined ? {} : { error }),
+  });
   if (policyFor(event.channel).closedByStatus(event)) windowClosedByProvider(turn);
 }
 
@@ -43,6 +49,16 @@ export function recipientOptedOut(turn: Turn, event: LeadEvent): void {
     code: event.code,
     reason: event.reason,
   });
+}
+
+/**
+ * A message the lead's channel answered itself (SMS HELP/INFO: the studio's help text): the answer goes
+ * back where the message came from, as a direct reply (so quiet hours never hold it), and nothing else
+ * changes: no step, no repair count, no answer recorded.
+ */
+export function answeredByChannel(turn: Turn, event: LeadEvent): void {
+  if (event.type !== 'message.answered_by_channel') return;
+  turn.sendTo(event.channel, event.replyTo, text(event.answer), event.messageId);
 }
 
 /** An admin's free-form message (control event message.send), subject to the window like any other. */

@@ -9,8 +9,9 @@ import {
   identifierSchema,
   messageReceivedEventSchema,
   type Identifier,
+  type MessageAnsweredByChannelEvent,
 } from '../../domain/lead-events.ts';
-import { questionIds, type QuestionId } from '../../studio/studio-schema.ts';
+import { questionIds, type QuestionId, type Studio } from '../../studio/studio-schema.ts';
 import type { StudioRegistry } from '../../studio/studio-registry.ts';
 import { initialLeadContext, type Answers, type LeadInput } from './lead-context.ts';
 import { createLeadMachine, type LeadMachine } from './lead-machine.ts';
@@ -60,23 +61,42 @@ export function leadInputFor(envelope: Envelope): LeadInput {
 }
 
 /**
- * An inbound message as the lead machine reads it: its channel's policy may translate the content first
- * (SMS: a number picks one of the choices last offered; carrier keywords become STOP/START), so the
- * machine itself never knows which channel a message came on.
+ * An inbound message as the lead machine reads it: its channel's policy may answer it itself (SMS HELP:
+ * the studio's help text, given to the machine as `message.answered_by_channel`, a direct reply that changes
+ * nothing else) or translate the content first (SMS: a number picks one of the choices last offered;
+ * carrier keywords become STOP/START), so the machine itself never knows which channel a message came on.
  */
-export function leadEventFor(envelope: Envelope, snapshot: SnapshotFrom<LeadMachine>): Envelope['event'] {
+export function leadEventFor(
+  envelope: Envelope,
+  snapshot: SnapshotFrom<LeadMachine>,
+  studio?: Studio,
+): Envelope['event'] | MessageAnsweredByChannelEvent {
   const parsed = messageReceivedEventSchema.safeParse(envelope.event);
   if (!parsed.success) return envelope.event;
+  const message = parsed.data;
+  const policy = policyFor(message.channel);
+  const answer = studio === undefined ? null : (policy.answerInbound?.(message.content, studio) ?? null);
+  const replyTo = answer === null ? null : policy.replyAddress(message);
+  if (answer !== null && replyTo !== null) {
+    return {
+      type: 'message.answered_by_channel',
+      at: message.at,
+      channel: message.channel,
+      messageId: message.messageId,
+      replyTo,
+      answer,
+    };
+  }
   // A gateway waiting for this message's replies: an orchestrator asked about it must name it too.
   const event =
     envelope.replyTo === undefined ? envelope.event : { ...envelope.event, replyTo: envelope.replyTo };
-  const translate = policyFor(parsed.data.channel).translateInbound;
+  const translate = policy.translateInbound;
   if (translate === undefined) return event;
-  const content = translate(parsed.data.content, {
+  const content = translate(message.content, {
     offeredChoices: snapshot.context.offeredChoices ?? [],
     optedOut: snapshot.value === 'OPTED_OUT',
   });
-  return content === parsed.data.content ? event : { ...event, content };
+  return content === message.content ? event : { ...event, content };
 }
 
 export function projectLead(
@@ -113,7 +133,8 @@ export function createLeadDefinition(studios: StudioRegistry): ActorDefinition<L
     snapshotMigrations: leadSnapshotMigrations,
     inputFor: leadInputFor,
     identifiersOf: leadIdentifiersOf,
-    eventFor: (envelope, snapshot) => leadEventFor(envelope, snapshot),
+    eventFor: (envelope, snapshot) =>
+      leadEventFor(envelope, snapshot, studios.byId(snapshot.context.studioId)),
     project: (snapshot) => projectLead(snapshot, stepOrder),
     /**
      * An unmigratable snapshot becomes a lead at the same status and step with the same answers; timers,

@@ -42,6 +42,9 @@ export function createLeadMachine(studios: StudioRegistry) {
         { actions: 'sendFailed' },
       ],
       'message.send': { actions: 'adminMessage' },
+      // The channel answered the message itself (SMS HELP): its answer goes out, nothing else changes. In
+      // OPTED_OUT the catch-all ignores it (rule 9: nothing is sent until START).
+      'message.answered_by_channel': { actions: 'answeredByChannel' },
       'campaign.send': { actions: 'campaignMessage' },
       'effect.failed': { actions: 'effectFailed' },
       // Booked slots loaded for offers: sent in BOOKING, only remembered elsewhere (see booking.ts).

@@ -31,6 +31,7 @@ import {
 } from './deposit-check.ts';
 import {
   adminMessage,
+  answeredByChannel,
   controlIgnored,
   effectFailed,
   effectFailedWhileOptedOut,
@@ -177,6 +178,7 @@ export const plans = {
   recordDelivery,
   sendFailed,
   adminMessage,
+  answeredByChannel,
   suppressedMessage,
   effectFailed,
   effectFailedWhileOptedOut,

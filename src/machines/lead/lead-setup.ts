@@ -115,6 +115,7 @@ export function leadSetup(studios: StudioRegistry) {
       sendFailed: run(plans.sendFailed),
       recipientOptedOut: run(plans.recipientOptedOut),
       adminMessage: run(plans.adminMessage),
+      answeredByChannel: run(plans.answeredByChannel),
       suppressedMessage: run(plans.suppressedMessage),
       effectFailed: run(plans.effectFailed),
       effectFailedWhileOptedOut: run(plans.effectFailedWhileOptedOut),

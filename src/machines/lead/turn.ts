@@ -7,7 +7,7 @@
 // sends as direct replies to it (`inReplyTo`).
 import { policyFor } from '../../channels/policies.ts';
 import type { Effect, OutboundMessage } from '../../domain/effects.ts';
-import type { TimerKey } from '../../domain/lead-events.ts';
+import type { Channel, TimerKey } from '../../domain/lead-events.ts';
 import { fitText } from '../../domain/sanitize.ts';
 import type { Studio } from '../../studio/studio-schema.ts';
 import type { LeadContext } from './lead-context.ts';
@@ -101,14 +101,27 @@ export class Turn {
     const { channel, replyTo } = this.context;
     if (channel === null || replyTo === null) return;
     if (message.kind === 'interactive') this.update({ offeredChoices: [...message.options] });
+    this.sendTo(channel, replyTo, message, this.inReplyTo);
+  }
+
+  /**
+   * One message to an address on a channel, outside the conversation's bookkeeping (no window check, no
+   * `lastSent`): a channel's own answer to a message (SMS HELP), a direct reply to `inReplyTo`.
+   */
+  sendTo(
+    channel: Channel,
+    address: { to: string; from?: string | undefined },
+    message: OutboundMessage,
+    inReplyTo: string | undefined,
+  ): void {
     this.effects.push({
       type: 'effect.message.send',
       studioId: this.studio.id,
       channel,
-      to: replyTo.to,
-      ...(replyTo.from === undefined ? {} : { from: replyTo.from }),
+      to: address.to,
+      ...(address.from === undefined ? {} : { from: address.from }),
       message,
-      ...(this.inReplyTo === undefined ? {} : { inReplyTo: this.inReplyTo }),
+      ...(inReplyTo === undefined ? {} : { inReplyTo }),
       transcript: transcriptFor(message),
     });
   }

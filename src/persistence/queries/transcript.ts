@@ -29,3 +29,19 @@ export async function leadMessages(db: Db, leadId: string, limit = 1000): Promis
     data: r.data,
   }));
 }
+
+/** Whose outbound message a provider's id is (its transcript entry), e.g. for a status that names no numbers. */
+export async function outboundMessageOwner(
+  db: Db,
+  providerMessageId: string,
+): Promise<{ leadId: string; studioId: string } | undefined> {
+  const row = await db
+    .selectFrom('transcript')
+    .innerJoin('leads', 'leads.id', 'transcript.lead_id')
+    .select(['transcript.lead_id as leadId', 'leads.studio_id as studioId'])
+    .where('transcript.provider_message_id', '=', providerMessageId)
+    .where('transcript.direction', '=', 'out')
+    .limit(1)
+    .executeTakeFirst();
+  return row;
+}
