@@ -16,7 +16,8 @@ import { mediaStoreHandler } from './handlers/media-store.ts';
 import { orchestratorAskHandler } from './handlers/orchestrator-ask.ts';
 import { openAiChat } from '../orchestrator/chat-client.ts';
 import { mediaStoreFromEnv } from './media/media-store-from-env.ts';
-import { graphMediaSource, twilioMediaSource } from './media/media-sources.ts';
+import { graphMediaSource, openphoneMediaSource, twilioMediaSource } from './media/media-sources.ts';
+import { createOpenphoneClient } from './openphone/openphone-client.ts';
 import { createTwilioClient } from './twilio/twilio-client.ts';
 import { sandboxCheckoutHandler, sandboxCheckSessionHandler } from './sandbox/sandbox-deposit.ts';
 import { sandboxRecorder } from './sandbox/sandbox.ts';
@@ -80,6 +81,14 @@ function effectHandlers(deps: HandlerDeps): EffectHandlers {
             timeouts: options.timeouts,
           }),
           env.TWILIO_API_BASE_URL,
+        ),
+        openphone: openphoneMediaSource(
+          createOpenphoneClient({
+            baseUrl: env.OPENPHONE_API_BASE_URL,
+            apiKey: env.OPENPHONE_API_KEY,
+            timeouts: options.timeouts,
+          }),
+          env.OPENPHONE_API_BASE_URL,
         ),
       },
       store,

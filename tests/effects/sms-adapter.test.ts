@@ -248,6 +248,26 @@ describe('inbound MMS media into the media pipeline', () => {
     expect(Number(row.size)).toBe(14);
   });
 
+  it('an OpenPhone medium is downloaded with the API key on OpenPhone’s host and stored', async () => {
+    const url = openphone.addMedia('op-koi', Buffer.from('openphone koi png'), 'image/png');
+    const id = await h.enqueue({ ...store(url, 'image/png'), provider: 'openphone', messageId: 'ACmedia1' });
+    await h.drain(h.relay());
+    expect(await h.outboxRow(id)).toMatchObject({ status: 'done' });
+    expect(await attachment(url)).toMatchObject({ status: 'UPLOADED', mime_type: 'image/png' });
+    expect(openphone.mediaRequests).toEqual([{ path: '/media/op-koi', withKey: true }]);
+  });
+
+  it('an OpenPhone medium that is not HTTPS (and not OpenPhone’s) is refused at once', async () => {
+    const id = await h.enqueue({
+      ...store('http://evil.example/m1'),
+      provider: 'openphone',
+      messageId: 'ACmedia2',
+    });
+    await h.drain(h.relay());
+    expect(await h.outboxRow(id)).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(await attachment('http://evil.example/m1')).toMatchObject({ status: 'FAILED' });
+  });
+
   it('never sends Twilio credentials to a host that is not Twilio’s', async () => {
     const id = await h.enqueue(store('https://evil.example/ME1'));
     await h.drain(h.relay());

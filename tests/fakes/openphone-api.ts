@@ -50,11 +50,21 @@ export interface FakeOpenphoneApi extends FakeServer {
     }[],
   ): OpenphoneFakeMessage[];
   optOut(number: string): void;
+  /** Serves a medium at `<url>/media/<id>` behind the API key, as an inbound message's `media[].url`. */
+  addMedia(id: string, bytes: Buffer, mimeType: string): string;
+  /** Media requests, with whether they carried the API key. */
+  mediaRequests: { path: string; withKey: boolean }[];
   /** Maps our number to its phone number id (PN…), as the account has it. */
   addNumber(number: string, phoneNumberId: string): void;
   received(
     secret: string,
-    message: { from: string; to: string; text: string; id?: string },
+    message: {
+      from: string;
+      to: string;
+      text: string;
+      id?: string;
+      media?: { url: string; type: string }[];
+    },
     options?: { at?: Date; standard?: boolean },
   ): OpenphoneSignedWebhook;
   /** `numbers: false`: the message object without from/to (only its id identifies it). */
@@ -92,6 +102,9 @@ export async function startFakeOpenphoneApi(apiKey = 'test-openphone-api-key'): 
   let inWindow = 0;
   const requests: string[] = [];
   const state = { rateLimited: 0 };
+  const media = new Map<string, { bytes: Buffer; mimeType: string }>();
+  const mediaRequests: { path: string; withKey: boolean }[] = [];
+  let baseUrl = '';
 
   const sign = (secret: string, event: unknown, at: Date, standard: boolean): OpenphoneSignedWebhook => {
     const body = JSON.stringify(event);
@@ -112,6 +125,15 @@ export async function startFakeOpenphoneApi(apiKey = 'test-openphone-api-key'): 
   const server = await listen(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://fake');
     const raw = await readBody(req);
+    if (url.pathname.startsWith('/media/') && req.method === 'GET') {
+      const withKey = req.headers.authorization === apiKey;
+      mediaRequests.push({ path: url.pathname, withKey });
+      if (!withKey) return sendJson(res, 401, errorJson(401, '0200401', 'Unauthorized', 'Invalid API key'));
+      const item = media.get(url.pathname.slice('/media/'.length));
+      if (!item) return sendJson(res, 404, errorJson(404, '0200404', 'Not Found', 'Not found'));
+      res.writeHead(200, { 'content-type': item.mimeType });
+      return void res.end(item.bytes);
+    }
     const now = Date.now();
     requests.push(`${req.method ?? 'GET'} ${url.pathname}${url.search}`);
     if (now - windowStart >= 1000) {
@@ -237,10 +259,17 @@ export async function startFakeOpenphoneApi(apiKey = 'test-openphone-api-key'): 
     return sendJson(res, 405, errorJson(405, '0200405', 'Method Not Allowed', 'Method not allowed'));
   });
 
+  baseUrl = server.url;
+
   return {
     url: server.url,
     close: () => server.close(),
     apiKey,
+    mediaRequests,
+    addMedia(id, bytes, mimeType) {
+      media.set(id, { bytes, mimeType });
+      return `${baseUrl}/media/${id}`;
+    },
     sent,
     history,
     failNext: (...f) => failures.push(...f),
@@ -280,7 +309,13 @@ export async function startFakeOpenphoneApi(apiKey = 'test-openphone-api-key'): 
         createdAt: at,
       };
       if (!history.some((x) => x.id === m.id)) history.push(m);
-      return sign(secret, event('message.received', m, at), at, options.standard ?? false);
+      const received = event('message.received', m, at);
+      if (message.media !== undefined)
+        received.data.object = {
+          ...received.data.object,
+          media: message.media,
+        } as typeof received.data.object;
+      return sign(secret, received, at, options.standard ?? false);
     },
     delivered(secret, id, options = {}) {
       const at = options.at ?? new Date();

@@ -4,7 +4,7 @@
 import { createOpenphoneClient } from '../../effects/openphone/openphone-client.ts';
 import { sandboxOr, type SendFn } from '../../effects/sandbox/sandbox.ts';
 import type { ChannelAdapterDeps } from '../channel-adapter.ts';
-import { describeSms } from './sms-text.ts';
+import { describeSms } from './sandbox-view.ts';
 
 export function openphoneSend(deps: ChannelAdapterDeps): SendFn<string> {
   const { env } = deps;

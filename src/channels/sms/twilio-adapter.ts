@@ -5,7 +5,7 @@
 import { createTwilioClient } from '../../effects/twilio/twilio-client.ts';
 import { sandboxOr, type SendFn } from '../../effects/sandbox/sandbox.ts';
 import type { ChannelAdapterDeps } from '../channel-adapter.ts';
-import { describeSms } from './sms-text.ts';
+import { describeSms } from './sandbox-view.ts';
 
 /** Where Twilio posts a message's statuses: the route behind PUBLIC_BASE_URL. */
 export function twilioStatusCallback(publicBaseUrl: string | undefined): string | undefined {

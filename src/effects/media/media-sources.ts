@@ -1,8 +1,9 @@
 // Where a lead's media is fetched from, by the provider that carried the message: Meta's Graph API (media id
 // → metadata → short-lived URL, bearer token), or Twilio (an MMS medium URL, Basic auth, only on Twilio's
-// own hosts). Each returns the bytes and what it learned of them; checks and storage are the handler's.
+// own hosts), or OpenPhone (a medium URL, the API key only on OpenPhone's hosts). Each returns the bytes and what it learned of them; checks and storage are the handler's.
 import type { Provider } from '../../domain/lead-events.ts';
 import { permanent } from '../effect-errors.ts';
+import type { OpenphoneClient } from '../openphone/openphone-client.ts';
 import type { TwilioClient } from '../twilio/twilio-client.ts';
 import type { GraphClient } from '../whatsapp/graph-client.ts';
 import { baseMimeType, mediaKindFor, type MediaKind } from './media-policy.ts';
@@ -48,6 +49,34 @@ export function twilioMediaSource(twilio: TwilioClient, apiBaseUrl: string): Med
       throw permanent('an MMS medium not on a Twilio host', { reason: 'untrusted_media_url' });
     const expected = kindOf(baseMimeType(announced ?? 'application/octet-stream'));
     const downloaded = await twilio.download(url.toString(), expected.maxBytes);
+    const mimeType = baseMimeType(downloaded.mimeType ?? announced ?? '');
+    return { bytes: downloaded.bytes, mimeType, kind: kindOf(mimeType) };
+  };
+}
+
+/** An OpenPhone host (the API base URL's, or *.openphone.com / *.quo.com) gets the API key. */
+function openphoneHost(url: URL, apiHost: string): boolean {
+  const host = url.hostname;
+  return (
+    url.host === apiHost ||
+    ['openphone.com', 'quo.com'].some((domain) => host === domain || host.endsWith(`.${domain}`))
+  );
+}
+
+/**
+ * OpenPhone (Quo) gives each medium of a message as a URL. On OpenPhone's own hosts it is fetched with the
+ * API key (in case the URL is not pre-signed); any other HTTPS URL (a storage bucket's signed link) without
+ * credentials; anything else is refused, so the key never leaves OpenPhone.
+ */
+export function openphoneMediaSource(openphone: OpenphoneClient, apiBaseUrl: string): MediaSource {
+  const apiHost = new URL(apiBaseUrl).host;
+  return async ({ mediaId, mimeType: announced }) => {
+    const url = URL.canParse(mediaId) ? new URL(mediaId) : undefined;
+    const ours = url !== undefined && openphoneHost(url, apiHost);
+    if (url === undefined || (!ours && url.protocol !== 'https:'))
+      throw permanent('an OpenPhone medium that is not an HTTPS URL', { reason: 'untrusted_media_url' });
+    const expected = kindOf(baseMimeType(announced ?? 'application/octet-stream'));
+    const downloaded = await openphone.download(url.toString(), expected.maxBytes, ours);
     const mimeType = baseMimeType(downloaded.mimeType ?? announced ?? '');
     return { bytes: downloaded.bytes, mimeType, kind: kindOf(mimeType) };
   };

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { parseRetryAfter, permanent, retryable, type EffectError } from '../effect-errors.ts';
 import { httpRequest, type HttpTimeouts } from '../http-request.ts';
 import { jsonResponse } from '../json-response.ts';
+import { downloadMedium } from '../media/download-medium.ts';
 
 export const OPENPHONE_API_BASE_URL = 'https://api.openphone.com';
 
@@ -53,6 +54,15 @@ export interface OpenphoneClient {
     query: OpenphoneConversationQuery,
     pageToken?: string,
   ): Promise<{ conversations: OpenphoneConversation[]; nextPageToken: string | null }>;
+  /**
+   * A medium of an inbound message (its `media[].url`), with the API key only when `withKey` (the URL is
+   * OpenPhone's own); redirects are followed, the key never sent to another host.
+   */
+  download(
+    url: string,
+    maxBytes: number,
+    withKey: boolean,
+  ): Promise<{ bytes: Buffer; mimeType: string | undefined }>;
 }
 
 const conversationSchema = z.looseObject({ id: z.string(), participants: z.array(z.string()) });
@@ -128,6 +138,17 @@ export function createOpenphoneClient(options: {
       if (query.createdAfter !== undefined) params.set('createdAfter', query.createdAfter.toISOString());
       const page = await getPage('/v1/messages', params, pageToken, messageSchema);
       return { messages: page.data, nextPageToken: page.nextPageToken };
+    },
+
+    download(url, maxBytes, withKey) {
+      return downloadMedium({
+        provider: 'OpenPhone',
+        url,
+        maxBytes,
+        timeouts: options.timeouts,
+        credentials: withKey ? auth() : {},
+        error: openphoneError,
+      });
     },
 
     async listConversations(query, pageToken) {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { permanent } from '../effect-errors.ts';
 import { httpRequest, type HttpTimeouts } from '../http-request.ts';
 import { jsonResponse } from '../json-response.ts';
+import { downloadMedium } from '../media/download-medium.ts';
 import { twilioError } from './twilio-errors.ts';
 
 export const TWILIO_API_BASE_URL = 'https://api.twilio.com';
@@ -94,30 +95,16 @@ export function createTwilioClient(options: TwilioClientOptions): TwilioClient {
       return { sid: created.sid, status: created.status };
     },
 
-    async download(url, maxBytes) {
-      const { authorization } = credentials();
-      let target = url;
-      // Twilio answers a medium URL with a redirect to its storage; follow a few, credentials only to Twilio.
-      for (let hop = 0; hop < 4; hop++) {
-        const sameHost = new URL(target).host === new URL(url).host;
-        const res = await httpRequest({
-          method: 'GET',
-          url: target,
-          headers: sameHost ? { authorization } : {},
-          timeouts: options.timeouts,
-          maxBytes,
-        });
-        const location = res.headers.location;
-        if (res.status >= 300 && res.status < 400 && location) {
-          target = new URL(location, target).toString();
-          continue;
-        }
-        if (res.status === 404) throw permanent('Twilio medium not found', { reason: 'media_expired' });
-        if (res.status !== 200) throw twilioError(res.status, res.headers, res.body);
-        const type = res.headers['content-type'];
-        return { bytes: res.body, mimeType: typeof type === 'string' ? type : undefined };
-      }
-      throw permanent('Twilio medium: too many redirects', { reason: 'download_failed' });
+    download(url, maxBytes) {
+      // Twilio answers a medium URL with a redirect to its storage; credentials only to Twilio.
+      return downloadMedium({
+        provider: 'Twilio',
+        url,
+        maxBytes,
+        timeouts: options.timeouts,
+        credentials: { authorization: credentials().authorization },
+        error: twilioError,
+      });
     },
 
     async listPage(query, nextPageUri) {
