@@ -29,6 +29,7 @@ import { listen } from './gateway/server.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { Metrics } from './observability/metrics.ts';
 import { opsJobs } from './ops/ops-jobs.ts';
+import { orchestratorCostJob } from './orchestrator/cost-alert-job.ts';
 import { buildOpsServer } from './ops/ops-server.ts';
 import { probeDefinition } from './ops/probe-machine.ts';
 import { probeRoutes } from './ops/probe-routes.ts';
@@ -272,6 +273,12 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
             logger,
             clients: providerClientsFromEnv(env),
             numbers: () => reconcileNumbersOf(studios.all()),
+            alertWebhookUrl: env.LEADLINE_ALERT_WEBHOOK_URL,
+          }),
+          orchestratorCostJob({
+            db,
+            logger,
+            studios: () => studios.all(),
             alertWebhookUrl: env.LEADLINE_ALERT_WEBHOOK_URL,
           }),
         ),

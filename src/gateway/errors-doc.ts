@@ -1,6 +1,7 @@
 // docs/errors.md is generated from the error catalogue so the two cannot drift (a test compares them).
 // Regenerate with: node src/gateway/generate-errors-doc.ts
 import { broadcastFailures } from '../message-api/broadcast-body.ts';
+import { ORCHESTRATOR_EVENTS } from '../orchestrator/outcomes.ts';
 import { errorCatalogue, errorCodes } from './errors.ts';
 
 export function renderErrorsMarkdown(): string {
@@ -37,6 +38,15 @@ export function renderErrorsMarkdown(): string {
     '| error | meaning |',
     '| --- | --- |',
     ...Object.entries(broadcastFailures).map(([code, meaning]) => `| \`${code}\` | ${meaning} |`),
+    '',
+    '## Orchestrator failures',
+    '',
+    "The orchestrator (docs/message-api.md) never fails a request or blocks a lead: the lead gets the studio's",
+    '`defaultReply` and one of these system events is recorded (`GET /admin/system-events?type=…`).',
+    '',
+    '| system event | meaning |',
+    '| --- | --- |',
+    ...Object.entries(ORCHESTRATOR_EVENTS).map(([type, meaning]) => `| \`${type}\` | ${meaning} |`),
     '',
   ].join('\n');
 }

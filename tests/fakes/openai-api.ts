@@ -6,7 +6,7 @@
 // records every request (body and Authorization) in `requests`. With `apiKey` set, a request without
 // `Authorization: Bearer <key>` gets OpenAI's 401.
 //
-// Runnable for a demo outside production: `npx tsx tests/fakes/openai-api.ts [port]` prints its URL; point
+// Runnable for a demo outside production: `npx node tests/fakes/openai-api.ts [port]` prints its URL; point
 // a studio's `orchestrator.url` at it (`<url>/v1/chat/completions`).
 import { fileURLToPath } from 'node:url';
 import { listen, playFailure, readBody, sendJson, type Failure, type FakeServer } from './fake-http.ts';

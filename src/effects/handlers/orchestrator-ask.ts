@@ -9,6 +9,7 @@ import type { Db } from '../../persistence/database.ts';
 import { recordSystemEvent } from '../../persistence/system-events.ts';
 import { ChatFailure, type AskChat } from '../../orchestrator/chat-client.ts';
 import { chatMessages } from '../../orchestrator/conversation.ts';
+import type { OrchestratorEvent } from '../../orchestrator/outcomes.ts';
 import { recentTurns } from '../../orchestrator/recent-turns.ts';
 import { recordUsage, tokensSpent } from '../../orchestrator/usage-store.ts';
 import type { OrchestratorConfig } from '../../studio/studio-schema.ts';
@@ -70,7 +71,7 @@ export function orchestratorAskHandler(db: Db, ask: AskChat): EffectHandler<Ask>
           await recordSystemEvent(db, {
             ...event,
             level: 'warn',
-            type: 'orchestrator.budget_exceeded',
+            type: 'orchestrator.budget_exceeded' satisfies OrchestratorEvent,
             payload: {
               ...base,
               sessionId: effect.sessionId ?? null,
@@ -101,7 +102,9 @@ export function orchestratorAskHandler(db: Db, ask: AskChat): EffectHandler<Ask>
         await recordSystemEvent(db, {
           ...event,
           level: error.kind === 'timeout' ? 'warn' : 'error',
-          type: error.kind === 'timeout' ? 'orchestrator.timeout' : 'orchestrator.failed',
+          type: (error.kind === 'timeout'
+            ? 'orchestrator.timeout'
+            : 'orchestrator.failed') satisfies OrchestratorEvent,
           payload: { ...base, status: error.status, error: error.message, timeoutMs: config.timeout },
         });
         return defaultReply(ctx, config, error.kind);
