@@ -1,6 +1,7 @@
 // The two ends of every signed provider webhook: a signature that does not verify is counted, recorded as
 // `<provider>.signature_verification_failure` and refused with the provider's status, nothing published;
 // a verified one has its envelopes durably accepted and its system events recorded before the answer.
+import { recordArtistMessage } from '../effects/action-links/artist-reply.ts';
 import { recordEdgeEvents } from './edge-events.ts';
 import { GatewayError, type ErrorCode } from './errors.ts';
 import type { GatewayDeps } from './gateway-deps.ts';
@@ -26,8 +27,31 @@ export async function acceptTranslation(
   deps: Deps,
   source: InboundSource,
   translation: Translation,
+  traceId?: string,
 ): Promise<void> {
   for (const reason of translation.rejected) deps.metrics.inboundRejected.inc({ source, reason });
+  // Artists are never leads, on any channel: what they write is kept, and "approve"/"reject" acts.
+  for (const message of translation.artistMessages) {
+    const outcome = await recordArtistMessage({
+      db: deps.db,
+      bus: deps.bus,
+      message,
+      now: new Date(),
+      ...(traceId === undefined ? {} : { traceId }),
+    });
+    if (outcome.kind === 'accepted' || outcome.kind === 'already_decided')
+      translation.events.push({
+        level: 'info',
+        type: `artist.reply_${outcome.kind}`,
+        leadId: outcome.leadId,
+        payload: {
+          studioId: message.studioId,
+          artistId: message.artistId,
+          channel: message.channel,
+          action: outcome.action,
+        },
+      });
+  }
   await publishAccepted(deps, source, translation.envelopes);
   await recordEdgeEvents(deps.db, translation.events);
 }

@@ -276,6 +276,8 @@ export interface ArtistMessagesTable {
   /** The lead an "approve"/"reject" reply acted on, and the action. */
   lead_id: string | null;
   action: string | null;
+  /** Where it came: only a WhatsApp message opens the artist's WhatsApp window (migration 0018). */
+  channel: ColumnType<'whatsapp' | 'sms', 'whatsapp' | 'sms' | undefined, 'whatsapp' | 'sms'>;
 }
 
 /** Contacts, campaigns and the send limits: schema-campaigns.ts; reconciliation: schema-reconciliation.ts;

@@ -212,7 +212,17 @@ export const studioSchema = strictObject({
     .regex(/^[A-Za-z]{3}$/)
     .transform((c) => c.toUpperCase()),
   styles: z.array(z.string().min(1)).min(1),
-  artists: z.array(strictObject({ id: token, name: z.string().min(1), whatsapp: e164 })).min(1),
+  artists: z
+    .array(
+      strictObject({
+        id: token,
+        name: z.string().min(1),
+        whatsapp: e164,
+        /** The artist's SMS number when not the WhatsApp one: what they text from is never a lead's. */
+        sms: e164.optional(),
+      }),
+    )
+    .min(1),
   questions: z
     .array(
       strictObject({

@@ -68,6 +68,7 @@ const reply = (text: string, inReplyTo?: string) =>
     message: {
       studioId: studio.id,
       artistId: artist.id,
+      channel: 'whatsapp',
       messageId: `wamid.artist-${++seq}`,
       sentAt: new Date(),
       text,
@@ -96,6 +97,27 @@ describe('artist replies', () => {
     expect(rows).toContainEqual({ text: 'Approve 👍', lead_id: LEAD, action: 'approve' });
   });
 
+  it('an SMS reply decides like a WhatsApp one but does not open the WhatsApp window', async () => {
+    const { outboxId } = await requestApproval();
+    const now = new Date();
+    const outcome = await recordArtistMessage({
+      db: h.db,
+      bus: h.bus,
+      now,
+      message: {
+        studioId: studio.id,
+        artistId: artist.id,
+        channel: 'sms',
+        messageId: 'twilio:SMartist1',
+        sentAt: now,
+        text: 'approve',
+      },
+    });
+    expect(outcome).toMatchObject({ kind: 'accepted', action: 'approve' });
+    expect((await h.published(LEAD)).map((e) => e.id)).toEqual([`action:${outboxId}`]);
+    expect(await artistWindowOpen(h.db, studio, artist.id, now)).toBe(false);
+  });
+
   it('without a quote, "reject" answers the latest request still pending', async () => {
     const { outboxId } = await requestApproval();
     expect(await reply('Rejected, not my style')).toMatchObject({ kind: 'accepted', action: 'reject' });
@@ -113,6 +135,7 @@ describe('artist replies', () => {
       message: {
         studioId: studio.id,
         artistId: artist.id,
+        channel: 'whatsapp',
         messageId: 'wamid.same',
         sentAt: now,
         text: 'no problem, call me',
@@ -126,6 +149,7 @@ describe('artist replies', () => {
       message: {
         studioId: studio.id,
         artistId: artist.id,
+        channel: 'whatsapp',
         messageId: 'wamid.same',
         sentAt: now,
         text: 'approve',

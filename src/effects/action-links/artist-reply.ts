@@ -16,6 +16,8 @@ export interface ArtistMessage {
   messageId: string;
   sentAt: Date;
   text: string | null;
+  /** The channel it came on (an SMS to a studio number does not open the artist's WhatsApp window). */
+  channel: 'whatsapp' | 'sms';
   /** The message id the artist replied to (WhatsApp `context.id`), when they used "reply". */
   inReplyTo?: string;
 }
@@ -87,6 +89,7 @@ export async function recordArtistMessage(input: {
       sent_at: message.sentAt,
       received_at: input.now,
       text: message.text,
+      channel: message.channel,
     })
     .onConflict((oc) => oc.column('provider_message_id').doNothing())
     .returning('provider_message_id')

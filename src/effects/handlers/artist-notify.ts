@@ -41,6 +41,7 @@ export async function artistWindowOpen(
     .select('sent_at')
     .where('studio_id', '=', studio.id)
     .where('artist_id', '=', artistId)
+    .where('channel', '=', 'whatsapp')
     .where('sent_at', '>', since)
     .limit(1)
     .executeTakeFirst();

@@ -8,7 +8,6 @@ import type { GatewayDeps } from '../gateway-deps.ts';
 import { GatewayError } from '../errors.ts';
 import { acceptTranslation, refuseSignature } from '../webhook-outcome.ts';
 import { keyMatches } from '../plugins/auth.ts';
-import { recordArtistMessage } from '../../effects/action-links/artist-reply.ts';
 import { keepRawJsonBody, parseRawJson, rawBodyOf } from '../plugins/raw-body.ts';
 import { checkWhatsappSignature } from '../webhooks/whatsapp-signature.ts';
 import { translateWhatsappPayload } from '../webhooks/whatsapp-envelopes.ts';
@@ -73,23 +72,7 @@ export function whatsappWebhookRoutes(deps: GatewayDeps) {
           now: new Date(),
           traceId: request.id,
         });
-        for (const message of translation.artistMessages) {
-          const outcome = await recordArtistMessage({
-            db: deps.db,
-            bus: deps.bus,
-            message,
-            now: new Date(),
-            traceId: request.id,
-          });
-          if (outcome.kind === 'accepted' || outcome.kind === 'already_decided')
-            translation.events.push({
-              level: 'info',
-              type: `artist.reply_${outcome.kind}`,
-              leadId: outcome.leadId,
-              payload: { studioId: message.studioId, artistId: message.artistId, action: outcome.action },
-            });
-        }
-        await acceptTranslation(deps, 'whatsapp', translation);
+        await acceptTranslation(deps, 'whatsapp', translation, request.id);
         return { received: true as const, accepted: translation.envelopes.length };
       },
     );

@@ -3,6 +3,7 @@
 // the gateway routes without the database and one phone is one lead per studio on every channel:
 // src/identity/resolve-lead.ts).
 import type { Envelope } from '../../domain/envelope.ts';
+import type { ArtistMessage } from '../../effects/action-links/artist-reply.ts';
 import { leadIdForPhone } from '../../identity/resolve-lead.ts';
 import type { SystemEventInput } from '../../persistence/system-events.ts';
 
@@ -11,9 +12,16 @@ export interface Translation {
   events: SystemEventInput[];
   /** Rejection reasons for the metrics (one per item not published). */
   rejected: string[];
+  /** Messages from the studio's own artists: never a lead's, recorded as artist messages instead. */
+  artistMessages: ArtistMessage[];
 }
 
-export const emptyTranslation = (): Translation => ({ envelopes: [], events: [], rejected: [] });
+export const emptyTranslation = (): Translation => ({
+  envelopes: [],
+  events: [],
+  rejected: [],
+  artistMessages: [],
+});
 
 export function leadEnvelopeBase(studioId: string, phone: string, ctx: { now: Date; traceId?: string }) {
   return {

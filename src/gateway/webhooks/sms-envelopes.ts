@@ -8,6 +8,7 @@ import type { StudioRegistry, StudioSmsNumber } from '../../studio/studio-regist
 import { smsEnvelope, type SmsInbound, type SmsProvider } from './sms-inbound.ts';
 import type { SmsDeliveryStatus } from './twilio-status.ts';
 import { leadIdForPhone } from '../../identity/resolve-lead.ts';
+import { artistText } from './whatsapp-envelopes.ts';
 import { emptyTranslation, type Translation } from './lead-envelope.ts';
 
 /**
@@ -86,6 +87,20 @@ export function translateSmsInbound(
       });
       continue;
     }
+    // An artist's own number is never a lead's, on SMS as on WhatsApp.
+    const artist = studio.artists.find((a) => a.whatsapp === item.from || a.sms === item.from);
+    if (artist) {
+      out.rejected.push('artist');
+      out.artistMessages.push({
+        studioId: studio.id,
+        artistId: artist.id,
+        channel: 'sms',
+        messageId: `${provider}:${item.messageId}`,
+        sentAt: new Date(item.sentAt),
+        text: artistText(item.content),
+      });
+      continue;
+    }
     if (studio.pilot && !studio.pilot.allowlist.includes(item.from)) {
       out.rejected.push('pilot');
       out.events.push({
@@ -135,6 +150,12 @@ export function translateSmsStatus(
   const out: Translation = emptyTranslation();
   // The delivery of a channel health probe (sent from the number to itself) concerns no lead.
   if (owner === undefined && number !== undefined && report.to === number.entry.number) return out;
+  // A status of a message to an artist (a notification): the artist is not a lead and must not become one.
+  const artistNumbers = (number?.studio.artists ?? []).flatMap((a) => [
+    a.whatsapp,
+    ...(a.sms === undefined ? [] : [a.sms]),
+  ]);
+  if (owner === undefined && report.to !== undefined && artistNumbers.includes(report.to)) return out;
   const target =
     owner ??
     (number === undefined || report.to === undefined

@@ -6,8 +6,7 @@ import type { StudioRegistry } from '../../studio/studio-registry.ts';
 import { maskPhone } from '../../observability/logger.ts';
 import type { InboundContent } from '../../domain/lead-events.ts';
 import { sanitizeField } from '../../domain/sanitize.ts';
-import type { ArtistMessage } from '../../effects/action-links/artist-reply.ts';
-import { leadEnvelopeBase, type Translation } from './lead-envelope.ts';
+import { emptyTranslation, leadEnvelopeBase, type Translation } from './lead-envelope.ts';
 import { mapMessage } from './whatsapp-content.ts';
 import {
   changeValueSchema,
@@ -25,13 +24,10 @@ export interface TranslateContext {
 
 export type { Translation } from './lead-envelope.ts';
 
-export interface WhatsappTranslation extends Translation {
-  /** Messages from the studio's own artists: never a lead's, recorded as artist messages instead. */
-  artistMessages: ArtistMessage[];
-}
+export type WhatsappTranslation = Translation;
 
 /** What an artist wrote, as text (a button's title, a caption), sanitised; null for media without words. */
-function artistText(content: InboundContent): string | null {
+export function artistText(content: InboundContent): string | null {
   const raw =
     content.kind === 'text'
       ? content.text
@@ -75,6 +71,7 @@ function translateValue(
       out.artistMessages.push({
         studioId: studio.id,
         artistId: artist.id,
+        channel: 'whatsapp',
         messageId: message.id,
         sentAt: new Date(Number(message.timestamp) * 1000),
         text: artistText(mapMessage(message).content),
@@ -145,7 +142,7 @@ export function translateWhatsappPayload(
   payload: WebhookPayload,
   ctx: TranslateContext,
 ): WhatsappTranslation {
-  const out: WhatsappTranslation = { envelopes: [], artistMessages: [], events: [], rejected: [] };
+  const out: WhatsappTranslation = emptyTranslation();
   for (const entry of payload.entry) {
     for (const change of entry.changes) {
       if (change.field !== 'messages') continue;
