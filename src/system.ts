@@ -302,6 +302,7 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
       consoleRoutes({
         env,
         db,
+        mediaStore,
         bus,
         studios,
         metrics,
@@ -323,6 +324,7 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
             ...(hostStatus ? { hostStatus } : {}),
             ...(reconciler ? { onReconciliationRun: () => reconciler.wake() } : {}),
             extraPlugins,
+            mediaStore,
           });
     open('http', app, () => app.close());
     const url = await listen(app, { host: env.HOST, port: env.PORT });

@@ -21,6 +21,7 @@ import { channelHealth } from '../reconciliation/channel-health-status.ts';
 import { reconcileNumbersOf } from '../reconciliation/studio-numbers.ts';
 import { probedNumbers } from '../reconciliation/channel-health.ts';
 import { providerClientsFromEnv } from '../reconciliation/history-sources.ts';
+import { mediaStoreFromEnv } from '../effects/media/media-store-from-env.ts';
 
 type Query = Record<string, string | undefined>;
 const STUCK_AFTER_MS = 24 * 3_600_000;
@@ -89,6 +90,28 @@ export function registerConsolePages(app: FastifyInstance, ctx: ConsoleContext):
         .header('cache-control', 'no-store')
         .type('text/html; charset=utf-8')
         .send(leadLiveRegion(lead, messages, ctx.diagram, fingerprint).value);
+    },
+  );
+
+  // A lead's stored photo (the attachment of a media id in its transcript), for the transcript.
+  const store = ctx.mediaStore ?? mediaStoreFromEnv(ctx.env);
+  app.get<{ Params: { id: string }; Querystring: Query }>(
+    '/console/leads/:id/media',
+    async (request, reply) => {
+      const row = await ctx.db
+        .selectFrom('attachments')
+        .select(['storage_key', 'mime_type'])
+        .where('lead_id', '=', request.params.id)
+        .where('media_id', '=', request.query.id ?? '')
+        .where('status', '=', 'UPLOADED')
+        .executeTakeFirst();
+      const bytes = row?.storage_key ? await store.get(row.storage_key) : undefined;
+      if (!row || !bytes) return reply.code(404).type('text/plain').send('not stored (yet)');
+      return reply
+        .header('cache-control', 'private, max-age=3600')
+        .header('x-content-type-options', 'nosniff')
+        .type(row.mime_type ?? 'application/octet-stream')
+        .send(bytes);
     },
   );
 

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import { GatewayError } from '../gateway/errors.ts';
 import type { GatewayDeps } from '../gateway/gateway-deps.ts';
+import type { MediaStore } from '../effects/media/media-store.ts';
 import { keyMatches } from '../gateway/plugins/auth.ts';
 import { registerAdminRateLimit } from '../gateway/plugins/rate-limit.ts';
 import { registerConsoleActions } from './console-actions.ts';
@@ -26,6 +27,8 @@ export interface ConsoleDeps extends Pick<
   'env' | 'db' | 'bus' | 'studios' | 'metrics' | 'onReconciliationRun'
 > {
   clock?: () => Date;
+  /** Where the leads' photos are (default: mediaStoreFromEnv). */
+  mediaStore?: MediaStore;
 }
 
 export interface ConsoleContext extends ConsoleDeps {

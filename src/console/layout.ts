@@ -26,7 +26,7 @@ th{background:#f1f3f5}button{font:inherit;padding:5px 12px;border:1px solid #163
 button.secondary{background:#fff;color:#16324f}input,select,textarea{font:inherit;padding:4px 6px;border:1px solid #6b6b6b;border-radius:4px}
 .filters{display:flex;gap:12px;flex-wrap:wrap;align-items:end;margin-bottom:12px}.filters label{display:flex;flex-direction:column;font-size:13px}
 .msg{max-width:70%;padding:6px 10px;border-radius:8px;margin:4px 0;white-space:pre-wrap}.in{background:#eef1f4}.out{background:#d9f2d9;margin-left:auto}
-.transcript{display:flex;flex-direction:column}.meta{font-size:12px;color:#4a4a4a}
+.transcript{display:flex;flex-direction:column}.msg img.photo{display:block;max-width:200px;max-height:200px;border-radius:6px}.meta{font-size:12px;color:#4a4a4a}
 .states{display:flex;flex-wrap:wrap;gap:6px;list-style:none;padding:0}.states li{border:1px solid #6b6b6b;border-radius:12px;padding:2px 10px}
 .states li.current{background:#16324f;color:#fff;font-weight:bold}.phones{display:flex;flex-wrap:wrap;gap:16px}
 .phone{width:280px;border:10px solid #222;border-radius:24px;padding:8px;min-height:300px;background:#ece5dd}

@@ -20,8 +20,11 @@ button{font:inherit;padding:6px 12px;border:1px solid #16324f;background:#16324f
 .choices button{background:#fff;color:#16324f}button:disabled{opacity:.6;cursor:default}
 button:focus,input:focus{outline:3px solid #f4b400;outline-offset:2px}
 form{display:flex;gap:8px;padding:10px;background:#f7f7f7;border-top:1px solid #d0d0d0}
-input{flex:1;font:inherit;padding:7px 10px;border:1px solid #6b6b6b;border-radius:16px}
+input#chat-text{flex:1;font:inherit;padding:7px 10px;border:1px solid #6b6b6b;border-radius:16px}
 #chat-state{font-size:12px;color:#4a4a4a;padding:0 12px 4px}
+.bubble img{display:block;max-width:220px;max-height:220px;border-radius:6px;margin-bottom:4px}
+.attach{font:inherit;padding:6px 12px;border:1px solid #16324f;color:#16324f;background:#fff;border-radius:16px;cursor:pointer}
+.attach:focus-within{outline:3px solid #f4b400;outline-offset:2px}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 `;
 
@@ -56,6 +59,14 @@ export function webChatRoutes(deps: { studios: StudioRegistry }): FastifyPluginA
                   placeholder="Type a message"
                   required
                 />
+                <label for="chat-image" class="attach" title="Send a photo (PNG, JPEG or WebP)"
+                  >Photo<input
+                    id="chat-image"
+                    name="image"
+                    type="file"
+                    accept="image/png,image/jpeg,image/webp"
+                    class="visually-hidden"
+                /></label>
                 <button type="submit">Send</button>
               </form>
             </main>
@@ -67,7 +78,10 @@ export function webChatRoutes(deps: { studios: StudioRegistry }): FastifyPluginA
       return reply
         .code(open ? 200 : 404)
         .header('cache-control', 'no-store')
-        .header('content-security-policy', "default-src 'self'; style-src 'self' 'unsafe-inline'")
+        .header(
+          'content-security-policy',
+          "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' blob:",
+        )
         .type('text/html; charset=utf-8')
         .send(
           html`<!doctype html>

@@ -16,7 +16,12 @@ import { mediaStoreHandler } from './handlers/media-store.ts';
 import { orchestratorAskHandler } from './handlers/orchestrator-ask.ts';
 import { openAiChat } from '../orchestrator/chat-client.ts';
 import { mediaStoreFromEnv } from './media/media-store-from-env.ts';
-import { graphMediaSource, openphoneMediaSource, twilioMediaSource } from './media/media-sources.ts';
+import {
+  graphMediaSource,
+  openphoneMediaSource,
+  twilioMediaSource,
+  uploadMediaSource,
+} from './media/media-sources.ts';
 import { createOpenphoneClient } from './openphone/openphone-client.ts';
 import { createTwilioClient } from './twilio/twilio-client.ts';
 import { sandboxCheckoutHandler, sandboxCheckSessionHandler } from './sandbox/sandbox-deposit.ts';
@@ -90,6 +95,7 @@ function effectHandlers(deps: HandlerDeps): EffectHandlers {
           }),
           env.OPENPHONE_API_BASE_URL,
         ),
+        leadline: uploadMediaSource(db, store),
       },
       store,
       options.leaseMs,

@@ -6,6 +6,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Db } from '../persistence/database.ts';
 import type { StudioRegistry } from '../studio/studio-registry.ts';
+import type { MediaStore } from '../effects/media/media-store.ts';
 
 export type CheckStatus = 'ok' | 'degraded' | 'unavailable';
 /**
@@ -29,6 +30,8 @@ export interface GatewayDeps {
   onReconciliationRun?: () => void;
   /** Extra route plugins registered at the root, e.g. the artist action links (GET /a/:token). */
   extraPlugins?: readonly FastifyPluginAsync[];
+  /** Where uploaded images are kept (POST /{web,app,api}/media); default: mediaStoreFromEnv. */
+  mediaStore?: MediaStore;
   /** The clock of decisions made at the edge (message-API sessions, rate limits); default the system's. */
   clock?: () => Date;
   /** Tuning, mostly for tests. */

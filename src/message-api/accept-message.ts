@@ -19,6 +19,7 @@ import { channelAccess } from './channel-access.ts';
 import { committedReplies, isDeadLettered, isProcessed } from './committed-replies.ts';
 import type { AcceptedAnswer, MessageAnswer, MessageRequest } from './message-body.ts';
 import { messageEnvelope } from './message-envelope.ts';
+import { uploadForMessage } from './media-uploads.ts';
 import { resolveLead } from '../identity/resolve-lead.ts';
 import { identifiersOf, newGuestDeviceId } from './message-identity.ts';
 import { orchestratorAnswers } from './orchestrator-answers.ts';
@@ -131,6 +132,8 @@ export async function acceptMessage(
     identifiers.push({ type: 'deviceId', value: guestDeviceId });
   }
   const { leadId, identifiers: from } = await resolveLead(deps.db, studio.id, identifiers);
+  const image =
+    body.media === undefined ? undefined : await uploadForMessage(deps.db, studio.id, body.media.id);
   const messageId = newMessageId();
   const now = deps.clock();
   const traceId = body.traceId ?? input.traceId;
@@ -151,6 +154,7 @@ export async function acceptMessage(
       from,
       text: body.text,
       ...(body.user?.language === undefined ? {} : { language: body.user.language }),
+      image: image && { mediaId: image.id, mimeType: image.mime_type, sha256: image.sha256 },
       sessionId,
       requestId: body.requestId,
       now,
@@ -165,7 +169,10 @@ export async function acceptMessage(
       leadId,
       messageId,
       direction: 'in',
-      body: { kind: 'text', text: envelope.transcript?.text ?? '' },
+      body:
+        image === undefined
+          ? { kind: 'text', text: envelope.transcript?.text ?? '' }
+          : { kind: 'image', mediaId: image.id, text: envelope.transcript?.text ?? '' },
       at: now,
     });
     return { won, sessionId, key, envelope, inbound };

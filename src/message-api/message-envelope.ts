@@ -11,7 +11,10 @@ export interface MessageEnvelopeInput {
   studioId: string;
   channel: SessionChannel;
   from: readonly Identifier[];
-  text: string;
+  /** The words; with an image, its caption (may be absent). */
+  text: string | undefined;
+  /** An uploaded image the message carries (media-uploads.ts). */
+  image?: { mediaId: string; mimeType: string; sha256: string } | undefined;
   /** The user's language, when the request said it. */
   language?: string;
   sessionId: string;
@@ -27,7 +30,14 @@ export function envelopeIdOf(messageId: string): string {
 
 export function messageEnvelope(input: MessageEnvelopeInput): Envelope {
   const at = input.now.toISOString();
-  const { value: text, truncated } = sanitizeField(input.text, 'text');
+  const { value: text, truncated } = sanitizeField(input.text ?? '', 'text');
+  const { image } = input;
+  // An image is the same content a WhatsApp photo is, the words its caption: the qualify flow reads it
+  // as a reference image, and the media pipeline copies it from the upload into the lead's attachments.
+  const content: MessageReceivedEvent['content'] =
+    image === undefined
+      ? { kind: 'text', text }
+      : { kind: 'image', ...image, ...(text === '' ? {} : { caption: text }) };
   const event: MessageReceivedEvent = {
     type: 'message.received',
     at,
@@ -37,7 +47,7 @@ export function messageEnvelope(input: MessageEnvelopeInput): Envelope {
     from: [...input.from],
     ...(input.language === undefined ? {} : { language: input.language }),
     sentAt: at,
-    content: { kind: 'text', text },
+    content,
     session: { sessionId: input.sessionId, requestId: input.requestId },
     ...(truncated ? { truncated: ['text'] } : {}),
   };
@@ -52,10 +62,11 @@ export function messageEnvelope(input: MessageEnvelopeInput): Envelope {
     event,
     transcript: {
       direction: 'in',
-      kind: 'text',
-      text,
+      kind: image === undefined ? 'text' : 'image',
+      text: image === undefined || text !== '' ? text : null,
       providerMessageId: input.messageId,
       data: {
+        ...(image === undefined ? {} : { mediaId: image.mediaId, mimeType: image.mimeType }),
         channel: input.channel,
         sessionId: input.sessionId,
         ...(truncated ? { truncated: true } : {}),

@@ -5,8 +5,10 @@ import type { SessionMessage } from '../sessions/session-messages.ts';
 export const sessionMessageViewSchema = z.object({
   messageId: z.string(),
   direction: z.enum(['in', 'out']),
-  kind: z.enum(['text', 'choices']),
+  kind: z.enum(['text', 'choices', 'image']),
   text: z.string(),
+  /** kind image: the upload, at GET /{channel}/media/:mediaId. */
+  mediaId: z.string().optional(),
   options: z.array(z.object({ id: z.string(), title: z.string() })).optional(),
   at: z.string(),
 });

@@ -64,7 +64,19 @@ export interface SessionMessagesTable {
   at: Timestamp;
 }
 
+/** An image uploaded to the message API, waiting for (or carried by) a message (migration 0020). */
+export interface MediaUploadsTable {
+  id: string;
+  studio_id: string;
+  storage_key: string;
+  mime_type: string;
+  size: number;
+  sha256: string;
+  created_at: Timestamp;
+}
+
 export interface MessageApiTables {
+  media_uploads: MediaUploadsTable;
   message_sessions: MessageSessionsTable;
   message_session_heads: MessageSessionHeadsTable;
   message_requests: MessageRequestsTable;

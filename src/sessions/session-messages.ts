@@ -12,6 +12,8 @@ export const sessionMessageBodySchema = z.discriminatedUnion('kind', [
     text: z.string(),
     options: z.array(z.object({ id: z.string(), title: z.string() })),
   }),
+  /** An image the lead sent (an upload's id; GET /{channel}/media/:id serves it) and its caption. */
+  z.object({ kind: z.literal('image'), mediaId: z.string(), text: z.string() }),
 ]);
 export type SessionMessageBody = z.infer<typeof sessionMessageBodySchema>;
 

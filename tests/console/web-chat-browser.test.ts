@@ -16,6 +16,11 @@ import { startSystem, type RunningSystem } from '../../src/system.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
+/** A 1×1 PNG. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
 const shots = path.resolve(import.meta.dirname, '../../artifacts/screenshots');
 const ADMIN_API_KEY = 'chat-admin-key';
 
@@ -26,9 +31,11 @@ describe.skipIf(!existsSync(CHROMIUM))('web chat in headless Chromium', () => {
   let profile: string;
   let page: Page;
   let base: string;
+  let home: string;
 
   beforeAll(async () => {
     t = await createTestDatabase();
+    home = await mkdtemp(path.join(os.tmpdir(), 'leadline-chat-home-'));
     system = await startSystem({
       env: parseEnv({
         DATABASE_URL: t.url,
@@ -37,6 +44,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web chat in headless Chromium', () => {
         LOG_LEVEL: 'silent',
         ADMIN_API_KEY,
         LEADLINE_PROBE_INTERVAL: '0',
+        LEADLINE_HOME: home,
       }),
       role: 'all',
       studioConfig: demoStudioConfig,
@@ -64,6 +72,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web chat in headless Chromium', () => {
     await system.stop();
     await t.drop();
     if (profile) await rm(profile, { recursive: true, force: true });
+    await rm(home, { recursive: true, force: true });
   });
 
   const log = () => page.getByRole('log', { name: 'Conversation' });
@@ -105,8 +114,12 @@ describe.skipIf(!existsSync(CHROMIUM))('web chat in headless Chromium', () => {
     const before = await page.locator('#chat-log li.bubble').count();
     await page.reload();
     await expect.poll(() => page.locator('#chat-log li.bubble').count(), { timeout: 20_000 }).toBe(before);
-    await say('none');
+    // A photo for the reference question: chosen in the chat, uploaded, sent with the typed caption.
+    await page.getByLabel('Your message').fill('like this');
+    await page.getByLabel('Photo').setInputFiles({ name: 'ref.png', mimeType: 'image/png', buffer: PNG });
     await expect.poll(() => lastStudioLine().textContent(), { timeout: 20_000 }).toContain('What budget');
+    const photo = page.locator('#chat-log li.bubble.in img').last();
+    expect(await photo.getAttribute('alt')).toBe('Photo: like this');
     const leads = (await (
       await fetch(`${base}/admin/leads?limit=10`, { headers: { 'x-api-key': ADMIN_API_KEY } })
     ).json()) as { leads: { id: string; step: string | null }[] };
@@ -148,6 +161,23 @@ describe.skipIf(!existsSync(CHROMIUM))('web chat in headless Chromium', () => {
       .poll(() => page.getByTestId('status').textContent(), { timeout: 20_000 })
       .toBe('PENDING_APPROVAL');
     expect(await page.locator('.transcript').textContent()).toContain('A fox curled around a crescent moon');
+    // The chat's photo is in the transcript as an image, like a WhatsApp photo, once the media pipeline
+    // stored it as the lead's attachment (the page is live: it appears without a reload).
+    const image = page.locator('.transcript .msg[data-kind="image"] img.photo');
+    expect(await page.locator('.transcript .msg[data-kind="image"]').textContent()).toContain('like this');
+    const src = (await image.getAttribute('src')) ?? '';
+    // The console serves the stored attachment (signed-in cookie): the chat's very bytes.
+    await expect
+      .poll(async () => (await page.request.get(`${base}${src}`)).status(), { timeout: 20_000 })
+      .toBe(200);
+    const served = await page.request.get(`${base}${src}`);
+    expect(served.headers()['content-type']).toBe('image/png');
+    expect(Buffer.from(await served.body()).equals(PNG)).toBe(true);
+    await page.reload();
+    await expect
+      .poll(() => image.evaluate((img) => (img as { naturalWidth?: number }).naturalWidth ?? -1))
+      .toBe(1);
+    await page.screenshot({ path: path.join(shots, 'lead-web-chat-photo.png'), fullPage: true });
   });
 
   it('an unknown studio or one without the web channel gets a 404 page', async () => {

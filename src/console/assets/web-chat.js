@@ -30,14 +30,21 @@
     state.textContent = text;
   };
 
-  function bubble(direction, text, id) {
+  function bubble(direction, text, id, imageSrc) {
     const item = document.createElement('li');
     item.className = `bubble ${direction}`;
     if (id) item.dataset.messageId = id;
     const who = document.createElement('span');
     who.className = 'visually-hidden';
     who.textContent = direction === 'in' ? 'You: ' : 'Studio: ';
-    item.append(who, document.createTextNode(text));
+    item.append(who);
+    if (imageSrc) {
+      const image = document.createElement('img');
+      image.src = imageSrc;
+      image.alt = text ? `Photo: ${text}` : 'Photo';
+      item.append(image);
+    }
+    item.append(document.createTextNode(text));
     log.append(item);
     item.scrollIntoView({ block: 'end' });
     return item;
@@ -71,7 +78,11 @@
       pending.dataset.messageId = message.messageId;
       return;
     }
-    const item = bubble(message.direction, message.text, message.messageId);
+    const image =
+      message.kind === 'image' && message.mediaId
+        ? `/web/media/${encodeURIComponent(message.mediaId)}`
+        : undefined;
+    const item = bubble(message.direction, message.text, message.messageId, image);
     if (message.kind === 'choices' && Array.isArray(message.options)) choices(item, message.options);
   }
 
@@ -85,15 +96,36 @@
     stream.addEventListener('message', (event) => show(JSON.parse(event.data)));
   }
 
-  async function send(text) {
-    const mine = bubble('in', text);
+  // A photo goes first to POST /web/media (the bytes as the body), then as the message's media.
+  async function upload(file) {
+    const response = await fetch(`/web/media?studioId=${encodeURIComponent(studioId)}`, {
+      method: 'POST',
+      headers: { 'content-type': file.type || 'application/octet-stream' },
+      body: file,
+    });
+    const answer = await response.json();
+    if (!response.ok) throw new Error(answer?.error?.message ?? `Not sent (${response.status}).`);
+    return answer.data.mediaId;
+  }
+
+  async function send(text, file) {
+    const mine = bubble('in', text, undefined, file ? URL.createObjectURL(file) : undefined);
     mine.dataset.pending = text;
     const body = {
       studioId,
       requestId: crypto.randomUUID(),
-      text,
+      ...(text ? { text } : {}),
       user: deviceId ? { deviceId } : {},
     };
+    if (file) {
+      try {
+        body.media = { id: await upload(file) };
+      } catch (error) {
+        mine.classList.add('failed');
+        status(error instanceof Error ? error.message : 'The photo was not sent.');
+        return;
+      }
+    }
     try {
       const response = await fetch('/web/messages', {
         method: 'POST',
@@ -128,6 +160,16 @@
     if (text === '') return;
     input.value = '';
     void send(text);
+  });
+  // Choosing a photo sends it at once, with what is typed as its caption.
+  const picker = document.getElementById('chat-image');
+  picker.addEventListener('change', () => {
+    const file = picker.files?.[0];
+    if (!file) return;
+    const caption = input.value.trim();
+    input.value = '';
+    picker.value = '';
+    void send(caption, file);
   });
   listen();
   if (!sessionId) status('Say hello to start.');

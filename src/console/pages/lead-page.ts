@@ -24,9 +24,20 @@ function ticks(status: string | null): Html {
   >`;
 }
 
-function message(m: MessageView): Html {
-  return html`<div class="msg ${m.direction}" data-direction="${m.direction}">
-    ${m.text ?? `(${m.kind})`}
+/** A photo the lead sent (any channel): shown from its stored attachment once the pipeline has it. */
+function picture(leadId: string, m: MessageView): Html | '' {
+  const mediaId = m.data?.['mediaId'];
+  if (m.kind !== 'image' || typeof mediaId !== 'string') return '';
+  return html`<img
+    class="photo"
+    src="/console/leads/${leadId}/media?id=${encodeURIComponent(mediaId)}"
+    alt="${m.text ? `Photo: ${m.text}` : 'Photo from the lead'}"
+  />`;
+}
+
+function message(leadId: string, m: MessageView): Html {
+  return html`<div class="msg ${m.direction}" data-direction="${m.direction}" data-kind="${m.kind}">
+    ${picture(leadId, m)}${m.text ?? `(${m.kind})`}
     <div class="meta">
       <time datetime="${m.at}">${m.at.slice(11, 19)}</time>
       ${m.direction === 'out' ? ticks(m.deliveryStatus) : ''}
@@ -53,7 +64,7 @@ export function leadLive(lead: LeadView, messages: readonly MessageView[], diagr
     <div class="cols">
       <section aria-labelledby="tr-h">
         <h2 id="tr-h">Transcript</h2>
-        <div class="transcript">${messages.map(message)}</div>
+        <div class="transcript">${messages.map((m) => message(lead.id, m))}</div>
       </section>
       <section aria-labelledby="an-h">
         <h2 id="an-h">Answers</h2>

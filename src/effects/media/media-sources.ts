@@ -7,6 +7,8 @@ import type { OpenphoneClient } from '../openphone/openphone-client.ts';
 import type { TwilioClient } from '../twilio/twilio-client.ts';
 import type { GraphClient } from '../whatsapp/graph-client.ts';
 import { baseMimeType, mediaKindFor, type MediaKind } from './media-policy.ts';
+import type { MediaStore } from './media-store.ts';
+import type { Db } from '../../persistence/database.ts';
 
 export interface FetchedMedia {
   bytes: Buffer;
@@ -79,6 +81,23 @@ export function openphoneMediaSource(openphone: OpenphoneClient, apiBaseUrl: str
     const downloaded = await openphone.download(url.toString(), expected.maxBytes, ours);
     const mimeType = baseMimeType(downloaded.mimeType ?? announced ?? '');
     return { bytes: downloaded.bytes, mimeType, kind: kindOf(mimeType) };
+  };
+}
+
+/**
+ * The message API's own uploads (POST /{web,app,api}/media): the bytes are already in the media store,
+ * checked (type sniffed, size) when they arrived; the handler copies them into the lead's attachment.
+ */
+export function uploadMediaSource(db: Db, store: MediaStore): MediaSource {
+  return async ({ mediaId }) => {
+    const upload = await db
+      .selectFrom('media_uploads')
+      .select(['storage_key', 'mime_type', 'sha256'])
+      .where('id', '=', mediaId)
+      .executeTakeFirst();
+    const bytes = upload ? await store.get(upload.storage_key) : undefined;
+    if (!upload || !bytes) throw permanent('no such upload', { reason: 'media_expired' });
+    return { bytes, mimeType: upload.mime_type, kind: kindOf(upload.mime_type), sha256: upload.sha256 };
   };
 }
 

@@ -20,6 +20,8 @@ import type { ZodTypeProvider } from '../zod-schemas.ts';
 import { registerSessionEventsRoute, registerSessionRoutes } from './message-sessions.ts';
 import type { OpenStreams } from '../../message-api/session-events.ts';
 import { sharedRateLimitStore } from '../plugins/shared-rate-limit-store.ts';
+import { registerMediaRoutes } from '../../message-api/media-uploads.ts';
+import { mediaStoreFromEnv } from '../../effects/media/media-store-from-env.ts';
 import { registerBroadcastRoute } from './broadcast.ts';
 
 export const DEFAULT_WEB_RATE_LIMIT = { max: 60, timeWindowMs: 60_000 };
@@ -81,9 +83,20 @@ export function messageApiRoutes(deps: GatewayDeps): FastifyPluginAsync {
       clock,
       replyTimeoutMs: deps.options?.replyTimeoutMs ?? deps.env.LEADLINE_REPLY_TIMEOUT,
     };
+    const media = {
+      db: deps.db,
+      studios: deps.studios,
+      store: deps.mediaStore ?? mediaStoreFromEnv(deps.env),
+      clock,
+    };
     for (const channel of ['api', 'app'] as const) {
       registerMessageRoute(scope, deps, api, channel, `/${channel}`);
       registerSessionRoutes(scope, deps, channel, `/${channel}`);
+      // Its own scope: the image body parsers apply to the upload route alone.
+      await scope.register((child) => {
+        registerMediaRoutes(child, media, channel, `/${channel}`);
+        return Promise.resolve();
+      });
     }
     registerBroadcastRoute(scope, deps, api);
 
@@ -113,6 +126,7 @@ export function messageApiRoutes(deps: GatewayDeps): FastifyPluginAsync {
         registerMessageRoute(web, deps, api, 'web', '');
         registerSessionRoutes(web, deps, 'web', '');
         registerSessionEventsRoute(web, deps, streams);
+        registerMediaRoutes(web, media, 'web', '');
       },
       { prefix: '/web' },
     );
