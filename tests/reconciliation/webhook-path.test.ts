@@ -127,6 +127,7 @@ it('a lost webhook is delivered once by a run; the late webhook and a probe echo
     logger: silentLogger,
     clients: providerClientsFromEnv(env),
     numbers: () => reconcileNumbersOf(studios.all()),
+    startDelayMs: 0, // probe on the job's first run (a started system waits a while first)
   });
   const now = new Date();
   expect(await job.run({ now, periodStart: now })).toEqual({ probed: 1, failed: 0 });
