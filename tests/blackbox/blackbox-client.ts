@@ -10,6 +10,7 @@ import Stripe from 'stripe';
 import type { LeadView } from '../../src/persistence/queries/leads.ts';
 import type { RecordedSend } from '../fakes/graph-api.ts';
 import { webhook } from '../gateway/whatsapp-fixtures.ts';
+import { freePort } from '../helpers/servers.ts';
 
 export const secrets = {
   admin: 'bb-admin-key',
@@ -141,6 +142,37 @@ export async function startLeadline(options: {
     throw error;
   }
   return { base, output: () => output, stop, signal, kill };
+}
+
+export interface Topology {
+  /** Where HTTP goes: the one process, or the gateway. */
+  gateway: RunningGateway;
+  worker: RunningGateway | undefined;
+  /** Stops every process; their exit codes (one, or gateway then worker). */
+  stop(): Promise<(number | null)[]>;
+}
+
+/**
+ * `leadline start` as one process (`single`, role all) or as a gateway and a worker on `natsUrl`
+ * (`distributed`), each with its own free port and LEADLINE_WORKER_ID.
+ */
+export async function startTopology(
+  mode: 'single' | 'distributed',
+  options: Omit<Parameters<typeof startLeadline>[0], 'port' | 'role'>,
+): Promise<Topology> {
+  const start = async (role: 'all' | 'gateway' | 'worker') =>
+    startLeadline({
+      ...options,
+      port: await freePort(),
+      role,
+      env: { LEADLINE_WORKER_ID: role, ...options.env },
+    });
+  if (mode === 'single') {
+    const gateway = await start('all');
+    return { gateway, worker: undefined, stop: async () => [await gateway.stop()] };
+  }
+  const [gateway, worker] = await Promise.all([start('gateway'), start('worker')]);
+  return { gateway, worker, stop: () => Promise.all([gateway.stop(), worker.stop()]) };
 }
 
 /** Polls `probe` until it returns something truthy; fails with `what` after the deadline. */
