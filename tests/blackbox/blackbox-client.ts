@@ -175,7 +175,11 @@ export async function startTopology(
   return { gateway, worker, stop: () => Promise.all([gateway.stop(), worker.stop()]) };
 }
 
-/** Polls `probe` until it returns something truthy; fails with `what` after the deadline. */
+/**
+ * Polls `probe` until it returns something truthy; fails with `what` after the deadline. The pause grows
+ * from 25 ms to 250 ms: most probes call the admin API, whose rate limit (300 a minute per client) a
+ * suite polling every 25 ms on a loaded machine would exhaust, failing every later request with 429.
+ */
 export async function eventually<T>(
   what: string,
   probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
@@ -183,7 +187,7 @@ export async function eventually<T>(
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
-  for (;;) {
+  for (let pauseMs = 25; ; pauseMs = Math.min(250, pauseMs * 2)) {
     try {
       const value = await probe();
       if (value) return value;
@@ -192,7 +196,7 @@ export async function eventually<T>(
     }
     if (Date.now() > deadline)
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`, { cause: lastError });
-    await new Promise((resolve) => setTimeout(resolve, 25));
+    await new Promise((resolve) => setTimeout(resolve, pauseMs));
   }
 }
 
