@@ -45,16 +45,18 @@ export function createRateLimiter(db: Db, clock: () => Date): RateLimiter {
     const rule = ruleOf(group.limit);
     for (let from = 0; from < group.waiters.length; from += rule.burst) {
       const chunk = group.waiters.slice(from, from + rule.burst);
-      try {
-        const claim =
-          chunk.length === 1
-            ? { granted: false as const }
-            : await claimRate(db, `send:${key}`, rule, clock(), chunk.length);
-        if (claim.granted) {
-          for (const w of chunk) w.go();
-          continue;
-        }
+      const alone = () => {
         for (const w of chunk) acquireOne(key, group.limit).then(w.go, w.fail);
+      };
+      // A lone sender claims its own cell (and waits its turn) as it always did.
+      if (chunk.length === 1) {
+        alone();
+        continue;
+      }
+      try {
+        const claim = await claimRate(db, `send:${key}`, rule, clock(), chunk.length);
+        if (claim.granted) for (const w of chunk) w.go();
+        else alone();
       } catch (error) {
         for (const w of chunk) w.fail(error);
       }

@@ -1,4 +1,4 @@
-// The synchronous reply waits for the orchestrator too (CONTRACT §8): when the actor's commit for a message
+// The synchronous reply waits for the orchestrator too (docs/contract.md §8): when the actor's commit for a message
 // asked the orchestrator about it (`effect.orchestrator.ask` rows answering that message id), the answer
 // comes back later as the ask's outcome envelope (`effect:<outbox id>`), which carries this gateway's
 // notice topic. Each such outcome is waited for until the deadline: the waiter is registered first, then

@@ -121,7 +121,7 @@ export const smsNumberSchema = z.discriminatedUnion(
 );
 export type SmsNumber = z.infer<typeof smsNumberSchema>;
 /**
- * The orchestrator: an LLM behind an OpenAI-compatible chat completions endpoint (CONTRACT §8), called
+ * The orchestrator: an LLM behind an OpenAI-compatible chat completions endpoint (docs/contract.md §8), called
  * through the outbox (`effect.orchestrator.ask`); ORCHESTRATOR_API_KEY is its Bearer key.
  */
 export const orchestratorSchema = strictObject({

@@ -1,4 +1,4 @@
-// An SMS campaign run during the studio's quiet hours (CONTRACT §10: "SMS waits for the end of quiet
+// An SMS campaign run during the studio's quiet hours (docs/contract.md §10: "SMS waits for the end of quiet
 // hours"), through the real pieces on one clock: the run worker claims and publishes, the lead actors
 // write the sends, the outbox relay's SMS adapter defers each one to the end of the quiet hours (no attempt
 // spent), and nothing reaches the fake Twilio API until the clock passes it; then every consenting contact

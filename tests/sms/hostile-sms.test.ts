@@ -1,4 +1,4 @@
-// Hostile input on the SMS webhooks (CONTRACT §12) through the real routes, the bus (single-node and NATS)
+// Hostile input on the SMS webhooks (docs/contract.md §12) through the real routes, the bus (single-node and NATS)
 // and the real lead machine: a 200 KB body full of NUL, controls and lone surrogates is 200, stored
 // sanitised and cut with the flag, and the lead's next message is applied; a sender that is not an E.164
 // number is refused (400, nothing published, never 5xx) without touching any lead.

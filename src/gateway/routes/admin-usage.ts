@@ -1,5 +1,5 @@
 // GET /admin/usage?studioId=&since=&leadId=&sessionId= — the orchestrator's usage summed per studio and
-// model: tokens, cost (USD, from each studio's pricing when the call was made) and calls (CONTRACT §8).
+// model: tokens, cost (USD, from each studio's pricing when the call was made) and calls (docs/contract.md §8).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { usageSums } from '../../orchestrator/usage-store.ts';

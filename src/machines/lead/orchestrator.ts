@@ -1,4 +1,4 @@
-// The orchestrator in the conversation (CONTRACT §8). `flow: assistant`: every inbound message is sent to
+// The orchestrator in the conversation (docs/contract.md §8). `flow: assistant`: every inbound message is sent to
 // it. `flow: qualify` with an orchestrator: a message that does not answer the current question and ends
 // with "?" is a question of the lead's own (off script): it goes to the orchestrator instead of the repair
 // prompt and is no repair failure. Either way the machine only emits `effect.orchestrator.ask` (the relay

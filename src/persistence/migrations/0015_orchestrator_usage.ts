@@ -1,4 +1,4 @@
-// The orchestrator's usage (CONTRACT §8): one row per answered call, keyed by the outbox effect that made it
+// The orchestrator's usage (docs/contract.md §8): one row per answered call, keyed by the outbox effect that made it
 // so a retried effect is counted once, with its tokens and cost for the lead, session and model; and one
 // row per (studio, UTC day) whose cost alert has fired, so the alert goes out once a day whichever worker
 // sees it first. Frozen in time: takes Kysely<unknown> and imports no application types.
