@@ -38,6 +38,7 @@ export default tseslint.config(
     'src/domain/**': {
       forbid: [
         'actors',
+        'boot',
         'bus',
         'campaigns',
         'channels',
@@ -47,9 +48,9 @@ export default tseslint.config(
         'effects',
         'gateway',
         'identity',
+        'jobs',
         'machines',
         'observability',
-        'ops',
         'persistence',
         'reconciliation',
         'studio',
@@ -59,6 +60,7 @@ export default tseslint.config(
     'src/machines/**': {
       forbid: [
         'actors',
+        'boot',
         'bus',
         'campaigns',
         'cli',
@@ -66,7 +68,7 @@ export default tseslint.config(
         'effects',
         'gateway',
         'identity',
-        'ops',
+        'jobs',
         'persistence',
         'reconciliation',
       ],
@@ -74,36 +76,45 @@ export default tseslint.config(
       why: 'machines are pure: no I/O, no runtime (only the ActorDefinition interface)',
     },
     'src/actors/**': {
-      forbid: ['cli', 'console', 'effects', 'gateway', 'ops', 'campaigns', 'reconciliation'],
-      why: 'the actor host knows machines only as ActorDefinitions and never the relay, gateway or ops',
+      forbid: ['boot', 'cli', 'console', 'effects', 'gateway', 'jobs', 'campaigns', 'reconciliation'],
+      why: 'the actor host knows machines only as ActorDefinitions and never the relay, gateway, jobs or boot',
     },
     'src/effects/**': {
-      forbid: ['actors', 'cli', 'console', 'gateway', 'machines', 'ops'],
-      why: 'the relay executes effects as data: it never reaches into actors, machines or the gateway',
+      forbid: ['actors', 'boot', 'cli', 'console', 'gateway', 'jobs', 'machines'],
+      why: 'the relay executes effects as data: it never reaches into actors, machines, the gateway, jobs or boot',
     },
     'src/gateway/**': {
-      forbid: ['actors', 'cli', 'machines', 'ops'],
-      allow: ['**/actors/dead-letters.ts'],
-      why: 'the gateway verifies and publishes; it never touches machines or actor internals (dead-letters.ts is the public dead-letter API of the runtime)',
+      forbid: ['actors', 'boot', 'cli', 'jobs', 'machines'],
+      allow: ['**/actors/dead-letters.ts', '**/jobs/probe-status.ts'],
+      why: 'the gateway verifies and publishes; it never touches machines, actor internals, jobs or boot (dead-letters.ts is the public dead-letter API of the runtime, jobs/probe-status.ts the read side of the health probe)',
     },
     'src/observability/**': {
-      forbid: ['actors', 'campaigns', 'cli', 'console', 'effects', 'gateway', 'ops', 'persistence'],
+      forbid: ['actors', 'boot', 'campaigns', 'cli', 'console', 'effects', 'gateway', 'jobs', 'persistence'],
       why: 'observability is imported by the runtime, never the reverse',
     },
     'src/config/**': {
       forbid: [
         'actors',
+        'boot',
         'bus',
         'campaigns',
         'cli',
         'console',
         'effects',
         'gateway',
+        'jobs',
         'machines',
-        'ops',
         'persistence',
       ],
       why: 'configuration is read first and depends on nothing that runs',
+    },
+    'src/jobs/**': {
+      forbid: ['boot', 'cli', 'console'],
+      why: 'scheduled jobs run on the runtime; they never reach into start-up code, the console or the CLI',
+    },
+    'src/boot/**': {
+      forbid: ['cli', 'console'],
+      why: 'start-up helpers are called by system.ts and the CLI, never the reverse',
     },
     'src/{bus,persistence,studio,campaigns,channels,identity,reconciliation,console}/**': {
       forbid: ['cli'],

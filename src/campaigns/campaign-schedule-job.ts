@@ -4,7 +4,7 @@
 // scheduler or a restart never makes a second one.
 import { localReading, minutesOf } from '../domain/local-time.ts';
 import type { Db } from '../persistence/database.ts';
-import type { ScheduledJob } from '../ops/scheduler.ts';
+import type { ScheduledJob } from '../jobs/scheduler.ts';
 import type { StudioRegistry } from '../studio/studio-registry.ts';
 import { createRun } from './campaign-runs.ts';
 import { scheduledCampaigns } from './campaign-store.ts';

@@ -3,10 +3,10 @@
 // the embedded PostgreSQL under LEADLINE_HOME (shared with a running `leadline start`, if there is one).
 import { ConfigError, parseEnv, type Env } from '../config/env.ts';
 import { withResolvedHome } from '../config/home.ts';
-import type { DatabaseAddress } from '../ops/migrate-with-retry.ts';
+import type { DatabaseAddress } from '../boot/migrate-with-retry.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { StudioConfigError } from '../studio/load-studio-config.ts';
-import { applyDevDefaults, type DevDefaults } from '../ops/dev-secrets.ts';
+import { applyDevDefaults, type DevDefaults } from '../boot/dev-secrets.ts';
 import { createDatabase, type Db } from '../persistence/database.ts';
 import { startEmbeddedPostgres } from '../persistence/embedded-postgres.ts';
 

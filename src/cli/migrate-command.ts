@@ -1,5 +1,5 @@
 // `leadline migrate`: applies pending migrations (under the same advisory lock as start) and exits.
-import { migrateWithRetry } from '../ops/migrate-with-retry.ts';
+import { migrateWithRetry } from '../boot/migrate-with-retry.ts';
 import { commandLogger, loadEnv, openDatabase } from './cli-env.ts';
 
 export async function migrateCommand(): Promise<void> {

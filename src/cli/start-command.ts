@@ -4,7 +4,7 @@ import { ConfigError, type Env } from '../config/env.ts';
 import { describeProblems, productionProblems } from '../config/production-checks.ts';
 import { missingCredentials } from '../effects/sandbox/provider-credentials.ts';
 import { createLogger } from '../observability/logger.ts';
-import type { DevDefaults } from '../ops/dev-secrets.ts';
+import type { DevDefaults } from '../boot/dev-secrets.ts';
 import { isDemoStudioConfig, loadStudioConfig } from '../studio/load-studio-config.ts';
 import type { StudioConfig } from '../studio/studio-schema.ts';
 import { roles, startSystem, type Role, type RunningSystem } from '../system.ts';

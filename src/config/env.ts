@@ -154,7 +154,7 @@ export const envSchema = z.object({
    * 202 (the replies then arrive on the session's stream).
    */
   LEADLINE_REPLY_TIMEOUT: duration('35s'),
-  /** Synthetic health probe period (src/ops/probe.ts); "0" disables it. */
+  /** Synthetic health probe period (src/jobs/probe.ts); "0" disables it. */
   LEADLINE_PROBE_INTERVAL: duration('5m'),
   /** System events older than this are deleted by the retention job. */
   LEADLINE_SYSTEM_EVENT_RETENTION: duration('90d'),

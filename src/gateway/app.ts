@@ -2,7 +2,7 @@
 // request log) and the OpenAPI collector first, then every route, then the extra plugins of other modules.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { GatewayDeps } from './gateway-deps.ts';
-import { natsAdminPlugin } from './nats-admin-plugin.ts';
+import { natsAdminPlugin } from './nats-admin/nats-admin-plugin.ts';
 import { errorsPlugin } from './plugins/errors.ts';
 import { gracefulClosePlugin } from './plugins/graceful-close.ts';
 import { registerMetricsRoute } from './plugins/metrics.ts';

@@ -3,8 +3,8 @@
 // `alert.orchestrator_daily_cost` through the alert sink. Once per studio per day: the (studio, day) row in
 // orchestrator_cost_alerts is claimed first (insert once), so two workers or later runs never repeat it.
 import type { Logger } from '../observability/logger.ts';
-import { sendAlert } from '../ops/alert-job.ts';
-import type { ScheduledJob } from '../ops/scheduler.ts';
+import { sendAlert } from '../jobs/alert-job.ts';
+import type { ScheduledJob } from '../jobs/scheduler.ts';
 import type { Db } from '../persistence/database.ts';
 import type { Studio } from '../studio/studio-schema.ts';
 import type { OrchestratorEvent } from './outcomes.ts';

@@ -211,7 +211,7 @@ export interface ActionTokensTable {
   used_at: CreatedAt;
 }
 
-/** One run of a periodic job (src/ops/scheduler.ts): the primary key makes a period run once. */
+/** One run of a periodic job (src/jobs/scheduler.ts): the primary key makes a period run once. */
 export interface JobRunsTable {
   job: string;
   period_start: Timestamp;
@@ -227,7 +227,7 @@ export interface JobRunsTable {
   >;
 }
 
-/** Synthetic health probes (src/ops/probe.ts): ok is null while in flight. */
+/** Synthetic health probes (src/jobs/probe.ts): ok is null while in flight. */
 export interface ProbeResultsTable {
   id: string;
   sent_at: Timestamp;

@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Logger } from '../observability/logger.ts';
-import { sendAlert } from '../ops/alert-job.ts';
-import type { ScheduledJob } from '../ops/scheduler.ts';
+import { sendAlert } from '../jobs/alert-job.ts';
+import type { ScheduledJob } from '../jobs/scheduler.ts';
 import { CHANNEL_PROBE_ECHO_EVENT } from '../gateway/webhooks/sms-envelopes.ts';
 import type { Db } from '../persistence/database.ts';
 import type { ReconcileNumber } from './history.ts';

@@ -3,7 +3,7 @@
 // number. The run row is unique per day (schedule_day), so a late tick, a second scheduler or a restart
 // never makes a second one; a number another run is still working is left out of the day's run (all of
 // them busy: the job looks again the next minute).
-import type { ScheduledJob } from '../ops/scheduler.ts';
+import type { ScheduledJob } from '../jobs/scheduler.ts';
 import type { Db } from '../persistence/database.ts';
 import type { ReconcileNumber } from './history.ts';
 import { busyNumbers, createRun, RunConflictError } from './run-store.ts';

@@ -5,7 +5,7 @@
 // leaves a lease that runs out; the next worker resumes each number from its saved cursor.
 import type { Bus } from '../bus/bus.ts';
 import type { Logger } from '../observability/logger.ts';
-import { sendAlert } from '../ops/alert-job.ts';
+import { sendAlert } from '../jobs/alert-job.ts';
 import type { Db } from '../persistence/database.ts';
 import { recordSystemEvent } from '../persistence/system-events.ts';
 import type { StudioRegistry } from '../studio/studio-registry.ts';

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot, withResolvedHome } from '../../src/config/home.ts';
-import { applyDevDefaults } from '../../src/ops/dev-secrets.ts';
+import { applyDevDefaults } from '../../src/boot/dev-secrets.ts';
 
 let root: string;
 beforeAll(async () => {

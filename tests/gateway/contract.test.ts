@@ -6,7 +6,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodes } from '../../src/gateway/errors.ts';
 import { renderErrorsMarkdown } from '../../src/gateway/errors-doc.ts';
-import { ADMIN_SERVICE_NAME, ADMIN_SUBJECTS } from '../../src/gateway/nats-admin-service.ts';
+import { ADMIN_SERVICE_NAME, ADMIN_SUBJECTS } from '../../src/gateway/nats-admin/nats-admin-service.ts';
 import { adminHeaders, startGateway, type GatewayHarness } from './gateway-harness.ts';
 
 const contractPath = path.resolve(import.meta.dirname, '../../docs/contract.md');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideAlerts, defaultAlertThresholds, type AlertObservation } from '../../src/ops/alert-rules.ts';
+import { decideAlerts, defaultAlertThresholds, type AlertObservation } from '../../src/jobs/alert-rules.ts';
 import { testIso } from '../helpers/test-clock.ts';
 
 const now = new Date(testIso('2026-11-21T12:00:00Z'));

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/observability/logger.ts';
 import { PAYMENT_RECONCILED } from '../../src/machines/lead/deposit-check.ts';
-import { runAlertCheck } from '../../src/ops/alert-job.ts';
+import { runAlertCheck } from '../../src/jobs/alert-job.ts';
 import { recordSystemEvent } from '../../src/persistence/system-events.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 

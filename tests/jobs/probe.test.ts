@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActorDefinition } from '../../src/actors/actor-definition.ts';
 import { parseEnv } from '../../src/config/env.ts';
 import { silentLogger } from '../../src/observability/logger.ts';
-import { probeDefinition } from '../../src/ops/probe-machine.ts';
+import { probeDefinition } from '../../src/machines/probe/probe-machine.ts';
 import { demoStudioConfig } from '../../src/studio/load-studio-config.ts';
 import { startSystem, type RunningSystem } from '../../src/system.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';

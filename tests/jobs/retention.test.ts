@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordSystemEvent } from '../../src/persistence/system-events.ts';
-import { applyRetention, defaultRetention } from '../../src/ops/retention.ts';
+import { applyRetention, defaultRetention } from '../../src/jobs/retention.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { testIso } from '../helpers/test-clock.ts';
 

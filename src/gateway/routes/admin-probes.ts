@@ -2,10 +2,10 @@
 // extraPlugins; it carries its own ADMIN_API_KEY check because it is registered outside the admin scope.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { requireAdminKey } from '../gateway/plugins/auth.ts';
-import type { ZodTypeProvider } from '../gateway/zod-schemas.ts';
-import type { Db } from '../persistence/database.ts';
-import { probeSummary } from './probe-status.ts';
+import { requireAdminKey } from '../plugins/auth.ts';
+import type { ZodTypeProvider } from '../zod-schemas.ts';
+import type { Db } from '../../persistence/database.ts';
+import { probeSummary } from '../../jobs/probe-status.ts';
 
 const summarySchema = z.object({
   windowHours: z.number(),

@@ -3,17 +3,17 @@
 // {"accepted": true} once durably enqueued). Same functions as the HTTP admin routes; errors use the same
 // catalogue (`{"error":{"code","message","details"}}` plus the micro error headers).
 import { z } from 'zod';
-import { channelSchema } from '../domain/lead-events.ts';
+import { channelSchema } from '../../domain/lead-events.ts';
 import {
   enqueueControlEvent,
   findLeads,
   getLead,
   MAX_LIST_LIMIT,
   type AdminContext,
-} from './admin/lead-admin.ts';
-import { GatewayError } from './errors.ts';
+} from '../admin/lead-admin.ts';
+import { GatewayError } from '../errors.ts';
 import { MicroError, MicroService } from './nats-micro.ts';
-import { issuesOf } from './zod-schemas.ts';
+import { issuesOf } from '../zod-schemas.ts';
 
 export const ADMIN_SERVICE_NAME = 'leadline-admin';
 export const ADMIN_SUBJECTS = {

@@ -2,7 +2,7 @@
 // the bus's), opened when the app is built, drained when the app closes.
 import { connect } from '@nats-io/transport-node';
 import type { FastifyInstance } from 'fastify';
-import type { GatewayDeps } from './gateway-deps.ts';
+import type { GatewayDeps } from '../gateway-deps.ts';
 import { createAdminService } from './nats-admin-service.ts';
 
 export function natsAdminPlugin(deps: GatewayDeps, natsUrl: string) {

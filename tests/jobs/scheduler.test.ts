@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/observability/logger.ts';
 import { Metrics } from '../../src/observability/metrics.ts';
-import { createScheduler, type ScheduledJob } from '../../src/ops/scheduler.ts';
+import { createScheduler, type ScheduledJob } from '../../src/jobs/scheduler.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 
 describe('scheduler', () => {

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Bus } from '../bus/bus.ts';
 import type { Envelope } from '../domain/envelope.ts';
 import type { Db } from '../persistence/database.ts';
-import { PROBE_ACTOR_ID } from './probe-machine.ts';
+import { PROBE_ACTOR_ID } from '../machines/probe/probe-machine.ts';
 
 export interface ProbeDeps {
   db: Db;
