@@ -87,6 +87,25 @@ function watchCommits(
   })();
 }
 
+type StatementCounts = Record<string, Record<string, number>>;
+
+/** Statements per message sent to PostgreSQL between two counts: per role, and the top shapes. */
+function statementsPerMessage(before: StatementCounts, after: StatementCounts, messages: number) {
+  const perRole: Record<string, number> = {};
+  const shapes: [string, number][] = [];
+  for (const [role, counts] of Object.entries(after)) {
+    let total = 0;
+    for (const [shape, n] of Object.entries(counts)) {
+      const delta = n - (before[role]?.[shape] ?? 0);
+      total += delta;
+      if (delta > 0) shapes.push([`${role}: ${shape}`, round(delta / messages, 3)]);
+    }
+    perRole[role] = round(total / messages, 2);
+  }
+  shapes.sort((a, b) => b[1] - a[1]);
+  return { statementsPerMsg: perRole, topStatements: shapes.slice(0, 15) };
+}
+
 /** One system measured along one path. */
 interface Trial {
   system: SystemName;
@@ -112,12 +131,20 @@ async function measureTrial(trial: Trial): Promise<{ figures: Figures; replies: 
 
   const leads = loadLeads(studios, settings.leads, 1);
   const before = await committedCount(db, system, path.name);
+  const statementsBefore = sut.statements();
   const cpuBefore = sut.cpuMs();
+  const cpuBeforeByProcess = sut.cpuMsByProcess();
   const start = performance.now();
   const commits = watchCommits(db, system, path.name, before + leads.length * lines.length, start);
   const run = await playConversations(path, leads, lines, replies, settings.concurrency);
   const committedSeconds = await commits;
   const cpuMs = sut.cpuMs() - cpuBefore;
+  const cpuMsPerMsgByProcess = Object.fromEntries(
+    Object.entries(sut.cpuMsByProcess()).map(([role, ms]) => [
+      role,
+      round((ms - (cpuBeforeByProcess[role] ?? 0)) / run.webhooks, 2),
+    ]),
+  );
   // Only the API can answer 202 (its reply timeout passed): those lines' replies are not in the figures.
   const timedOut = path.name === 'api' ? { answered202: run.answered202 } : {};
   const throughput = {
@@ -131,11 +158,21 @@ async function measureTrial(trial: Trial): Promise<{ figures: Figures; replies: 
     ...timedOut,
     conversationsSeconds: round(run.deliveredSeconds, 1),
     cpuMsPerMsg: round(cpuMs / run.webhooks, 2),
+    cpuMsPerMsgByProcess,
     rssMb: Math.max(...Object.values(sut.peakRssMb())),
     peakRssMbByProcess: sut.peakRssMb(),
     load: load(),
   };
   print(throughput);
+  if (process.env.BENCH_PG_COUNT) {
+    // The counts are rewritten every 200 ms: wait for the phase's last ones.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    print({
+      ...base,
+      bench: 'webhook-e2e-statements',
+      ...statementsPerMessage(statementsBefore, sut.statements(), run.webhooks),
+    });
+  }
 
   const fresh = loadLeads(studios, settings.ratePerSec * settings.latencySeconds, 2);
   const offered = await offerLoad(path, fresh, lines[0] ?? '', replies[0] ?? 1, settings.ratePerSec);

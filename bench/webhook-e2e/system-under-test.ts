@@ -4,7 +4,7 @@
 //   leadline nats-split `leadline start --role gateway` + `--role worker` on a private nats-server
 //   baseline single     bench/baseline/baseline-server.ts (one Fastify process, no bus)
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort, startNatsServer, type Stoppable } from '../../tests/helpers/servers.ts';
 
@@ -22,12 +22,16 @@ export interface SystemUnderTest {
   url: string;
   /** Sum of user + system CPU of the system's own processes (ms). */
   cpuMs(): number;
+  /** User + system CPU of each process (ms), by role. */
+  cpuMsByProcess(): Record<string, number>;
   /** Peak RSS (VmHWM) of each process, MB, by role. */
   peakRssMb(): Record<string, number>;
   /** Current RSS (VmRSS) of each process, MB, by role. */
   rssMb(): Record<string, number>;
   /** The processes' pids by role (for --cpu-prof runs and the like). */
   pids: Record<string, number>;
+  /** With BENCH_PG_COUNT: statements sent to PostgreSQL so far, by role and shape (else empty). */
+  statements(): Record<string, Record<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -61,17 +65,20 @@ interface Child {
   output: () => string;
 }
 
+const statementCounter = path.join(root, 'bench/pg-statement-count.ts');
+
 function spawnNode(role: string, args: string[], env: NodeJS.ProcessEnv, cwd = root): Child {
-  const nodeArgs = process.env.BENCH_CPU_PROF
-    ? [
-        `--cpu-prof`,
-        `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`,
-        `--cpu-prof-name=${role}-${Date.now()}.cpuprofile`,
-      ]
-    : [];
+  const profile = process.env.BENCH_CPU_PROF;
+  const counts = process.env.BENCH_PG_COUNT;
+  const nodeArgs = [
+    ...(profile
+      ? [`--cpu-prof`, `--cpu-prof-dir=${profile}`, `--cpu-prof-name=${role}-${Date.now()}.cpuprofile`]
+      : []),
+    ...(counts ? ['--import', statementCounter] : []),
+  ];
   const proc = spawn(process.execPath, [...nodeArgs, ...args], {
     cwd,
-    env,
+    env: counts ? { ...env, BENCH_PG_COUNT: counts, BENCH_PG_COUNT_ROLE: role } : env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -81,6 +88,24 @@ function spawnNode(role: string, args: string[], env: NodeJS.ProcessEnv, cwd = r
   proc.stdout.on('data', keep);
   proc.stderr.on('data', keep);
   return { role, proc, output: () => output };
+}
+
+/** The counts bench/pg-statement-count.ts keeps for these processes, by role. */
+function readStatements(children: readonly Child[]): Record<string, Record<string, number>> {
+  const dir = process.env.BENCH_PG_COUNT;
+  if (!dir) return {};
+  const files = readdirSync(dir);
+  const byRole: Record<string, Record<string, number>> = {};
+  for (const c of children) {
+    const file = files.find((f) => f === `${c.role}-${c.proc.pid}.json`);
+    if (!file) continue;
+    try {
+      byRole[c.role] = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Record<string, number>;
+    } catch {
+      // being rewritten: the next read has it
+    }
+  }
+  return byRole;
 }
 
 async function waitReady(url: string, children: readonly Child[]): Promise<void> {
@@ -196,7 +221,9 @@ export async function startSystemUnderTest(options: {
     return {
       url,
       pids,
+      statements: () => readStatements(children),
       cpuMs: () => children.reduce((sum, c) => sum + procCpuMs(c.proc.pid ?? 0), 0),
+      cpuMsByProcess: () => Object.fromEntries(children.map((c) => [c.role, procCpuMs(c.proc.pid ?? 0)])),
       peakRssMb: () => Object.fromEntries(children.map((c) => [c.role, procMemMb(c.proc.pid ?? 0, 'VmHWM')])),
       rssMb: () => Object.fromEntries(children.map((c) => [c.role, procMemMb(c.proc.pid ?? 0, 'VmRSS')])),
       async stop() {

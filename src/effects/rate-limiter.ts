@@ -4,7 +4,7 @@
 // one number share its 80/s instead of sending 160/s. A burst of `perSecond` goes at once after a quiet
 // spell, the rest evenly spaced: a token bucket's behaviour with one timestamp of state.
 import type { Db } from '../persistence/database.ts';
-import { claimRate } from '../persistence/limits/rate-limit.ts';
+import { claimRate, claimRates } from '../persistence/limits/rate-limit.ts';
 
 export interface RateLimit {
   /** Sends per second (and the burst size). */
@@ -28,7 +28,8 @@ const ruleOf = (limit: RateLimit) => ({
 
 export function createRateLimiter(db: Db, clock: () => Date): RateLimiter {
   /** One at a time: claims a cell, waiting as long as the pace says between tries. */
-  async function acquireOne(key: string, limit: RateLimit): Promise<void> {
+  async function acquireOne(key: string, limit: RateLimit, waitFirstMs = 0): Promise<void> {
+    if (waitFirstMs > 0) await new Promise((resolve) => setTimeout(resolve, waitFirstMs));
     for (;;) {
       const claim = await claimRate(db, `send:${key}`, ruleOf(limit), clock());
       if (claim.granted) return;
@@ -37,28 +38,43 @@ export function createRateLimiter(db: Db, clock: () => Date): RateLimiter {
   }
 
   // The sends a relay batch starts together ask in the same turn of the event loop: they claim their cells
-  // with one statement (all or none, at most a burst at a time) instead of one each. Refused (the number
-  // is at its pace), each goes back to claiming its own cell in turn, exactly as if it had asked alone.
+  // with one statement for all their numbers (each number's cells all or none, at most a burst at a time)
+  // instead of one each (docs/performance.md: the relay spreads a batch over many numbers). A number that
+  // is refused (at its pace) sends its waiters back to claiming their own cells in turn, exactly as if each
+  // had asked alone; a lone waiter first waits the time it was told.
   let waiting = new Map<string, Waiting>();
 
-  async function claimTogether(key: string, group: Waiting): Promise<void> {
-    const rule = ruleOf(group.limit);
-    for (let from = 0; from < group.waiters.length; from += rule.burst) {
-      const chunk = group.waiters.slice(from, from + rule.burst);
-      const alone = () => {
-        for (const w of chunk) acquireOne(key, group.limit).then(w.go, w.fail);
-      };
-      // A lone sender claims its own cell (and waits its turn) as it always did.
-      if (chunk.length === 1) {
-        alone();
-        continue;
-      }
+  async function claimTogether(groups: ReadonlyMap<string, Waiting>): Promise<void> {
+    const rounds = [...groups].map(([key, group]) => {
+      const rule = ruleOf(group.limit);
+      const chunks: Waiting['waiters'][] = [];
+      for (let from = 0; from < group.waiters.length; from += rule.burst)
+        chunks.push(group.waiters.slice(from, from + rule.burst));
+      return { key, group, rule, chunks };
+    });
+    // Round n claims every number's n-th chunk (a number with more waiters than its burst needs rounds).
+    for (let round = 0; ; round++) {
+      const now = rounds.flatMap((r) => {
+        const chunk = r.chunks[round];
+        return chunk ? [{ ...r, chunk }] : [];
+      });
+      if (now.length === 0) return;
       try {
-        const claim = await claimRate(db, `send:${key}`, rule, clock(), chunk.length);
-        if (claim.granted) for (const w of chunk) w.go();
-        else alone();
+        const claims = await claimRates(
+          db,
+          now.map((r) => ({ key: `send:${r.key}`, rule: r.rule, cells: r.chunk.length })),
+          clock(),
+        );
+        now.forEach((r, i) => {
+          const claim = claims[i];
+          if (claim?.granted) for (const w of r.chunk) w.go();
+          else {
+            const wait = claim && r.chunk.length === 1 ? claim.retryAfterMs : 0;
+            for (const w of r.chunk) acquireOne(r.key, r.group.limit, wait).then(w.go, w.fail);
+          }
+        });
       } catch (error) {
-        for (const w of chunk) w.fail(error);
+        for (const r of now) for (const w of r.chunk) w.fail(error);
       }
     }
   }
@@ -70,7 +86,7 @@ export function createRateLimiter(db: Db, clock: () => Date): RateLimiter {
           setImmediate(() => {
             const groups = waiting;
             waiting = new Map();
-            for (const [k, group] of groups) void claimTogether(k, group);
+            void claimTogether(groups);
           });
         }
         const group = waiting.get(key) ?? { limit, waiters: [] };

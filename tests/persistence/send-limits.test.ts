@@ -9,7 +9,7 @@ import {
   quotaUsed,
   type QuotaKey,
 } from '../../src/persistence/limits/daily-quota.ts';
-import { claimRate } from '../../src/persistence/limits/rate-limit.ts';
+import { claimRate, claimRates } from '../../src/persistence/limits/rate-limit.ts';
 import { claimSendOnce } from '../../src/persistence/limits/send-once.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 
@@ -182,6 +182,60 @@ describe('cluster-wide rate limit', () => {
     // A second later the whole burst is back.
     expect(await claimRate(t.db, key, rule, new Date(now.getTime() + 1000), 10)).toEqual({ granted: true });
     await expect(claimRate(t.db, key, rule, now, 11)).rejects.toThrow(RangeError);
+  });
+
+  it('several numbers claimed in one statement are each decided on their own pace, answers in request order', async () => {
+    const [busy, quiet, fresh] = [1, 2, 3].map((n) => `rate-${n}-${randomUUID()}`) as [
+      string,
+      string,
+      string,
+    ];
+    const now = new Date('2026-12-02T10:00:00.000Z');
+    const rule = { perMinute: 600, burst: 10 }; // one per 100 ms, 10 back to back
+    expect(await claimRate(t.db, busy, rule, now, 9)).toEqual({ granted: true });
+    expect(await claimRate(t.db, quiet, rule, now, 2)).toEqual({ granted: true });
+    const claims = await claimRates(
+      t.db,
+      [
+        { key: busy, rule, cells: 2 }, // 1 cell left of its burst: refused, as claimRate would
+        { key: quiet, rule, cells: 8 }, // exactly what is left: granted
+        { key: fresh, rule, cells: 10 }, // a number never claimed: its whole burst
+      ],
+      now,
+    );
+    expect(claims).toEqual([{ granted: false, retryAfterMs: 100 }, { granted: true }, { granted: true }]);
+    // Each moved by its own cells only: busy still has its one cell, quiet and fresh none.
+    expect(await claimRate(t.db, busy, rule, now, 1)).toEqual({ granted: true });
+    expect(await claimRate(t.db, quiet, rule, now, 1)).toEqual({ granted: false, retryAfterMs: 100 });
+    expect(await claimRate(t.db, fresh, rule, now, 1)).toEqual({ granted: false, retryAfterMs: 100 });
+    await expect(
+      claimRates(
+        t.db,
+        [
+          { key: busy, rule },
+          { key: busy, rule },
+        ],
+        now,
+      ),
+    ).rejects.toThrow(RangeError);
+  });
+
+  it("concurrent statements claiming overlapping numbers never grant past a number's burst", async () => {
+    const keys = Array.from({ length: 200 }, (_, n) => `rate-${n}-${randomUUID()}`);
+    const now = new Date('2026-12-02T10:00:00.000Z');
+    const rule = { perMinute: 60, burst: 3 };
+    const claims = await Promise.all(
+      // Half of them name the numbers in the opposite order: no deadlock, each number's burst exactly.
+      Array.from({ length: 10 }, (_, n) => {
+        const order = n % 2 === 0 ? keys : [...keys].reverse();
+        return claimRates(
+          t.db,
+          order.map((key) => ({ key, rule })),
+          now,
+        ).then((answers) => order.map((key, i) => ({ key, granted: answers[i]?.granted === true })));
+      }),
+    );
+    for (const key of keys) expect(claims.flat().filter((c) => c.key === key && c.granted)).toHaveLength(3);
   });
 
   it('grants over a span never exceed burst + span / interval', async () => {
