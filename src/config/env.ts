@@ -26,6 +26,9 @@ const duration = (fallback: string) =>
     .default(fallback)
     .pipe(durationSchema({ allowZero: true }));
 
+/** An address (studio@inkwell.example), or a display name and one ("Inkwell <studio@inkwell.example>"). */
+const EMAIL_FROM = /^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+)$/;
+
 /** One NATS server: nats://host:port (tls://, ws://, wss:// too) or a bare host:port. */
 const NATS_SERVER = /^((nats|tls|ws|wss):\/\/\S+|[A-Za-z0-9.[\]:_-]+:\d{1,5})$/;
 
@@ -95,6 +98,15 @@ export const envSchema = z.object({
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM in UTC, e.g. "02:00"')
     .default('02:00'),
+  /**
+   * The SMTP server artist emails go through (notify: email): smtp://user:pass@host:587 (STARTTLS when the
+   * server offers it) or smtps://…:465. Unset outside production: emails are shown in the sandbox.
+   */
+  SMTP_URL: optionalString.pipe(urlWithScheme(['smtp', 'smtps']).optional()),
+  /** The sender of artist emails: an address, or a name and address ("Inkwell <studio@inkwell.example>"). */
+  EMAIL_FROM: optionalString.pipe(
+    z.string().regex(EMAIL_FROM, 'expected an email address, or "Name <address@example.com>"').optional(),
+  ),
   ACTION_LINK_SECRET: optionalString,
   PUBLIC_BASE_URL: optionalString.pipe(httpUrlSchema.optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -46,6 +46,13 @@ export const requirements: readonly Requirement[] = [
     when: (config) => usesSmsProvider(config, 'twilio'),
   },
   {
+    // Outside production an unset SMTP_URL shows the emails in the sandbox; in production they would fail.
+    what: 'artist email notifications',
+    variables: ['SMTP_URL', 'EMAIL_FROM'],
+    when: (config) =>
+      config.studios.some((studio) => studio.artists.some((artist) => artist.notify.includes('email'))),
+  },
+  {
     what: 'OpenPhone SMS',
     variables: ['OPENPHONE_API_KEY', 'OPENPHONE_WEBHOOK_SECRET'],
     when: (config) => usesSmsProvider(config, 'openphone'),

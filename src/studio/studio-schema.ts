@@ -166,6 +166,22 @@ export const orchestratorSchema = strictObject({
 });
 export type OrchestratorConfig = z.infer<typeof orchestratorSchema>;
 
+/** How an artist can be reached: WhatsApp (from the studio's number), SMS (from its SMS number), email. */
+export const artistChannels = ['whatsapp', 'sms', 'email'] as const;
+export type ArtistChannel = (typeof artistChannels)[number];
+/**
+ * The channels an artist notification tries, in order: the first gets it; when a send fails for good (or
+ * WhatsApp reports it failed) the next is tried, once each. Default: WhatsApp only.
+ */
+const artistNotifySchema = z
+  .array(z.enum(artistChannels, { error: () => `expected one of ${artistChannels.join(', ')}` }))
+  .min(1, 'list at least one channel, or leave notify out (whatsapp)')
+  .refine((list) => new Set(list).size === list.length, 'each channel at most once')
+  .default(['whatsapp'])
+  .meta({
+    description: 'Channels to notify the artist on, in order: [whatsapp, sms, email] (default [whatsapp]).',
+  });
+
 const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 export const studioSchema = strictObject({
@@ -220,6 +236,11 @@ export const studioSchema = strictObject({
         whatsapp: e164,
         /** The artist's SMS number when not the WhatsApp one: what they text from is never a lead's. */
         sms: e164.optional(),
+        email: z
+          .email({ error: 'expected an email address such as ana@inkwell.example' })
+          .optional()
+          .meta({ description: "The artist's email address (for notify: email)." }),
+        notify: artistNotifySchema,
       }),
     )
     .min(1),
@@ -339,6 +360,20 @@ export const studioConfigSchema = strictObject({ studios: z.array(studioSchema).
           path: ['studios', i, 'orchestrator'],
           message: 'flow: assistant needs an orchestrator (url, model, defaultReply)',
         });
+    });
+    // A channel an artist is notified on needs its address: an email, a studio SMS number to send from.
+    config.studios.forEach((s, i) => {
+      s.artists.forEach((artist, j) => {
+        const at = ['studios', i, 'artists', j, 'notify'];
+        if (artist.notify.includes('email') && artist.email === undefined)
+          ctx.addIssue({ code: 'custom', path: at, message: "notify: email needs the artist's email" });
+        if (artist.notify.includes('sms') && (s.sms ?? []).length === 0)
+          ctx.addIssue({
+            code: 'custom',
+            path: at,
+            message: 'notify: sms needs a studio SMS number to send from (studios[].sms)',
+          });
+      });
     });
     // A webhook names the number (or OpenPhone's id) it came to: each must lead to one studio.
     const sms = new Map<string, string>();

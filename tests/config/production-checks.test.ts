@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseEnv } from '../../src/config/env.ts';
 import { describeProblems, productionProblems } from '../../src/config/production-checks.ts';
-import { demoStudioConfig } from '../../src/studio/load-studio-config.ts';
+import { demoStudioConfig, parseStudioConfig } from '../../src/studio/load-studio-config.ts';
+import { withArtist } from '../studio/config-refusal.ts';
 import type { StudioConfig } from '../../src/studio/studio-schema.ts';
 
 const complete = {
@@ -65,5 +66,38 @@ describe('production checks', () => {
     expect(names(both)).toEqual(['OPENPHONE_API_KEY', 'OPENPHONE_WEBHOOK_SECRET']);
     const none = { studios: both.studios.map(({ sms: _sms, ...studio }) => studio) };
     expect(names(none, { ...complete, TWILIO_ACCOUNT_SID: '', TWILIO_AUTH_TOKEN: '' })).toEqual([]);
+  });
+});
+
+describe('artist email in production', () => {
+  const emailing = parseStudioConfig(
+    withArtist({ notify: ['whatsapp', 'email'], email: 'sam@inkwell.example' }, [
+      { provider: 'twilio', number: '+15005550006' },
+    ]),
+  );
+
+  it('needs SMTP_URL and EMAIL_FROM, named with what needs them', () => {
+    const problems = productionProblems({ env: parseEnv(complete), config: emailing, demo: false });
+    expect(describeProblems(problems)).toBe(
+      'refusing to start in production: unset SMTP_URL, EMAIL_FROM (artist email notifications)',
+    );
+  });
+
+  it('is ready with both set, and a studio without email needs neither', () => {
+    const smtp = {
+      ...complete,
+      SMTP_URL: 'smtp://user:pass@mail.example:587',
+      EMAIL_FROM: 'Inkwell <s@inkwell.example>',
+    };
+    expect(productionProblems({ env: parseEnv(smtp), config: emailing, demo: false })).toEqual([]);
+    const whatsappOnly = parseStudioConfig(withArtist({}));
+    expect(productionProblems({ env: parseEnv(complete), config: whatsappOnly, demo: false })).toEqual([]);
+  });
+
+  it.each([
+    ['SMTP_URL', 'http://mail.example', 'SMTP_URL: expected a smtp:// or smtps:// URL'],
+    ['EMAIL_FROM', 'not an address', 'EMAIL_FROM: expected an email address'],
+  ])('a bad %s is refused by name', (name, value, message) => {
+    expect(() => parseEnv({ [name]: value })).toThrow(message);
   });
 });
