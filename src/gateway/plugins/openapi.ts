@@ -2,10 +2,11 @@
 // /docs/json the document. Registered before the routes so @fastify/swagger sees every route.
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifySchema } from 'fastify';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import { errorCatalogue, errorEnvelopeSchema } from '../errors.ts';
 import { withErrorsAndSecurity } from '../openapi-errors.ts';
-import { toJsonSchema, zodSwaggerTransform } from '../zod-schemas.ts';
+import { toJsonSchema } from '../zod-schemas.ts';
 
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
@@ -31,10 +32,11 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       'x-error-catalogue': errorCatalogue,
     } as Record<string, unknown>,
     transform: (input) => {
-      const converted = zodSwaggerTransform(input);
+      // A route without a schema comes back with none (typed as if it had one): it still answers errors.
+      const converted: { url: string; schema: FastifySchema | undefined } = jsonSchemaTransform(input);
       return {
         url: converted.url,
-        schema: withErrorsAndSecurity(converted.schema, input.route.method, input.url),
+        schema: withErrorsAndSecurity(converted.schema ?? {}, input.route.method, input.url),
       };
     },
   });
