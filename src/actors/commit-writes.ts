@@ -6,6 +6,7 @@
 // database's now(): due times and windows are compared with that clock later (relay, alerts, retention).
 import { sql, type RawBuilder } from 'kysely';
 import type { Tx } from '../persistence/database.ts';
+import { applyDeliveryStatuses, recordDeliveryErrors } from '../persistence/delivery-status.ts';
 import { storableJson, storableNullableText, storableText } from '../persistence/storable.ts';
 import type { LeadWrites } from './lead-writes.ts';
 
@@ -167,32 +168,25 @@ function systemEventsInsert(all: readonly LeadWrites[], at: Date): RawBuilder<un
 }
 
 async function writeDeliveries(tx: Tx, all: readonly LeadWrites[]): Promise<void> {
-  const rows = all.flatMap((w) =>
-    [...w.deliveries].map(([id, status]) => ({ leadId: w.leadId, id, status })),
-  );
-  if (rows.length === 0) return;
-  // Monotonic in SQL too: queued(1) < sent(2) < delivered(3) < read(4); failed(5) overrides and is final.
-  await sql`
-    update transcript t set delivery_status = d.status
-    from unnest(${rows.map((r) => r.leadId)}::text[], ${rows.map((r) => r.id)}::text[],
-      ${rows.map((r) => r.status)}::text[]) as d(lead_id, provider_message_id, status)
-    where t.lead_id = d.lead_id and t.provider_message_id = d.provider_message_id and t.direction = 'out'
-      and coalesce(t.delivery_status, '') <> 'failed'
-      and array_position(array['queued','sent','delivered','read','failed'], d.status)
-        > coalesce(array_position(array['queued','sent','delivered','read','failed'], t.delivery_status), 0)`.execute(
+  await applyDeliveryStatuses(
     tx,
+    all.flatMap((w) =>
+      [...w.deliveries].map(([providerMessageId, status]) => ({
+        leadId: w.leadId,
+        providerMessageId,
+        status,
+      })),
+    ),
   );
-  const errors = all.flatMap((w) =>
-    [...w.deliveryErrors].map(([id, error]) => ({ leadId: w.leadId, id, error })),
-  );
-  if (errors.length === 0) return;
-  // The code of a failed delivery, for whoever reads the transcript (GET /admin/leads/:id/messages).
-  await sql`
-    update transcript t set data = coalesce(t.data, '{}'::jsonb) || jsonb_build_object('deliveryError', d.error)
-    from unnest(${errors.map((r) => r.leadId)}::text[], ${errors.map((r) => r.id)}::text[],
-      ${errors.map((r) => json(r.error))}::jsonb[]) as d(lead_id, provider_message_id, error)
-    where t.lead_id = d.lead_id and t.provider_message_id = d.provider_message_id and t.direction = 'out'`.execute(
+  await recordDeliveryErrors(
     tx,
+    all.flatMap((w) =>
+      [...w.deliveryErrors].map(([providerMessageId, error]) => ({
+        leadId: w.leadId,
+        providerMessageId,
+        error,
+      })),
+    ),
   );
 }
 

@@ -10,7 +10,7 @@ import {
   transcriptDeliveryEffectSchema,
 } from '../domain/effects.ts';
 import { transcriptEntrySchema } from '../domain/transcript.ts';
-import { laterDeliveryStatus } from './delivery-status.ts';
+import { laterDeliveryStatus } from '../persistence/delivery-status.ts';
 import { transcriptWrite, type LeadWrites } from './lead-writes.ts';
 import { TerminalError } from './retry-policy.ts';
 

@@ -3,6 +3,7 @@
 // (src/sessions/deliver-to-session.ts); its transcript entry becomes `delivered` with the session message
 // id. A session that does not exist, or is another lead's, fails the effect for good.
 import { permanent } from '../../effects/effect-errors.ts';
+import { markTranscriptSent } from '../../effects/transcript-sent.ts';
 import { deliverToSession, UnknownSessionError } from '../../sessions/deliver-to-session.ts';
 import type { ChannelAdapterFactory } from '../channel-adapter.ts';
 
@@ -25,11 +26,10 @@ export const sessionAdapter: ChannelAdapterFactory = (deps) => ({
       if (error instanceof UnknownSessionError) throw permanent(error.message);
       throw error;
     }
-    await deps.db
-      .updateTable('transcript')
-      .set({ provider_message_id: messageId, delivery_status: 'delivered' })
-      .where('outbox_id', '=', ctx.outboxId)
-      .execute();
+    await markTranscriptSent(deps.db, ctx.outboxId, {
+      providerMessageId: messageId,
+      deliveryStatus: 'delivered',
+    });
     return { result: { sessionMessageId: messageId, deliveryStatus: 'delivered' } };
   },
   onFailure(ctx, error) {

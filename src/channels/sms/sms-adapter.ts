@@ -6,9 +6,9 @@
 // relay's backoff by the clients' classification; any other 4xx fails at once with the provider's code.
 import type { EffectContext, EffectFailure } from '../../effects/effect-handler.ts';
 import { DeferredEffect, permanent } from '../../effects/effect-errors.ts';
-import { markTranscriptSent } from '../../effects/handlers/whatsapp-send.ts';
+import { markTranscriptSent } from '../../effects/transcript-sent.ts';
 import type { SendFn } from '../../effects/sandbox/sandbox.ts';
-import type { Db } from '../../persistence/database.ts';
+import { recordSendFailed } from '../../persistence/delivery-status.ts';
 import type { SmsNumber, Studio } from '../../studio/studio-schema.ts';
 import type { ChannelAdapterFactory, MessageSendEffect } from '../channel-adapter.ts';
 import { openphoneSend } from './openphone-adapter.ts';
@@ -22,14 +22,6 @@ export function smsSender(studio: Studio, from: string | undefined): SmsNumber {
   if (chosen === undefined)
     throw permanent(`studio ${studio.id} has no SMS number`, { reason: 'not_configured' });
   return chosen;
-}
-
-async function markTranscriptFailed(db: Db, outboxId: string): Promise<void> {
-  await db
-    .updateTable('transcript')
-    .set({ delivery_status: 'failed' })
-    .where('outbox_id', '=', outboxId)
-    .execute();
 }
 
 /** Twilio's documented rate for a US long code; a number's `messagesPerSecond` overrides it. */
@@ -87,7 +79,7 @@ export const smsAdapter: ChannelAdapterFactory = (deps) => {
       };
     },
     async onFailure(ctx, error): Promise<EffectFailure> {
-      await markTranscriptFailed(deps.db, ctx.outboxId);
+      await recordSendFailed(deps.db, ctx.outboxId);
       const recipientOptedOut = error.reason === 'opted_out';
       const code = typeof error.code === 'number' || typeof error.code === 'string' ? error.code : null;
       const feedback = {

@@ -14,7 +14,7 @@ import { actionLinkTokens } from '../action-links/action-token.ts';
 import { permanent } from '../effect-errors.ts';
 import type { EffectHandler, EffectOf } from '../effect-handler.ts';
 import type { SendFn } from '../sandbox/sandbox.ts';
-import { markTranscriptSent } from './whatsapp-send.ts';
+import { markTranscriptSent } from '../transcript-sent.ts';
 
 type Studio = StudioConfig['studios'][number];
 

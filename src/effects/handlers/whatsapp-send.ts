@@ -2,36 +2,11 @@
 // API message from the studio's number (or the sandbox's record of it). The returned wamid is stored on the outbound transcript row written with this outbox id, so delivery statuses
 // can find it later.
 import type { OutboundMessage } from '../../domain/effects.ts';
-import { sql } from 'kysely';
 import type { Db } from '../../persistence/database.ts';
-import { sameTurnBatch, type BatchedCall } from '../same-turn-batch.ts';
+import { recordSendFailed } from '../../persistence/delivery-status.ts';
+import { markTranscriptSent } from '../transcript-sent.ts';
 import type { EffectFeedback, EffectHandler, EffectOf } from '../effect-handler.ts';
-import type { Delivery, SendFn } from '../sandbox/sandbox.ts';
-
-const sentMarkers = new WeakMap<Db, BatchedCall<{ outboxId: string; delivery: Delivery }, void>>();
-
-/**
- * Stores the provider's id and first status on the outbound transcript row of `outboxId` (once: a row
- * with a status already keeps it). Sends finishing together share one statement (same-turn-batch.ts).
- */
-export function markTranscriptSent(db: Db, outboxId: string, delivery: Delivery): Promise<void> {
-  let mark = sentMarkers.get(db);
-  if (!mark) {
-    mark = sameTurnBatch(async (batch) => {
-      await sql`
-        update transcript as t
-           set provider_message_id = v.provider_message_id, delivery_status = v.delivery_status
-          from unnest(${batch.map((b) => b.outboxId)}::uuid[],
-                      ${batch.map((b) => b.delivery.providerMessageId)}::text[],
-                      ${batch.map((b) => b.delivery.deliveryStatus)}::text[])
-               as v(outbox_id, provider_message_id, delivery_status)
-         where t.outbox_id = v.outbox_id and t.delivery_status is null`.execute(db);
-      return batch.map(() => undefined);
-    });
-    sentMarkers.set(db, mark);
-  }
-  return mark({ outboxId, delivery });
-}
+import type { SendFn } from '../sandbox/sandbox.ts';
 
 export function whatsappSendHandler(
   db: Db,
@@ -51,11 +26,7 @@ export function whatsappSendHandler(
       return { result: { wamid: delivery.providerMessageId, deliveryStatus: delivery.deliveryStatus } };
     },
     async onFailure(ctx, error) {
-      await db
-        .updateTable('transcript')
-        .set({ delivery_status: 'failed' })
-        .where('outbox_id', '=', ctx.outboxId)
-        .execute();
+      await recordSendFailed(db, ctx.outboxId);
       const outsideWindow = error.reason === 'outside_window';
       const feedback: EffectFeedback = {
         type: 'message.send_failed',

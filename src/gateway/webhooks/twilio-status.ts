@@ -1,7 +1,7 @@
 // A verified Twilio status callback (`MessageSid`, `MessageStatus`, `ErrorCode`, plus a subset of the
 // usual parameters: To, From, AccountSid…) → the delivery status of one of our outbound messages. Pure.
 // Twilio's status enum is wider than ours; it folds onto queued < sent < delivered < read, with failed and
-// undelivered final (the host keeps the status monotonic: src/actors/delivery-status.ts).
+// undelivered final (the host keeps the status monotonic: src/persistence/delivery-status.ts).
 import { param } from './form-body.ts';
 import { e164 } from './sms-inbound.ts';
 import { MESSAGE_SID } from './twilio-inbound.ts';
