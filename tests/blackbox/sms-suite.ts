@@ -375,14 +375,18 @@ export function smsSuite(bus: 'single' | 'nats'): void {
       expect(confirmation.text).toMatch(/unsubscribed/i);
       expect(confirmation.text).toContain('START');
       await textOpenphone(phone, 'Are you there?');
-      await textOpenphone(phone, 'HELP');
+      // Carriers (CTIA) expect HELP answered always: the help text, even opted out, and nothing else.
+      const helpedOut = await textOpenphone(phone, 'HELP');
+      expect(helpedOut.status).toBe('OPTED_OUT');
+      const helpOut = await eventually('the help text while opted out', () => openphoneTo(phone)[3]);
+      expect(helpOut.text).toBe(help.text);
       await new Promise((resolve) => setTimeout(resolve, 500));
-      // Rule 9: nothing more until START, not even the help text.
-      expect(openphoneTo(phone)).toHaveLength(3);
+      // Rule 9 otherwise: nothing more until START.
+      expect(openphoneTo(phone)).toHaveLength(4);
       expect((await api.leadByPhone(phone))?.status).toBe('OPTED_OUT');
       const started = await textOpenphone(phone, 'START');
       expect(started).toMatchObject({ status: 'QUALIFYING', step: 'idea' });
-      const welcome = await eventually('a reply after START', () => openphoneTo(phone)[3]);
+      const welcome = await eventually('a reply after START', () => openphoneTo(phone)[4]);
       expect(welcome.text).toMatch(/subscribed again/);
       expect(sentTo(phone)).toEqual([]);
     });

@@ -182,7 +182,7 @@ describe('channel-neutral lead machine', () => {
       },
     );
 
-    it("the studio's own helpText when it has one; WhatsApp and an opted-out lead get nothing", () => {
+    it("the studio's own helpText when it has one; WhatsApp gets nothing; an opted-out lead gets the help text only and stays opted out", () => {
       const custom = { ...studio, helpText: 'Inkwell: call 020 7946 0000. STOP to opt out.' };
       const d = new LeadDriver();
       d.text('hi');
@@ -194,8 +194,23 @@ describe('channel-neutral lead machine', () => {
 
       d.text('STOP');
       expect(d.status).toBe('OPTED_OUT');
+      const before = d.context;
+      // Carriers (CTIA) expect HELP answered always: the help text only, as a direct reply.
       const optedOut = leadEventFor(helpEnvelope(d, 'HELP', 'SMhelp2'), d.snapshot, studio) as LeadEvent;
-      expect(d.send(optedOut)).toEqual([]);
+      expect(d.send(optedOut)).toEqual([
+        expect.objectContaining({
+          type: 'effect.message.send',
+          channel: 'sms',
+          to: LEAD_PHONE,
+          from: SMS_NUMBER,
+          inReplyTo: 'SMhelp2',
+          message: { kind: 'text', text: smsHelpText(studio) },
+        }),
+      ]);
+      expect(d.status).toBe('OPTED_OUT');
+      expect(d.context).toEqual(before);
+      // Still opted out: an ordinary message gets nothing.
+      expect(sends(sms(d, 'SM3', { kind: 'text', text: 'Are you there?' }))).toEqual([]);
       expect(d.status).toBe('OPTED_OUT');
     });
   });

@@ -43,7 +43,7 @@ export function createLeadMachine(studios: StudioRegistry) {
       ],
       'message.send': { actions: 'adminMessage' },
       // The channel answered the message itself (SMS HELP): its answer goes out, nothing else changes. In
-      // OPTED_OUT the catch-all ignores it (rule 9: nothing is sent until START).
+      // OPTED_OUT too: carriers (CTIA) expect HELP answered always, the one exception to rule 9.
       'message.answered_by_channel': { actions: 'answeredByChannel' },
       'campaign.send': { actions: 'campaignMessage' },
       'effect.failed': { actions: 'effectFailed' },
@@ -287,6 +287,8 @@ export function createLeadMachine(studios: StudioRegistry) {
           ],
           'message.status': { actions: 'recordDelivery' },
           'message.send': { actions: 'suppressedMessage' },
+          // HELP/INFO is answered even here (carriers expect it always); the lead stays opted out.
+          'message.answered_by_channel': { actions: 'answeredByChannel' },
           'campaign.send': { actions: 'campaignRefused' },
           // The checkout requested before STOP: kept silently; START sends its link and arms its expiry.
           'deposit.checkout_created': {
@@ -319,7 +321,8 @@ export function createLeadMachine(studios: StudioRegistry) {
             guard: { type: 'resumesTo', params: { status: 'PENDING_APPROVAL' } },
             actions: 'decideWhileOptedOut',
           },
-          // Nothing else is ever sent until START (rule 9): every other event is ignored here.
+          // Nothing else is ever sent until START (rule 9; HELP above is the exception): every other event is
+          // ignored here.
           '*': {},
         },
       },
