@@ -1,6 +1,8 @@
 // Hydrated actors kept in memory between messages (no reload while the cached version is current; the
 // fenced commit catches a stale entry). Bounded (invariant 7): an LRU cap plus idle-time passivation.
-// Evicting is always safe: every cached snapshot is already committed.
+// Evicting is always safe: every cached snapshot is already committed. The LRU order is lru-cache's; the
+// idle sweep walks it from the least recently used end.
+import { LRUCache } from 'lru-cache';
 import type { AnyMachineSnapshot } from 'xstate';
 
 export interface CachedActor {
@@ -14,13 +16,12 @@ export interface CachedActor {
 }
 
 export class ActorCache {
-  // A Map iterates in insertion order: re-inserting on use keeps the least recently used first.
-  readonly #actors = new Map<string, CachedActor>();
-  readonly #cap: number;
+  // Recency is what `put` says (a use): `get` only peeks, so looking an actor up does not refresh it.
+  readonly #actors: LRUCache<string, CachedActor>;
   readonly #onSize: (size: number) => void;
 
   constructor(cap: number, onSize: (size: number) => void = () => undefined) {
-    this.#cap = Math.max(1, cap);
+    this.#actors = new LRUCache({ max: Math.max(1, Math.floor(cap)) });
     this.#onSize = onSize;
   }
 
@@ -29,18 +30,13 @@ export class ActorCache {
   }
 
   get(leadId: string): CachedActor | undefined {
-    return this.#actors.get(leadId);
+    return this.#actors.peek(leadId);
   }
 
   /** Stores (or refreshes) an actor as most recently used, evicting the least recently used past the cap. */
   put(actor: CachedActor, now: number): void {
     actor.lastUsedAt = now;
-    this.#actors.delete(actor.leadId);
     this.#actors.set(actor.leadId, actor);
-    for (const oldest of this.#actors.keys()) {
-      if (this.#actors.size <= this.#cap) break;
-      this.#actors.delete(oldest);
-    }
     this.#onSize(this.#actors.size);
   }
 
@@ -50,31 +46,28 @@ export class ActorCache {
 
   /** Passivates actors idle since before `now - idleMs`; returns how many were evicted. */
   evictIdle(now: number, idleMs: number): number {
-    let evicted = 0;
-    for (const [leadId, actor] of this.#actors) {
-      // LRU order: the first actor still fresh means every later one is too.
-      if (now - actor.lastUsedAt < idleMs) break;
-      this.#actors.delete(leadId);
-      evicted++;
+    const idle: string[] = [];
+    for (const actor of this.#actors.rvalues()) {
+      // Least recently used first: the first actor still fresh means every later one is too.
+      if (actor === undefined || now - actor.lastUsedAt < idleMs) break;
+      idle.push(actor.leadId);
     }
-    if (evicted > 0) this.#onSize(this.#actors.size);
-    return evicted;
+    return this.#evict(idle);
   }
 
   /** Evicts every actor matching `predicate` (e.g. leads of partitions this node no longer owns). */
   evictWhere(predicate: (actor: CachedActor) => boolean): number {
-    let evicted = 0;
-    for (const [leadId, actor] of this.#actors) {
-      if (!predicate(actor)) continue;
-      this.#actors.delete(leadId);
-      evicted++;
-    }
-    if (evicted > 0) this.#onSize(this.#actors.size);
-    return evicted;
+    return this.#evict([...this.#actors.values()].filter(predicate).map((actor) => actor.leadId));
   }
 
   clear(): void {
     this.#actors.clear();
     this.#onSize(0);
+  }
+
+  #evict(leadIds: readonly string[]): number {
+    for (const leadId of leadIds) this.#actors.delete(leadId);
+    if (leadIds.length > 0) this.#onSize(this.#actors.size);
+    return leadIds.length;
   }
 }

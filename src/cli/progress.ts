@@ -1,5 +1,8 @@
 // Progress for long work: a spinner with a counter when stdout is a terminal, plain lines otherwise (logs,
 // CI, pipes), so output stays readable in both.
+// Not cli-progress (the bars of `contacts import`, `campaigns run`, `reconcile`): here every item ends in a
+// line the operator reads (`replayed X as Y`, the demo's applied line) and a bar redraws over them;
+// cli-progress has no spinner, and a dozen lines do not justify listr2.
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 export interface Progress {

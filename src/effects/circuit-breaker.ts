@@ -7,6 +7,8 @@
 // A closed circuit costs no query per call: each relay keeps the row it last read for `freshMs` and only
 // writes a success when that row showed failures. So another relay's opening is seen within `freshMs`
 // (default 250 ms) — a handful of extra calls to a provider that is down, against a query per message.
+// Not cockatiel's CircuitBreakerPolicy: its state is one process's memory, and this circuit is the
+// cluster's (invariant 12): every relay counts the same failures and only one holds the half-open trial.
 import type { Db } from '../persistence/database.ts';
 import {
   claimTrial,

@@ -4,6 +4,7 @@
 import { createServer, connect } from 'node:net';
 import { createWebSocketInspector } from '@statelyai/inspect';
 import { createInspectorServer } from '@statelyai/inspect/server';
+import { LRUCache } from 'lru-cache';
 import type { AnyEventObject, AnyStateMachine, InspectionEvent, Snapshot } from 'xstate';
 import type { Env } from '../config/env.ts';
 import type { Logger } from './logger.ts';
@@ -25,7 +26,7 @@ export interface Inspection {
   stop(): void;
 }
 
-/** Actor ids announced to the inspector; beyond this many the set starts over (re-announcing is harmless). */
+/** Actor ids announced to the inspector, the most recently reported this many (re-announcing is harmless). */
 const MAX_KNOWN_ACTORS = 10_000;
 
 export function inspectPort(setting: string): number {
@@ -86,7 +87,7 @@ export async function createInspection(
     'Stately inspector relay listening: open it in a browser (needs internet for the inspector UI)',
   );
 
-  const known = new Set<string>();
+  const known = new LRUCache<string, true>({ max: MAX_KNOWN_ACTORS });
   return {
     url,
     inspect: (event) => client.inspect.next?.(event),
@@ -96,9 +97,8 @@ export async function createInspection(
         value: (snapshot as { value?: unknown }).value,
         context: (snapshot as { context?: unknown }).context,
       };
-      if (!known.has(actorId)) {
-        if (known.size >= MAX_KNOWN_ACTORS) known.clear();
-        known.add(actorId);
+      if (known.get(actorId) === undefined) {
+        known.set(actorId, true);
         // The client reads the definition from `logic.config`, as it would on a live actor.
         const actorRef = {
           id: actorId,

@@ -3,6 +3,7 @@
 // retried with exponential backoff on what is retryable (429, 5xx, timeouts), never
 // sooner than a Retry-After the provider asked for. cockatiel runs the retries.
 import { DelegateBackoff, handleWhen, retry, type IRetryBackoffContext } from 'cockatiel';
+import { retryDelay } from '../effects/backoff.ts';
 import { classify } from '../effects/effect-errors.ts';
 
 export interface ProviderCallOptions {
@@ -15,15 +16,6 @@ export interface ProviderCallOptions {
 }
 
 export type ProviderCall = <T>(fn: () => Promise<T>) => Promise<T>;
-
-export function backoffDelay(
-  attempt: number,
-  retryAfterMs: number | undefined,
-  options: { initialDelayMs: number; maxDelayMs: number },
-): number {
-  const exponential = Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** Math.max(0, attempt - 1));
-  return Math.max(retryAfterMs ?? 0, exponential);
-}
 
 /** Even spacing per key: each request gets the next free slot, `1000 / perSecond` ms after the last. */
 export class RequestPacer {
@@ -49,14 +41,15 @@ export function providerCaller(
   pacer: RequestPacer,
   options: ProviderCallOptions = {},
 ): ProviderCall {
-  const timing = { initialDelayMs: options.initialDelayMs ?? 250, maxDelayMs: options.maxDelayMs ?? 10_000 };
+  const timing = { baseMs: options.initialDelayMs ?? 250, maxMs: options.maxDelayMs ?? 10_000 };
   const policy = retry(
     handleWhen((error) => classify(error).retryable),
     {
       maxAttempts: options.maxAttempts ?? 6,
       backoff: new DelegateBackoff((context: IRetryBackoffContext<unknown>) => {
         const error = 'error' in context.result ? classify(context.result.error) : undefined;
-        return backoffDelay(context.attempt, error?.retryAfterMs, timing);
+        // The relay's backoff curve, without its jitter (as these retries always were).
+        return retryDelay(context.attempt, timing, error?.retryAfterMs, () => 1);
       }),
     },
   );
