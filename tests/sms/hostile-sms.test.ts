@@ -1,7 +1,8 @@
 // Hostile input on the SMS webhooks (docs/contract.md §12) through the real routes, the bus (single-node and NATS)
 // and the real lead machine: a 200 KB body full of NUL, controls and lone surrogates is 200, stored
 // sanitised and cut with the flag, and the lead's next message is applied; a sender that is not an E.164
-// number is refused (400, nothing published, never 5xx) without touching any lead.
+// number is acknowledged (200, so the provider stops retrying) with an `sms.invalid_sender` system event,
+// nothing published, no lead touched; its signature is still checked first.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leadIdFor } from '../../src/domain/ids.ts';
 import { createLeadDefinition } from '../../src/machines/lead/lead-definition.ts';
@@ -118,13 +119,46 @@ describe.each(runtimeTransports())('hostile SMS webhooks on the $name', ({ trans
     },
   );
 
-  it('a sender that is not an E.164 number: 400 (never 5xx), nothing published, no lead; others go on', async () => {
-    for (const from of ['not-a-number', '12345', 'VERIFY', `+1${'9'.repeat(40)}`]) {
-      expect((await twilioText(from, 'hello')).statusCode).toBe(400);
-      expect((await openphoneText(from, 'hello')).statusCode).toBe(400);
+  it('a sender that is not an E.164 number: 200 with sms.invalid_sender, nothing published, no lead; others go on', async () => {
+    const leadsBefore = await gw.rt.db.selectFrom('leads').select('id').execute();
+    const senders = ['not-a-number', '12345', 'VERIFY', `+1${'9'.repeat(40)}`];
+    for (const from of senders) {
+      const twilioReply = await twilioText(from, 'hello');
+      expect(twilioReply.statusCode).toBe(200);
+      expect(twilioReply.headers['content-type']).toMatch(/^text\/xml/);
+      expect(twilioReply.body).toBe('<Response/>');
+      const openphoneReply = await openphoneText(from, 'hello');
+      expect(openphoneReply.statusCode).toBe(200);
+      expect(openphoneReply.json()).toEqual({ received: true, accepted: 0 });
     }
-    const leads = await gw.rt.db.selectFrom('leads').select('phone').execute();
+    const events = await gw.systemEvents('sms.invalid_sender');
+    expect(events).toHaveLength(senders.length * 2);
+    expect(events.map((e) => (e.payload as { provider: string }).provider).sort()).toEqual([
+      ...senders.map(() => 'openphone'),
+      ...senders.map(() => 'twilio'),
+    ]);
+    expect(events[0]).toMatchObject({
+      level: 'warn',
+      lead_id: null,
+      payload: { provider: 'twilio', studioId: 'inkwell', to: TWILIO_NUMBER, from: 'not-a-number' },
+    });
+    // A phone-like sender is masked in the event; a short code or sender id is shown as sent.
+    const shown = events.map((e) => (e.payload as { from: string }).from);
+    expect(shown).toContain('VERIFY');
+    expect(shown).not.toContain(`+1${'9'.repeat(40)}`);
+    // Nothing was published: no lead appeared, for these senders or any other.
+    const leads = await gw.rt.db.selectFrom('leads').select(['id', 'phone']).execute();
+    expect(leads.length).toBe(leadsBefore.length);
     expect(leads.map((l) => l.phone).filter((p) => p !== null && !/^\+\d+$/.test(p))).toEqual([]);
+    // The signature is checked first: a badly signed one is refused, not acknowledged.
+    const hook = twilio.inbound(`${SECRETS.PUBLIC_BASE_URL}/webhooks/twilio/sms`, {
+      from: 'VERIFY',
+      to: TWILIO_NUMBER,
+      body: 'hello',
+    });
+    const forged = await postTwilio({ ...hook, headers: { ...hook.headers, 'x-twilio-signature': 'AAAA' } });
+    expect(forged.statusCode).toBe(403);
+    expect(await gw.systemEvents('sms.invalid_sender')).toHaveLength(senders.length * 2);
     const phone = nextPhone();
     expect((await twilioText(phone, 'hi')).statusCode).toBe(200);
     expect(await versionOf(phone, 1)).toBe(1);

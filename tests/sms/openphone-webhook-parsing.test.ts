@@ -145,10 +145,18 @@ describe('events', () => {
       reason: 'ignored',
     });
     expect(parseOpenphoneEvent({ nope: true }, now)).toMatchObject({ ok: false, reason: 'invalid_event' });
+    expect(parseOpenphoneEvent(event('message.received', { ...message, to: 'nobody' }), now)).toMatchObject({
+      ok: false,
+      reason: 'invalid_event',
+    });
+  });
+
+  it('a sender that is not E.164 in an otherwise good message is invalid_sender, with the raw sender', () => {
     expect(parseOpenphoneEvent(event('message.received', { ...message, from: 'nobody' }), now)).toMatchObject(
       {
         ok: false,
-        reason: 'invalid_event',
+        reason: 'invalid_sender',
+        sender: { messageId: message.id, to: message.to, from: 'nobody' },
       },
     );
   });

@@ -155,7 +155,6 @@ describe('inbound message', () => {
   it.each([
     ['no MessageSid', { ...base, MessageSid: undefined }],
     ['a malformed MessageSid', { ...base, MessageSid: 'SM1' }],
-    ['a From that is not E.164', { ...base, From: 'whatsapp:+1555' }],
     ['no To', { ...base, To: undefined }],
   ])('refuses %s', (_name, params) => {
     const clean = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)) as Record<
@@ -163,6 +162,22 @@ describe('inbound message', () => {
       string
     >;
     expect(parseTwilioInbound(clean, now)).toMatchObject({ ok: false, reason: 'invalid_message' });
+  });
+
+  it.each([
+    ['a From that is not E.164', 'whatsapp:+1555'],
+    ['a short code', '12345'],
+    ['an alphanumeric sender id', 'VERIFY'],
+    ['no From', undefined],
+  ])('%s in an otherwise good message is invalid_sender, with the raw sender', (_name, from) => {
+    const params = Object.fromEntries(
+      Object.entries({ ...base, From: from }).filter(([, v]) => v !== undefined),
+    ) as Record<string, string>;
+    expect(parseTwilioInbound(params, now)).toEqual({
+      ok: false,
+      reason: 'invalid_sender',
+      sender: { messageId: base.MessageSid, to: base.To, from },
+    });
   });
 });
 

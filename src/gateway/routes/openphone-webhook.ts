@@ -2,8 +2,9 @@
 // `openphone-signature` (or the Standard Webhooks headers) over the raw body. A bad, missing or stale
 // signature is 401 with a system event and nothing published. Valid: durably accepted, then 200. The
 // studio is found by the number written to (`data.object.to`) or OpenPhone's id of it (`phoneNumberId`);
-// an unknown one is acknowledged with `sms.unknown_number`. Envelope ids `openphone:<message id>` make
-// redeliveries harmless.
+// an unknown one is acknowledged with `sms.unknown_number`, a sender that is not an E.164 number with
+// `sms.invalid_sender` (200, nothing published). Envelope ids `openphone:<message id>` make redeliveries
+// harmless.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { outboundMessageOwner } from '../../persistence/queries/transcript.ts';
@@ -14,13 +15,23 @@ import { firstHeader } from '../plugins/header.ts';
 import { keepRawJsonBody, parseRawJson, rawBodyOf } from '../plugins/raw-body.ts';
 import { parseOpenphoneEvent } from '../webhooks/openphone-event.ts';
 import { checkOpenphoneSignature } from '../webhooks/openphone-signature.ts';
-import { smsNumberFor, translateSmsInbound, translateSmsStatus } from '../webhooks/sms-envelopes.ts';
+import {
+  smsNumberFor,
+  translateInvalidSender,
+  translateSmsInbound,
+  translateSmsStatus,
+} from '../webhooks/sms-envelopes.ts';
 import { emptyTranslation, type Translation } from '../webhooks/lead-envelope.ts';
 import type { ZodTypeProvider } from '../zod-schemas.ts';
 
 async function translate(deps: GatewayDeps, body: unknown, now: Date, traceId: string): Promise<Translation> {
   const parsed = parseOpenphoneEvent(body, now);
   if (!parsed.ok && parsed.reason === 'ignored') return emptyTranslation();
+  if (!parsed.ok && parsed.reason === 'invalid_sender') {
+    const { sender } = parsed;
+    const number = smsNumberFor(deps.studios, 'openphone', sender.to, sender.phoneNumberId);
+    return translateInvalidSender('openphone', number, sender);
+  }
   if (!parsed.ok) {
     deps.metrics.inboundRejected.inc({ source: 'openphone', reason: 'schema' });
     throw new GatewayError('VALIDATION_FAILED', {

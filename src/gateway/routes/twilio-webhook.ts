@@ -2,8 +2,9 @@
 // messages). Both are form posts signed with X-Twilio-Signature over PUBLIC_BASE_URL + path + query and
 // every form parameter: a bad or missing signature is 403 with a system event and nothing published.
 // Valid: every message is durably accepted before the answer, an empty TwiML document (so Twilio sends no
-// reply of its own). A number no studio has is acknowledged (200) with `sms.unknown_number`, so Twilio
-// stops retrying; envelope ids `twilio:<MessageSid>` make redeliveries harmless.
+// reply of its own). A number no studio has is acknowledged (200) with `sms.unknown_number`, and a sender
+// that is not an E.164 number (a short code, a sender id) with `sms.invalid_sender`, so Twilio stops
+// retrying; envelope ids `twilio:<MessageSid>` make redeliveries harmless.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { outboundMessageOwner } from '../../persistence/queries/transcript.ts';
@@ -12,7 +13,12 @@ import { acceptTranslation, refuseSignature } from '../webhook-outcome.ts';
 import type { GatewayDeps } from '../gateway-deps.ts';
 import { firstHeader } from '../plugins/header.ts';
 import { acceptFormBodies, formOf } from '../webhooks/form-body.ts';
-import { smsNumberFor, translateSmsInbound, translateSmsStatus } from '../webhooks/sms-envelopes.ts';
+import {
+  smsNumberFor,
+  translateInvalidSender,
+  translateSmsInbound,
+  translateSmsStatus,
+} from '../webhooks/sms-envelopes.ts';
 import { parseTwilioInbound } from '../webhooks/twilio-inbound.ts';
 import { checkTwilioSignature, twilioSignedUrl, type TwilioParams } from '../webhooks/twilio-signature.ts';
 import { parseTwilioStatus } from '../webhooks/twilio-status.ts';
@@ -75,6 +81,11 @@ export function twilioWebhookRoutes(deps: GatewayDeps) {
         const params = await verifiedForm(deps, request);
         const now = new Date();
         const parsed = parseTwilioInbound(params, now);
+        if (!parsed.ok && parsed.reason === 'invalid_sender') {
+          const { sender } = parsed;
+          const number = smsNumberFor(deps.studios, 'twilio', sender.to);
+          return accept(deps, translateInvalidSender('twilio', number, sender), reply);
+        }
         if (!parsed.ok) throw invalid(deps, parsed.issues);
         const number = smsNumberFor(deps.studios, 'twilio', parsed.to);
         const ctx = { now, traceId: request.id };

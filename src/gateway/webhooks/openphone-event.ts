@@ -2,10 +2,11 @@
 // Legacy shape: {"id":"EV…","object":"event","type":"message.received"|"message.delivered",
 // "data":{"object":{"id":"AC…","from","to","direction","text","status","createdAt","phoneNumberId",
 // "media"?:[{url,type}]}}}; the 2026-03-30 shape puts the message at `data.resource`. Older versions used
-// `body` for the text and some send `to` as an array: both are read.
+// `body` for the text and some send `to` as an array: both are read. A message from a sender that is not
+// an E.164 number is `invalid_sender` (acknowledged and recorded by the route, never a lead).
 import { z } from 'zod';
 import { sanitize } from '../../domain/sanitize.ts';
-import { e164, smsItems, type SmsInbound } from './sms-inbound.ts';
+import { e164, smsItems, type InvalidSender, type SmsInbound } from './sms-inbound.ts';
 import type { SmsDeliveryStatus } from './twilio-status.ts';
 
 const messageSchema = z.looseObject({
@@ -45,7 +46,8 @@ export interface OpenphoneStatus {
 export type OpenphoneEventResult =
   | { ok: true; kind: 'inbound'; to: string; phoneNumberId?: string; items: SmsInbound[] }
   | { ok: true; kind: 'status'; value: OpenphoneStatus }
-  | { ok: false; reason: 'invalid_event' | 'ignored'; detail: string };
+  | { ok: false; reason: 'invalid_event' | 'ignored'; detail: string }
+  | { ok: false; reason: 'invalid_sender'; sender: InvalidSender };
 
 const STATUS: Readonly<Record<string, SmsDeliveryStatus>> = {
   queued: 'queued',
@@ -85,6 +87,10 @@ export function parseOpenphoneEvent(body: unknown, now: Date): OpenphoneEventRes
       },
     };
 
+  if (from === undefined && to !== undefined) {
+    const sender = { messageId, to, from: m.from, ...(phoneNumberId === undefined ? {} : { phoneNumberId }) };
+    return { ok: false, reason: 'invalid_sender', sender };
+  }
   if (from === undefined || to === undefined)
     return { ok: false, reason: 'invalid_event', detail: 'from/to: expected E.164 numbers' };
   const sentAt = m.createdAt ? new Date(m.createdAt).toISOString() : now.toISOString();

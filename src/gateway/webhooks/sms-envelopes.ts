@@ -5,7 +5,8 @@
 import type { MessageStatusEvent } from '../../domain/lead-events.ts';
 import { maskPhone } from '../../observability/logger.ts';
 import type { StudioRegistry, StudioSmsNumber } from '../../studio/studio-registry.ts';
-import { smsEnvelope, type SmsInbound, type SmsProvider } from './sms-inbound.ts';
+import { sanitize } from '../../domain/sanitize.ts';
+import { smsEnvelope, type InvalidSender, type SmsInbound, type SmsProvider } from './sms-inbound.ts';
 import type { SmsDeliveryStatus } from './twilio-status.ts';
 import { leadIdForPhone } from '../../identity/resolve-lead.ts';
 import { artistText } from './whatsapp-envelopes.ts';
@@ -44,6 +45,39 @@ function unknownNumber(provider: SmsProvider, to: string | undefined, extra: Rec
     type: 'sms.unknown_number',
     payload: { provider, to: to ?? null, ...extra },
   };
+}
+
+/** A sender as a system event shows it: a phone-like one masked, a short code or sender id as sent (cut). */
+function senderShown(from: string | undefined): string | null {
+  if (from === undefined) return null;
+  const digits = from.replace(/\D/g, '').length;
+  return digits >= 7 ? maskPhone(from) : sanitize(from).slice(0, 32);
+}
+
+/**
+ * A message from a sender that is not an E.164 number: nothing to publish (no lead can be answered), so it
+ * is acknowledged (the provider stops retrying) and recorded as `sms.invalid_sender`, never lost silently.
+ */
+export function translateInvalidSender(
+  provider: SmsProvider,
+  number: StudioSmsNumber | undefined,
+  sender: InvalidSender,
+): Translation {
+  const out: Translation = emptyTranslation();
+  out.rejected.push('invalid_sender');
+  out.events.push({
+    level: 'warn',
+    type: 'sms.invalid_sender',
+    payload: {
+      provider,
+      studioId: number?.studio.id ?? null,
+      to: sender.to,
+      from: senderShown(sender.from),
+      messageId: sender.messageId,
+      ...(sender.phoneNumberId === undefined ? {} : { phoneNumberId: sender.phoneNumberId }),
+    },
+  });
+  return out;
 }
 
 /** Inbound SMS items (one provider message) to `number` → envelopes, or an unknown-number event. */

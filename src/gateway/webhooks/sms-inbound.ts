@@ -28,6 +28,18 @@ export interface SmsInbound {
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 
+/**
+ * A well-formed inbound message whose sender is not an E.164 number (a short code, an alphanumeric sender
+ * id, garbage): no lead can be written back to, so it is acknowledged and recorded (`sms.invalid_sender`),
+ * never published. `from` is the raw value as sent (absent when there was none).
+ */
+export interface InvalidSender {
+  messageId: string;
+  to: string;
+  from: string | undefined;
+  phoneNumberId?: string;
+}
+
 /** A phone number as the providers send it (E.164), or undefined when it is not one. */
 export function e164(value: string | undefined): string | undefined {
   const trimmed = value?.trim();

@@ -1,10 +1,11 @@
 // A verified Twilio inbound-message webhook (form parameters) → channel-neutral SMS items. Pure. Twilio's
 // parameters (twilio.com/docs/messaging/guides/webhook-request): MessageSid, AccountSid, From, To, Body
 // (≤ 1,600), NumMedia and MediaUrl<n>/MediaContentType<n> zero-indexed; it adds parameters without notice,
-// so anything else is ignored (but was signed over).
+// so anything else is ignored (but was signed over). A well-formed message from a sender that is not an E.164
+// number (a short code, an alphanumeric sender id) is `invalid_sender`: acknowledged, recorded, not a lead.
 import { param } from './form-body.ts';
 import type { TwilioParams } from './twilio-signature.ts';
-import { e164, smsItems, type SmsInbound, type SmsMedium } from './sms-inbound.ts';
+import { e164, smsItems, type InvalidSender, type SmsInbound, type SmsMedium } from './sms-inbound.ts';
 
 /** MMS carries at most 10 media. */
 const MAX_MEDIA = 10;
@@ -13,7 +14,8 @@ export const MESSAGE_SID = /^(SM|MM)[0-9a-f]{32}$/i;
 
 export type TwilioInboundResult =
   | { ok: true; to: string; from: string; messageSid: string; items: SmsInbound[] }
-  | { ok: false; reason: 'invalid_message'; issues: string[] };
+  | { ok: false; reason: 'invalid_message'; issues: string[] }
+  | { ok: false; reason: 'invalid_sender'; sender: InvalidSender };
 
 export function parseTwilioInbound(params: TwilioParams, now: Date): TwilioInboundResult {
   const issues: string[] = [];
@@ -24,6 +26,10 @@ export function parseTwilioInbound(params: TwilioParams, now: Date): TwilioInbou
   if (from === undefined) issues.push('From: expected an E.164 number');
   const to = e164(param(params, 'To'));
   if (to === undefined) issues.push('To: expected an E.164 number');
+  if (messageSid !== undefined && to !== undefined && from === undefined) {
+    const raw = param(params, 'From');
+    return { ok: false, reason: 'invalid_sender', sender: { messageId: messageSid, to, from: raw } };
+  }
   if (messageSid === undefined || from === undefined || to === undefined)
     return { ok: false, reason: 'invalid_message', issues };
 
