@@ -1,6 +1,7 @@
 // What the actor host needs to know about a kind of actor. The host is generic: the lead machine, the
 // health-probe machine and the runtime's test machine all plug in through this interface.
 import type { AnyStateMachine, SnapshotFrom } from 'xstate';
+import type { z } from 'zod';
 import type { Envelope } from '../domain/envelope.ts';
 import type { Identifier } from '../domain/lead-events.ts';
 
@@ -27,6 +28,13 @@ export interface ActorDefinition<TMachine extends AnyStateMachine = AnyStateMach
   readonly machineVersion: number;
   /** migrations[n] upgrades a snapshot of version n to n + 1. */
   readonly snapshotMigrations: Readonly<Record<number, SnapshotMigration>>;
+  /**
+   * The events this actor type accepts from the bus. The host parses every envelope's event with it as it
+   * decodes the envelope (src/actors/decode-envelope.ts): an event that fails is dead-lettered with the
+   * failing field, never applied; the machine receives the parsed event. Without one, only the envelope's
+   * `{ type, at }` is checked.
+   */
+  readonly eventSchema?: z.ZodType<{ type: string; at: string }>;
   /** The initial input for a lead seen for the first time (derived from its first envelope). */
   inputFor(envelope: Envelope): unknown;
   /**

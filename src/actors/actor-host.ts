@@ -11,7 +11,7 @@ import type { Db } from '../persistence/database.ts';
 import type { ActorDefinition } from './actor-definition.ts';
 import { ActorCache } from './actor-cache.ts';
 import { announceCommits } from './commit-notices.ts';
-import { decodeEnvelope } from './decode-envelope.ts';
+import { envelopeDecoder } from './decode-envelope.ts';
 import type { HostHooks } from './host-hooks.ts';
 import type { Outcome, RunMessage } from './lead-run.ts';
 import { LeadLocks } from './lead-locks.ts';
@@ -80,6 +80,7 @@ export function createActorHost(options: ActorHostOptions): ActorHost {
     store.send({ type: 'actorsChanged', count }),
   );
   const definitions = new Map(options.definitions.map((d) => [d.actorType, d]));
+  const decode = envelopeDecoder(options.definitions);
   const locks = new LeadLocks();
   const processor = new LeadProcessor({
     db,
@@ -119,7 +120,7 @@ export function createActorHost(options: ActorHostOptions): ActorHost {
   async function handle(batch: readonly Delivery[]): Promise<void> {
     const byLead = new Map<string, { deliveries: Delivery[]; item: LeadBatchItem }>();
     for (const delivery of [...batch].sort((a, b) => a.seq - b.seq)) {
-      const message = decodeEnvelope(delivery.envelope);
+      const message = decode(delivery.envelope);
       const leadId = message.envelope.leadId;
       const entry = byLead.get(leadId) ?? { deliveries: [], item: { leadId, messages: [] } };
       entry.deliveries.push(delivery);
@@ -189,7 +190,7 @@ export function createActorHost(options: ActorHostOptions): ActorHost {
   async function processDueRetries(now: Date = clock()): Promise<number> {
     // One pass at a time: the interval and an external scheduler may both call this.
     if (retryPass) return retryPass;
-    retryPass = runDueRetries({ db, bus, locks, processor, now, logger }).finally(() => {
+    retryPass = runDueRetries({ db, bus, locks, processor, decode, now, logger }).finally(() => {
       retryPass = undefined;
     });
     return retryPass;

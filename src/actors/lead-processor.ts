@@ -8,7 +8,7 @@ import type { ActorDefinition } from './actor-definition.ts';
 import { ActorCache } from './actor-cache.ts';
 import { commitWrites, FencingConflict } from './commit-writes.ts';
 import type { HostHooks } from './host-hooks.ts';
-import { runLead, type LeadRunResult, type Outcome, type RunMessage } from './lead-run.ts';
+import { runLead, type LeadRunResult, type Outcome, type RunMessage, type RunMode } from './lead-run.ts';
 import type { LeadWrites } from './lead-writes.ts';
 import { loadBatchState, loadReplayOriginals } from './load-batch.ts';
 
@@ -54,7 +54,7 @@ export class LeadProcessor {
 
   async #run(
     items: readonly LeadBatchItem[],
-    mode: 'bus' | 'retry',
+    mode: RunMode,
     now: Date,
     failing?: ReadonlyMap<string, unknown>,
   ): Promise<LeadRunResult[]> {
@@ -121,11 +121,7 @@ export class LeadProcessor {
   }
 
   /** Processes many leads' runs with one transaction; conflicting or failing leads fall back to alone. */
-  async processBatch(
-    items: readonly LeadBatchItem[],
-    mode: 'bus' | 'retry',
-    now: Date,
-  ): Promise<LeadResults> {
+  async processBatch(items: readonly LeadBatchItem[], mode: RunMode, now: Date): Promise<LeadResults> {
     const results: LeadResults = new Map();
     const alone: LeadBatchItem[] = [];
     let runs: LeadRunResult[];
@@ -162,7 +158,7 @@ export class LeadProcessor {
   /** Commits one lead alone, reloading after each lost race; the commit error when it keeps failing. */
   async #alone(
     item: LeadBatchItem,
-    mode: 'bus' | 'retry',
+    mode: RunMode,
     now: Date,
     failing?: ReadonlyMap<string, unknown>,
   ): Promise<Outcome[] | { error: unknown }> {
@@ -192,7 +188,7 @@ export class LeadProcessor {
    * throwing machine (parked for retry, then dead-lettered): one bad message never blocks its partition.
    * Returns null when nothing could be committed (database unreachable): the caller naks everything.
    */
-  async processAlone(item: LeadBatchItem, mode: 'bus' | 'retry', now: Date): Promise<Outcome[] | null> {
+  async processAlone(item: LeadBatchItem, mode: RunMode, now: Date): Promise<Outcome[] | null> {
     const whole = await this.#alone(item, mode, now);
     if (Array.isArray(whole)) return whole;
     const outcomes: Outcome[] = [];

@@ -25,6 +25,15 @@ export type Outcome =
   /** Could not be committed (database trouble): nak for redelivery. */
   | 'uncommitted';
 
+/**
+ * Where a run's messages come from; it decides how a lead with parked messages (lead_retries) is treated.
+ * - `bus`: fresh deliveries. A parked lead keeps its order: its new messages are parked behind the failing
+ *   one, and a redelivery of a message already parked is a duplicate. Uncommitted: nak for redelivery.
+ * - `retry`: the lead's parked messages themselves (retry-pass.ts), run again in order. Uncommitted: they
+ *   stay parked (`waiting`) for the next pass.
+ */
+export type RunMode = 'bus' | 'retry';
+
 export interface RunMessage {
   envelope: Envelope;
   /** The envelope as received, kept verbatim in lead_retries / dead_letters. */
@@ -44,7 +53,7 @@ export interface LeadRunInput {
   row: LeadRowState | undefined;
   state: BatchState;
   replayOriginals: ReadonlyMap<string, string>;
-  mode: 'bus' | 'retry';
+  mode: RunMode;
   now: Date;
   retryDelaysMs: readonly number[];
   hooks: HostHooks;

@@ -8,7 +8,7 @@ import type { Bus } from '../bus/bus.ts';
 import { partitionOf } from '../domain/ids.ts';
 import type { Db } from '../persistence/database.ts';
 import { announceCommits } from './commit-notices.ts';
-import { decodeEnvelope } from './decode-envelope.ts';
+import type { EnvelopeDecoder } from './decode-envelope.ts';
 import type { LeadLocks } from './lead-locks.ts';
 import type { LeadProcessor } from './lead-processor.ts';
 import type { RunMessage } from './lead-run.ts';
@@ -18,12 +18,14 @@ export interface RetryPassOptions {
   bus: Bus;
   locks: LeadLocks;
   processor: LeadProcessor;
+  /** The host's decoder: parked envelopes are validated as the bus's are. */
+  decode: EnvelopeDecoder;
   now: Date;
   logger: Logger;
   limit?: number;
 }
 
-export async function loadParked(db: Db, leadId: string): Promise<RunMessage[]> {
+export async function loadParked(db: Db, leadId: string, decode: EnvelopeDecoder): Promise<RunMessage[]> {
   const rows = await db
     .selectFrom('lead_retries')
     .select(['seq', 'envelope', 'attempts'])
@@ -31,7 +33,7 @@ export async function loadParked(db: Db, leadId: string): Promise<RunMessage[]> 
     .orderBy('seq')
     .execute();
   return rows.map((row) => ({
-    ...decodeEnvelope(row.envelope),
+    ...decode(row.envelope),
     retrySeq: row.seq,
     retryAttempts: row.attempts,
   }));
@@ -51,13 +53,13 @@ async function dueLeads(db: Db, bus: Bus, now: Date, limit: number): Promise<str
 }
 
 export async function runDueRetries(options: RetryPassOptions): Promise<number> {
-  const { db, bus, locks, processor, now, logger } = options;
+  const { db, bus, locks, processor, decode, now, logger } = options;
   const leads = await dueLeads(db, bus, now, options.limit ?? 100);
   let processed = 0;
   for (const leadId of leads) {
     await locks.withLocks([leadId], async () => {
       // Re-read under the lock: a bus batch may have changed the parked rows meanwhile.
-      const messages = await loadParked(db, leadId);
+      const messages = await loadParked(db, leadId, decode);
       const head = messages[0];
       if (!head) return;
       const outcomes = await processor.processAlone({ leadId, messages }, 'retry', now);

@@ -261,7 +261,12 @@ export const campaignSendEventSchema = z.object({
 });
 export type CampaignSendEvent = z.infer<typeof campaignSendEventSchema>;
 
-export const leadEventSchema = z.union([
+/**
+ * Every event the lead machine receives from the bus, validated where it enters the runtime (the actor
+ * host's decode, src/actors/decode-envelope.ts): a new lead event must be added here, or the host
+ * dead-letters it. Discriminated on `type`: one option is tried (not all), and a failure names the field.
+ */
+export const leadEventSchema = z.discriminatedUnion('type', [
   campaignSendEventSchema,
   messageReceivedEventSchema,
   messageStatusEventSchema,

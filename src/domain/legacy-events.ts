@@ -44,8 +44,22 @@ const legacyWhatsappSendSchema = z.looseObject({
 
 const WHATSAPP = { channel: 'whatsapp', provider: 'meta' } as const;
 
+const LEGACY_EVENT_TYPES: ReadonlySet<unknown> = new Set([
+  'whatsapp.message',
+  'whatsapp.status',
+  'whatsapp.send_failed',
+]);
+
 /** A lead event of an earlier version, in today's vocabulary; anything else unchanged. */
 export function upcastLeadEvent(event: unknown): unknown {
+  // Every envelope comes through here: today's events leave after one lookup, without a parse.
+  if (
+    typeof event !== 'object' ||
+    event === null ||
+    !LEGACY_EVENT_TYPES.has((event as { type?: unknown }).type)
+  ) {
+    return event;
+  }
   const message = legacyWhatsappMessageSchema.safeParse(event);
   if (message.success) {
     const { type: _type, from, ...rest } = message.data;

@@ -7,6 +7,7 @@ import { policyFor } from '../../channels/policies.ts';
 import {
   channelSchema,
   identifierSchema,
+  leadEventSchema,
   messageReceivedEventSchema,
   type Identifier,
   type MessageAnsweredByChannelEvent,
@@ -132,6 +133,7 @@ export function createLeadDefinition(studios: StudioRegistry): ActorDefinition<L
     machineVersion: LEAD_MACHINE_VERSION,
     snapshotMigrations: leadSnapshotMigrations,
     inputFor: leadInputFor,
+    eventSchema: leadEventSchema,
     identifiersOf: leadIdentifiersOf,
     eventFor: (envelope, snapshot) =>
       leadEventFor(envelope, snapshot, studios.byId(snapshot.context.studioId)),

@@ -1,7 +1,8 @@
 // The synthetic health probe's actor: a one-state machine that counts pings. Its only job is to be hosted
 // like a lead (same bus, host, transaction and commit), so a committed ping proves the pipeline works.
-import type { Envelope } from '../../domain/envelope.ts';
 import { assign, setup } from 'xstate';
+import { z } from 'zod';
+import type { Envelope } from '../../domain/envelope.ts';
 import type { ActorDefinition } from '../../actors/actor-definition.ts';
 
 /** The one probe actor of a deployment (a row in `leads` with actor_type 'probe'). */
@@ -13,7 +14,13 @@ interface ProbeContext {
   lastAt: string | null;
 }
 
-type ProbeEvent = { type: 'probe.ping'; probeId: string; at: string };
+const probeEventSchema = z.object({
+  type: z.literal('probe.ping'),
+  at: z.iso.datetime({ offset: true }),
+  probeId: z.string(),
+});
+
+type ProbeEvent = z.infer<typeof probeEventSchema>;
 
 export const probeMachine = setup({
   types: { context: {} as ProbeContext, events: {} as ProbeEvent },
@@ -41,6 +48,7 @@ export const probeDefinition: ActorDefinition<typeof probeMachine> = {
   machine: probeMachine,
   machineVersion: 1,
   snapshotMigrations: {},
+  eventSchema: probeEventSchema,
   inputFor: () => ({}),
   eventFor: (envelope: Envelope) => envelope.event,
   project: (snapshot) => ({
