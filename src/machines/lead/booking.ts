@@ -1,13 +1,14 @@
 // BOOKING (docs/contract.md §5 rule 12): numbered slot offers computed from the studio's availability, leaving out
 // the slots other leads have booked (loaded through the outbox first); a choice reserves through the
 // outbox; a slot taken meanwhile gives fresh offers.
+import { assertEvent } from 'xstate';
 import type { OutboundMessage } from '../../domain/effects.ts';
-import type { LeadEvent } from '../../domain/lead-events.ts';
 import { parseSlotChoice } from '../parsers/index.ts';
 import type { Slot } from './lead-context.ts';
 import { inboundText } from './questions.ts';
 import { computeSlotOffers, HORIZON_DAYS, slotLabel } from './slot-offers.ts';
 import { addMs, text, type TemplateKind, type Turn } from './turn.ts';
+import type { LeadMachineEvent } from './machine-events.ts';
 
 const TITLE_MAX = 24;
 const DAY_MS = 86_400_000;
@@ -82,8 +83,8 @@ function sendWaitingOffers(turn: Turn): void {
  * `booking.taken_slots`: remembered in any status (a late answer, e.g. during a handover, is knowledge
  * too); in BOOKING the waiting offers are sent without them.
  */
-export function takenSlotsLoaded(turn: Turn, event: LeadEvent): void {
-  if (event.type !== 'booking.taken_slots') return;
+export function takenSlotsLoaded(turn: Turn, event: LeadMachineEvent): void {
+  assertEvent(event, 'booking.taken_slots');
   rememberTaken(turn, event.takenSlots);
   sendWaitingOffers(turn);
 }
@@ -106,7 +107,7 @@ export function stopLoadingOffers(turn: Turn): void {
  * The offer the lead picked: a button reply (`slot:<start>`) or a number in text. An offer whose time has
  * come is no longer a choice (old offers stay on the lead's screen; e.g. picked while new ones load).
  */
-export function chosenSlot(turn: Turn, event: LeadEvent): Slot | null {
+export function chosenSlot(turn: Turn, event: LeadMachineEvent): Slot | null {
   if (event.type !== 'message.received') return null;
   const { offered } = turn.context.slots;
   const content = event.content;
@@ -124,7 +125,7 @@ export function chosenSlot(turn: Turn, event: LeadEvent): Slot | null {
  * A message in BOOKING. While offers are loading, a pick from the offers the lead was last sent still
  * counts (the reservation decides whether it is free); anything else gets a short holding reply.
  */
-export function bookingMessage(turn: Turn, event: LeadEvent): void {
+export function bookingMessage(turn: Turn, event: LeadMachineEvent): void {
   if (turn.context.slots.chosen !== null) {
     turn.sayText("We're confirming your time; you'll hear from us in a moment.");
     return;
@@ -156,8 +157,8 @@ export function bookedText(turn: Turn): string[] {
   ];
 }
 
-export function slotReserved(turn: Turn, event: LeadEvent): void {
-  if (event.type !== 'booking.reserved') return;
+export function slotReserved(turn: Turn, event: LeadMachineEvent): void {
+  assertEvent(event, 'booking.reserved');
   const booked = { start: event.slotStart, end: event.slotEnd };
   turn.update({ slots: { ...turn.context.slots, chosen: null, booked } });
   turn.say(bookedText(turn).map(text));
@@ -167,10 +168,19 @@ export function slotReserved(turn: Turn, event: LeadEvent): void {
   );
 }
 
-export function slotUnavailable(turn: Turn, event: LeadEvent): void {
-  if (event.type !== 'booking.slot_unavailable') return;
+export function slotUnavailable(turn: Turn, event: LeadMachineEvent): void {
+  assertEvent(event, 'booking.slot_unavailable');
   turn.systemEvent('warn', 'slot.unavailable_after_selection', { slotStart: event.slotStart });
   // The reservation's answer is as fresh as a load: the offers go out now, without loading again.
   rememberTaken(turn, [...event.takenSlots, event.slotStart]);
   offerSlots(turn, 'Sorry, that time was just taken. ');
 }
+
+/** The plans of BOOKING, by the names the chart gives them (lead-plans.ts). */
+export const bookingPlans = {
+  bookingMessage,
+  takenSlotsLoaded,
+  stopLoadingOffers,
+  slotReserved,
+  slotUnavailable,
+};

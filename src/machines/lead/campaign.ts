@@ -5,10 +5,12 @@
 // apply). A WhatsApp campaign sends an approved template, allowed outside the 24-hour window, in the
 // campaign's language, else the lead's (when the studio has its templates in it), else the studio's. The
 // message changes nothing in the conversation: a reply enters the funnel like any first message.
+import { assertEvent } from 'xstate';
 import type { OutboundMessage } from '../../domain/effects.ts';
 import type { LeadEvent } from '../../domain/lead-events.ts';
 import { templateLanguage } from './template-params.ts';
 import type { Turn } from './turn.ts';
+import type { LeadMachineEvent } from './machine-events.ts';
 
 type CampaignSend = Extract<LeadEvent, { type: 'campaign.send' }>;
 export type CampaignSkipReason = 'optedOut' | 'noConsent';
@@ -21,8 +23,8 @@ function skipped(turn: Turn, event: CampaignSend, reason: CampaignSkipReason): v
   });
 }
 
-export function campaignMessage(turn: Turn, event: LeadEvent): void {
-  if (event.type !== 'campaign.send') return;
+export function campaignMessage(turn: Turn, event: LeadMachineEvent): void {
+  assertEvent(event, 'campaign.send');
   if (!event.consent) {
     skipped(turn, event, 'noConsent');
     return;
@@ -49,7 +51,10 @@ export function campaignMessage(turn: Turn, event: LeadEvent): void {
 }
 
 /** In OPTED_OUT nothing is ever sent (rule 9): the run counts the lead as opted out. */
-export function campaignRefused(turn: Turn, event: LeadEvent): void {
-  if (event.type !== 'campaign.send') return;
+export function campaignRefused(turn: Turn, event: LeadMachineEvent): void {
+  assertEvent(event, 'campaign.send');
   skipped(turn, event, 'optedOut');
 }
+
+/** The plans of campaign sends, by the names the chart gives them (lead-plans.ts). */
+export const campaignPlans = { campaignMessage, campaignRefused };

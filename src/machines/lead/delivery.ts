@@ -2,18 +2,20 @@
 // conversation to free-form content (the channel's policy reads the status; WhatsApp's 131047: send the
 // template, keep the content for the lead's reply), sends refused because the recipient opted out with the
 // carrier, failed effects (a failed load of the booked slots still sends the waiting offers).
+import { assertEvent } from 'xstate';
 import { policyFor } from '../../channels/policies.ts';
 import type { LeadEvent } from '../../domain/lead-events.ts';
 import { offersLoadFailed } from './booking.ts';
 import { text, type Turn } from './turn.ts';
+import type { LeadMachineEvent } from './machine-events.ts';
 
 function windowClosedByProvider(turn: Turn): void {
   turn.update({ windowClosed: true });
   if (turn.context.pending.length === 0) turn.holdBack(turn.context.lastSent);
 }
 
-export function recordDelivery(turn: Turn, event: LeadEvent): void {
-  if (event.type !== 'message.status') return;
+export function recordDelivery(turn: Turn, event: LeadMachineEvent): void {
+  assertEvent(event, 'message.status');
   const error = event.status === 'failed' ? event.errors?.[0] : undefined;
   turn.emit({
     type: 'effect.transcript.delivery',
@@ -24,8 +26,8 @@ export function recordDelivery(turn: Turn, event: LeadEvent): void {
   if (policyFor(event.channel).closedByStatus(event)) windowClosedByProvider(turn);
 }
 
-export function sendFailed(turn: Turn, event: LeadEvent): void {
-  if (event.type !== 'message.send_failed') return;
+export function sendFailed(turn: Turn, event: LeadMachineEvent): void {
+  assertEvent(event, 'message.send_failed');
   if (event.outsideWindow) {
     windowClosedByProvider(turn);
     return;
@@ -41,8 +43,8 @@ export function sendFailed(turn: Turn, event: LeadEvent): void {
  * The provider refused a send because the recipient opted out with the carrier (Twilio 21610): the lead is
  * OPTED_OUT (the machine's transition) and nothing is retried or sent to confirm it.
  */
-export function recipientOptedOut(turn: Turn, event: LeadEvent): void {
-  if (event.type !== 'message.send_failed') return;
+export function recipientOptedOut(turn: Turn, event: LeadMachineEvent): void {
+  assertEvent(event, 'message.send_failed');
   turn.update({ pending: [], resume: false });
   turn.systemEvent('warn', `${event.channel}.recipient_opted_out`, {
     outboxId: event.outboxId,
@@ -56,18 +58,18 @@ export function recipientOptedOut(turn: Turn, event: LeadEvent): void {
  * back where the message came from, as a direct reply (so quiet hours never hold it), and nothing else
  * changes: no step, no repair count, no answer recorded.
  */
-export function answeredByChannel(turn: Turn, event: LeadEvent): void {
-  if (event.type !== 'message.answered_by_channel') return;
+export function answeredByChannel(turn: Turn, event: LeadMachineEvent): void {
+  assertEvent(event, 'message.answered_by_channel');
   turn.sendTo(event.channel, event.replyTo, text(event.answer), event.messageId);
 }
 
 /** An admin's free-form message (control event message.send), subject to the window like any other. */
-export function adminMessage(turn: Turn, event: LeadEvent): void {
-  if (event.type !== 'message.send') return;
+export function adminMessage(turn: Turn, event: LeadMachineEvent): void {
+  assertEvent(event, 'message.send');
   turn.sayText(event.text);
 }
 
-export function suppressedMessage(turn: Turn, event: LeadEvent): void {
+export function suppressedMessage(turn: Turn, event: LeadMachineEvent): void {
   turn.systemEvent('warn', 'message.suppressed_opted_out', { eventType: event.type });
 }
 
@@ -86,8 +88,8 @@ function checkoutFailedText(turn: Turn, event: EffectFailedEvent, next: string):
   return `The deposit checkout for ${turn.context.name ?? 'a lead'} (${turn.context.phone ?? 'unknown number'}) could not be created (${event.reason}). ${next}`;
 }
 
-export function effectFailed(turn: Turn, event: LeadEvent): void {
-  if (event.type !== 'effect.failed') return;
+export function effectFailed(turn: Turn, event: LeadMachineEvent): void {
+  assertEvent(event, 'effect.failed');
   recordFailure(turn, event);
   if (event.effectType === 'effect.booking.reserve') {
     turn.update({ slots: { ...turn.context.slots, chosen: null } });
@@ -104,8 +106,8 @@ export function effectFailed(turn: Turn, event: LeadEvent): void {
  * for that failed for good is the artist's to know (a notice to the artist is not a message to the lead).
  * The approval stands, so START requests a new checkout, as for an approval made while away.
  */
-export function effectFailedWhileOptedOut(turn: Turn, event: LeadEvent): void {
-  if (event.type !== 'effect.failed') return;
+export function effectFailedWhileOptedOut(turn: Turn, event: LeadMachineEvent): void {
+  assertEvent(event, 'effect.failed');
   recordFailure(turn, event, true);
   const { resumeTo, deposit } = turn.context;
   // A checkout that already came back, or a lead no longer waiting for one (paid, reset), needs nothing.
@@ -122,6 +124,19 @@ export function effectFailedWhileOptedOut(turn: Turn, event: LeadEvent): void {
   );
 }
 
-export function controlIgnored(turn: Turn, event: LeadEvent): void {
+export function controlIgnored(turn: Turn, event: LeadMachineEvent): void {
   turn.systemEvent('info', 'lead.control_ignored', { eventType: event.type });
 }
+
+/** The plans of delivery and control, by the names the chart gives them (lead-plans.ts). */
+export const deliveryPlans = {
+  adminMessage,
+  answeredByChannel,
+  controlIgnored,
+  effectFailed,
+  effectFailedWhileOptedOut,
+  recipientOptedOut,
+  recordDelivery,
+  sendFailed,
+  suppressedMessage,
+};

@@ -4,10 +4,11 @@
 // Paid → what a matching `checkout.session.completed` does, plus a `stripe.payment_reconciled` warning (a
 // webhook was missed); not paid → the link expires as before; no answer (`effect.failed`) → it expires, and
 // the failed check is recorded.
-import type { LeadEvent } from '../../domain/lead-events.ts';
+import { assertEvent } from 'xstate';
 import { depositExpired, isCurrentSession, saysPaid } from './deposit.ts';
 import type { LeadContext } from './lead-context.ts';
 import type { Turn } from './turn.ts';
+import type { LeadMachineEvent } from './machine-events.ts';
 
 export const CHECKING_PAYMENT_TEXT = "One moment, I'm checking your deposit payment.";
 
@@ -21,7 +22,7 @@ export function isCheckingSession(context: LeadContext): boolean {
 }
 
 /** Stripe's answer to the check under way: the current session was not paid. */
-export function isUnpaidCheck(context: LeadContext, event: LeadEvent): boolean {
+export function isUnpaidCheck(context: LeadContext, event: LeadMachineEvent): boolean {
   return (
     event.type === 'deposit.session_checked' &&
     isCheckingSession(context) &&
@@ -31,7 +32,7 @@ export function isUnpaidCheck(context: LeadContext, event: LeadEvent): boolean {
 }
 
 /** The check under way failed for good (the relay gave up on Stripe). */
-export function isFailedCheck(context: LeadContext, event: LeadEvent): boolean {
+export function isFailedCheck(context: LeadContext, event: LeadMachineEvent): boolean {
   return (
     event.type === 'effect.failed' &&
     event.effectType === 'effect.deposit.check_session' &&
@@ -76,7 +77,7 @@ export function stopDepositExpiry(turn: Turn): void {
 export const PAYMENT_RECONCILED = 'stripe.payment_reconciled';
 
 /** The payment was found by asking Stripe, not by its webhook: operators see that a webhook was missed. */
-export function noteReconciled(turn: Turn, event: LeadEvent): void {
+export function noteReconciled(turn: Turn, event: LeadMachineEvent): void {
   if (event.type !== 'deposit.session_checked') return;
   turn.systemEvent('warn', PAYMENT_RECONCILED, {
     outboxId: event.outboxId,
@@ -92,8 +93,8 @@ export function noteReconciled(turn: Turn, event: LeadEvent): void {
  * Stripe could not be asked (the relay's retries ran out): the deposit expires as it did before the check
  * existed, and the failure is recorded, since a payment whose webhook was lost may be behind it.
  */
-export function sessionCheckFailed(turn: Turn, event: LeadEvent): void {
-  if (event.type !== 'effect.failed') return;
+export function sessionCheckFailed(turn: Turn, event: LeadMachineEvent): void {
+  assertEvent(event, 'effect.failed');
   turn.systemEvent('warn', 'deposit.session_check_failed', {
     outboxId: event.outboxId,
     sessionId: turn.context.deposit.sessionId,
@@ -101,3 +102,6 @@ export function sessionCheckFailed(turn: Turn, event: LeadEvent): void {
   });
   depositExpired(turn);
 }
+
+/** The plans of the deposit check, by the names the chart gives them (lead-plans.ts). */
+export const depositCheckPlans = { checkingPayment, checkSession, sessionCheckFailed, stopDepositExpiry };

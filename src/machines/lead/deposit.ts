@@ -1,11 +1,13 @@
 // Deposit (docs/contract.md §5 rule 11): approval creates a Stripe Checkout session through the outbox; only a
 // completion for the lead's CURRENT session pays; the link expires after deposit.expiresAfter, once Stripe
 // has been asked whether it was paid after all (deposit-check.ts).
+import { assertEvent } from 'xstate';
 import type { OutboundMessage } from '../../domain/effects.ts';
 import type { LeadEvent } from '../../domain/lead-events.ts';
 import type { LeadContext } from './lead-context.ts';
 import { formatAmount } from './summary.ts';
 import { addMs, text, type Turn } from './turn.ts';
+import type { LeadMachineEvent } from './machine-events.ts';
 
 /** Stripe Checkout accepts an expires_at between 30 minutes and 24 hours ahead. */
 const MIN_EXPIRY_MS = 30 * 60_000;
@@ -24,7 +26,7 @@ type SessionEvent = Extract<
 >;
 
 /** Events about one checkout session: Stripe's webhooks and the answer to our own check. */
-function sessionEvent(event: LeadEvent): SessionEvent | null {
+function sessionEvent(event: LeadMachineEvent): SessionEvent | null {
   return event.type === 'stripe.checkout.completed' ||
     event.type === 'stripe.checkout.expired' ||
     event.type === 'deposit.session_checked'
@@ -33,7 +35,7 @@ function sessionEvent(event: LeadEvent): SessionEvent | null {
 }
 
 /** Stripe says the session is paid: a completion webhook or a check, with a paid payment status. */
-export function saysPaid(event: LeadEvent): boolean {
+export function saysPaid(event: LeadMachineEvent): boolean {
   return (
     (event.type === 'stripe.checkout.completed' || event.type === 'deposit.session_checked') &&
     PAID_STATUSES.includes(event.paymentStatus)
@@ -41,24 +43,24 @@ export function saysPaid(event: LeadEvent): boolean {
 }
 
 /** The stripe event is about the lead's current checkout session. */
-export function isCurrentSession(context: LeadContext, event: LeadEvent): boolean {
+export function isCurrentSession(context: LeadContext, event: LeadMachineEvent): boolean {
   const session = sessionEvent(event);
   return (
     session !== null && context.deposit.sessionId !== null && session.sessionId === context.deposit.sessionId
   );
 }
 
-export function isCurrentPaidSession(context: LeadContext, event: LeadEvent): boolean {
+export function isCurrentPaidSession(context: LeadContext, event: LeadMachineEvent): boolean {
   return isCurrentSession(context, event) && saysPaid(event);
 }
 
-export function isOtherSession(context: LeadContext, event: LeadEvent): boolean {
+export function isOtherSession(context: LeadContext, event: LeadMachineEvent): boolean {
   const session = sessionEvent(event);
   return session !== null && session.sessionId !== context.deposit.sessionId;
 }
 
 /** A session that is not the lead's current one was paid (a webhook or a check that came back late). */
-export function isOtherPaidSession(context: LeadContext, event: LeadEvent): boolean {
+export function isOtherPaidSession(context: LeadContext, event: LeadMachineEvent): boolean {
   return isOtherSession(context, event) && saysPaid(event);
 }
 
@@ -90,13 +92,13 @@ export function depositMessages(turn: Turn): OutboundMessage[] {
 }
 
 /** The checkout's session, link and expiry: its time runs from here whether or not the lead is around. */
-export function keepCheckout(turn: Turn, event: LeadEvent): void {
-  if (event.type !== 'deposit.checkout_created') return;
+export function keepCheckout(turn: Turn, event: LeadMachineEvent): void {
+  assertEvent(event, 'deposit.checkout_created');
   turn.update({ deposit: { sessionId: event.sessionId, url: event.url, expiresAt: event.expiresAt } });
 }
 
-export function checkoutCreated(turn: Turn, event: LeadEvent): void {
-  if (event.type !== 'deposit.checkout_created') return;
+export function checkoutCreated(turn: Turn, event: LeadMachineEvent): void {
+  assertEvent(event, 'deposit.checkout_created');
   keepCheckout(turn, event);
   turn.say(depositMessages(turn), 'deposit');
   turn.schedule('deposit_expiry', event.expiresAt);
@@ -131,8 +133,8 @@ export function forgetLink(turn: Turn): void {
  * link is forgotten, so START finds the deposit expired (`linkForgotten`) and says so instead of sending
  * a dead link. Stripe may expire a session before `deposit.expiresAt` (the relay's clamp, or by hand).
  */
-export function expiredWhileOptedOut(turn: Turn, event: LeadEvent): void {
-  if (event.type !== 'stripe.checkout.expired') return;
+export function expiredWhileOptedOut(turn: Turn, event: LeadMachineEvent): void {
+  assertEvent(event, 'stripe.checkout.expired');
   forgetLink(turn);
   turn.systemEvent('info', 'deposit.expired_while_opted_out', {
     eventId: event.eventId,
@@ -148,7 +150,7 @@ export function depositExpired(turn: Turn): void {
   turn.say([text(EXPIRED_TEXT)], 'deposit');
 }
 
-export function sessionMismatch(turn: Turn, event: LeadEvent): void {
+export function sessionMismatch(turn: Turn, event: LeadMachineEvent): void {
   const session = sessionEvent(event);
   if (session === null) return;
   turn.systemEvent('warn', 'stripe.session_id_mismatch', {
@@ -161,8 +163,8 @@ export function sessionMismatch(turn: Turn, event: LeadEvent): void {
   });
 }
 
-export function unpaidCompletion(turn: Turn, event: LeadEvent): void {
-  if (event.type !== 'stripe.checkout.completed') return;
+export function unpaidCompletion(turn: Turn, event: LeadMachineEvent): void {
+  assertEvent(event, 'stripe.checkout.completed');
   turn.systemEvent('info', 'stripe.checkout_completed_unpaid', {
     eventId: event.eventId,
     sessionId: event.sessionId,
@@ -173,3 +175,14 @@ export function unpaidCompletion(turn: Turn, event: LeadEvent): void {
 export function declineText(turn: Turn): string {
   return `Thank you for your enquiry. Unfortunately ${turn.studio.name} can't take this one on, but we wish you the best with your tattoo.`;
 }
+
+/** The plans of the deposit, by the names the chart gives them (lead-plans.ts). */
+export const depositPlans = {
+  checkoutCreated,
+  depositExpired,
+  expiredWhileOptedOut,
+  keepCheckout,
+  requestDeposit,
+  sessionMismatch,
+  unpaidCompletion,
+};

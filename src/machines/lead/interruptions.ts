@@ -1,19 +1,21 @@
 // Conversation-level events that override the current question: opt-out / opt-in (rule 9), handover and
 // the repair give-up (rules 2, 3), restart and admin reset (rule 8).
+import { assertEvent } from 'xstate';
 import { policyFor } from '../../channels/policies.ts';
-import type { LeadEvent, MessageReceivedEvent } from '../../domain/lead-events.ts';
+import type { MessageReceivedEvent } from '../../domain/lead-events.ts';
 import type { Studio } from '../../studio/studio-schema.ts';
 import { detectIntent, isGreetingOrEnquiry, type Intent } from '../parsers/index.ts';
 import type { LeadContext } from './lead-context.ts';
+import { inboundMessageOf, type LeadMachineEvent } from './machine-events.ts';
 import type { ResumableStatus } from './lead-status.ts';
 import { checkoutTimeUp, declineText, linkForgotten, requestDeposit } from './deposit.ts';
 import { askAboutSession, CHECKING_PAYMENT_TEXT } from './deposit-check.ts';
-import { acceptAnswer, askQuestion, isMedia, readAnswer } from './qualifying.ts';
+import { askQuestion, isMedia, readAnswer, recordAnswer } from './qualifying.ts';
 import { currentQuestion, inboundText } from './questions.ts';
 import { promptForStatus } from './status-prompts.ts';
 import { addMs, type Turn } from './turn.ts';
 
-export function intentOf(event: LeadEvent): Intent | null {
+export function intentOf(event: LeadMachineEvent): Intent | null {
   if (event.type !== 'message.received') return null;
   const c = event.content;
   if (c.kind !== 'text' && c.kind !== 'button' && c.kind !== 'interactive') return null;
@@ -33,7 +35,7 @@ function who(turn: Turn): string {
  * Every inbound message: its time (for the channel's window), its channel and reply address (replies go
  * out where the lead last wrote from), and the phone, name and language it brought.
  */
-export function recordInbound(turn: Turn, event: LeadEvent): void {
+export function recordInbound(turn: Turn, event: LeadMachineEvent): void {
   if (event.type !== 'message.received') return;
   const last = turn.context.lastInboundAt;
   const newer = last === null || Date.parse(event.sentAt) > Date.parse(last);
@@ -72,9 +74,10 @@ export function isFirstAnswer(studio: Studio, context: LeadContext, event: Messa
 }
 
 /** Greets, takes the first message as the first answer and asks the second question (one step). */
-export function greetWithAnswer(turn: Turn, event: LeadEvent): void {
-  if (event.type !== 'message.received') return;
-  acceptAnswer(turn, event);
+export function greetWithAnswer(turn: Turn, event: LeadMachineEvent): void {
+  assertEvent(event, 'message.received');
+  const reading = readAnswer(turn.studio, turn.context, event.content);
+  if (reading.ok) recordAnswer(turn, event, reading.value);
   askQuestion(turn, `${hello(turn)} Thanks, got that. Just a few more quick questions.\n\n`);
 }
 
@@ -143,8 +146,8 @@ export function optIn(turn: Turn): void {
  * kept, and START takes the lead where the decision would have (AWAITING_DEPOSIT / REJECTED, both allowed
  * from OPTED_OUT as resumable statuses).
  */
-export function decideWhileOptedOut(turn: Turn, event: LeadEvent): void {
-  if (event.type !== 'artist.approve' && event.type !== 'artist.reject') return;
+export function decideWhileOptedOut(turn: Turn, event: LeadMachineEvent): void {
+  assertEvent(event, ['artist.approve', 'artist.reject']);
   const approve = event.type === 'artist.approve';
   turn.update({
     decidedWhileOptedOut: approve ? 'approve' : 'reject',
@@ -171,9 +174,10 @@ export function adminHandover(turn: Turn): void {
 }
 
 /** The second unparseable answer at one step (rule 2). */
-export function giveUp(turn: Turn, event: LeadEvent): void {
+export function giveUp(turn: Turn, event: LeadMachineEvent): void {
   const question = currentQuestion(turn.studio, turn.context);
-  const said = event.type === 'message.received' ? inboundText(event.content) : null;
+  const message = inboundMessageOf(event);
+  const said = message === undefined ? null : inboundText(message.content);
   turn.sayText("Sorry, I'm having trouble with that one. I've asked the artist to help you personally.");
   turn.notifyArtist(
     'needs_human',
@@ -183,7 +187,7 @@ export function giveUp(turn: Turn, event: LeadEvent): void {
 }
 
 /** Cooldown over or handover.end: the bot resumes at the current question on the next inbound. */
-export function handBack(turn: Turn, event: LeadEvent): void {
+export function handBack(turn: Turn, event: LeadMachineEvent): void {
   if (event.type === 'timer.fired') turn.fired(event.key);
   turn.cancel('handover_cooldown');
   turn.update({ resume: true });
@@ -206,3 +210,18 @@ export function restart(turn: Turn): void {
 export function cancelAllTimers(turn: Turn): void {
   turn.cancel('reminder', 'stale', 'handover_cooldown', 'deposit_expiry');
 }
+
+/** The plans of interruptions, by the names the chart gives them (lead-plans.ts). */
+export const interruptionPlans = {
+  adminHandover,
+  cancelAllTimers,
+  decideWhileOptedOut,
+  giveUp,
+  greet,
+  greetWithAnswer,
+  handBack,
+  optIn,
+  optOut,
+  requestHuman,
+  restart,
+};

@@ -8,6 +8,7 @@ import type { StudioRegistry } from '../../studio/studio-registry.ts';
 import { initialLeadContext } from './lead-context.ts';
 import { DEPOSIT_STATUSES, leadSetup } from './lead-setup.ts';
 import { resumableStatuses } from './lead-status.ts';
+import type { QualifyingOutcome } from './qualifying.ts';
 
 // The lead's own words override the current question (rules 3, 8, 9); listed first in each status.
 const optOutRequest = {
@@ -28,6 +29,11 @@ const restartRequest = {
   reenter: true,
   actions: 'restart',
 } as const;
+
+/** The outcome `qualifying.read` read the message as (qualifying.ts). */
+function reads(outcome: QualifyingOutcome) {
+  return { type: 'reads', params: { outcome } } as const;
+}
 
 export function createLeadMachine(studios: StudioRegistry) {
   return leadSetup(studios).createMachine({
@@ -85,17 +91,27 @@ export function createLeadMachine(studios: StudioRegistry) {
             { guard: 'assistantFlow', actions: ['assistantMessage', 'watchSilence'] },
             restartRequest,
             { guard: 'resuming', actions: ['resume', 'watchSilence'] },
+            // Read once against the current question; its outcome is chosen below.
+            { actions: 'readMessage' },
+          ],
+          'qualifying.read': [
+            // A reaction is no answer, and no end to the silence either.
+            { guard: reads('ignore') },
+            // The rest of an album joins the reference photos without another question.
+            { guard: reads('more_references'), actions: ['watchSilence', 'addReference'] },
+            { guard: reads('attachment'), actions: ['watchSilence', 'keepAttachment'] },
+            { guard: reads('unreadable'), actions: ['watchSilence', 'askReadable'] },
+            { guard: reads('bundle'), actions: ['watchSilence', 'askOneAtATime'] },
+            { guard: reads('answer'), actions: ['watchSilence', 'acceptAnswer', 'askQuestion'] },
             {
-              guard: { type: 'outcome', params: { outcome: 'last_answer' } },
+              guard: reads('last_answer'),
               target: 'PENDING_APPROVAL',
               actions: ['acceptAnswer', 'submitForApproval'],
             },
-            {
-              guard: { type: 'outcome', params: { outcome: 'give_up' } },
-              target: 'NEEDS_HUMAN',
-              actions: 'giveUp',
-            },
-            { actions: 'qualifyingMessage' },
+            // A question of the lead's own, with an orchestrator: no repair, no failure.
+            { guard: reads('off_script'), actions: ['watchSilence', 'askOffScript'] },
+            { guard: reads('repair'), actions: ['watchSilence', 'repair'] },
+            { guard: reads('give_up'), target: 'NEEDS_HUMAN', actions: 'giveUp' },
           ],
           // Off script: the answer, then the question again.
           'orchestrator.answered': { actions: 'orchestratorAnsweredThenAsk' },

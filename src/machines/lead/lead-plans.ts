@@ -1,100 +1,40 @@
-// The named actions of the lead machine, each a plan over one Turn. Plans are plain functions so the
-// machine file reads as the conversation's shape and the behaviour is testable piece by piece.
-import type { LeadEvent } from '../../domain/lead-events.ts';
-import {
-  bookingMessage,
-  requestOffers,
-  slotReserved,
-  slotUnavailable,
-  stopLoadingOffers,
-  takenSlotsLoaded,
-} from './booking.ts';
-import { campaignMessage, campaignRefused } from './campaign.ts';
-import {
-  checkoutCreated,
-  declineText,
-  depositExpired,
-  depositMessages,
-  expiredWhileOptedOut,
-  keepCheckout,
-  requestDeposit,
-  sessionMismatch,
-  unpaidCompletion,
-} from './deposit.ts';
-import {
-  checkingPayment,
-  checkSession,
-  isCheckingSession,
-  noteReconciled,
-  sessionCheckFailed,
-  stopDepositExpiry,
-} from './deposit-check.ts';
-import {
-  adminMessage,
-  answeredByChannel,
-  controlIgnored,
-  effectFailed,
-  effectFailedWhileOptedOut,
-  recipientOptedOut,
-  recordDelivery,
-  sendFailed,
-  suppressedMessage,
-} from './delivery.ts';
-import {
-  adminHandover,
-  cancelAllTimers,
-  decideWhileOptedOut,
-  giveUp,
-  greet,
-  greetWithAnswer,
-  handBack,
-  optIn,
-  optOut,
-  requestHuman,
-  restart,
-} from './interruptions.ts';
-import {
-  acceptAnswer,
-  handleQualifyingMessage,
-  isMedia,
-  keepAttachment,
-  questionMessages,
-  submitForApproval,
-  watchSilence,
-} from './qualifying.ts';
-import { assistantMessage, orchestratorAnswered } from './orchestrator.ts';
+// The lead machine's actions by name, each a plan over one Turn: one typed map that lead-setup.ts turns into
+// the machine's actions, so a name is given where its plan is and used in the chart. Most plans live in
+// the module of their part of the conversation (each exports its map); the ones composed across modules
+// are written here. Plans are plain functions so the chart reads as the conversation's shape and the
+// behaviour is testable piece by piece; a plan meant for one event type narrows with `assertEvent`.
+import { assertEvent } from 'xstate';
+import { bookingPlans, requestOffers } from './booking.ts';
+import { campaignPlans } from './campaign.ts';
+import { declineText, depositMessages, depositPlans, keepCheckout, requestDeposit } from './deposit.ts';
+import { depositCheckPlans, isCheckingSession, noteReconciled } from './deposit-check.ts';
+import { deliveryPlans } from './delivery.ts';
+import { interruptionPlans } from './interruptions.ts';
+import type { LeadMachineEvent } from './machine-events.ts';
+import { isMedia, keepAttachment, qualifyingPlans, questionMessages } from './qualifying.ts';
+import { orchestratorAnswered, orchestratorPlans } from './orchestrator.ts';
 import { REVIEWING_TEXT, resumeStatus } from './status-prompts.ts';
 import type { Turn } from './turn.ts';
 
-export type Plan = (turn: Turn, event: LeadEvent) => void;
-
-function whenMessage(
-  plan: (turn: Turn, event: Extract<LeadEvent, { type: 'message.received' }>) => void,
-): Plan {
-  return (turn, event) => {
-    if (event.type === 'message.received') plan(turn, event);
-  };
-}
+export type Plan = (turn: Turn, event: LeadMachineEvent) => void;
 
 export const plans = {
+  ...bookingPlans,
+  ...campaignPlans,
+  ...depositPlans,
+  ...depositCheckPlans,
+  ...deliveryPlans,
+  ...interruptionPlans,
+  ...orchestratorPlans,
+  ...qualifyingPlans,
   /** Nothing beyond remembering the inbound message's time (every plan does that first). */
   recordInbound: () => undefined,
-  keepMedia: whenMessage((turn, event) => {
+  keepMedia: (turn, event) => {
+    assertEvent(event, 'message.received');
     if (isMedia(event.content)) keepAttachment(turn, event);
-  }),
-  greet,
-  greetWithAnswer,
-  optOut,
-  optIn,
-  requestHuman,
-  adminHandover,
-  giveUp,
-  handBack,
-  restart,
-  cancelAllTimers,
+  },
   resume: (turn) => resumeStatus(turn, turn.context.resumeTo, 'Thanks! Picking up where we left off.\n\n'),
   welcomeBack: (turn) => resumeStatus(turn, turn.context.resumeTo, 'Welcome back!\n\n'),
-  watchSilence,
   stopWatchingSilence: (turn) => turn.cancel('reminder', 'stale'),
   remindQuestion: (turn) => {
     turn.fired('reminder');
@@ -109,14 +49,8 @@ export const plans = {
     requestOffers(turn, 'Just checking in! ', 'reminder');
   },
   goStale: (turn) => turn.fired('stale'),
-  qualifyingMessage: whenMessage(handleQualifyingMessage),
-  acceptAnswer: whenMessage(acceptAnswer),
-  submitForApproval,
   reviewing: (turn) => turn.sayText(REVIEWING_TEXT),
-  requestDeposit,
   decline: (turn) => turn.sayText(declineText(turn)),
-  decideWhileOptedOut,
-  checkoutCreated,
   depositReminder: (turn) => {
     const link = depositMessages(turn);
     if (link.length > 0) turn.say(link, 'deposit');
@@ -134,12 +68,10 @@ export const plans = {
   },
   /** The checkout came back during a handover: kept, the link is sent when the bot resumes. */
   checkoutCreatedAway: (turn, event) => {
-    if (event.type !== 'deposit.checkout_created') return;
+    assertEvent(event, 'deposit.checkout_created');
     keepCheckout(turn, event);
     turn.update({ resume: true });
   },
-  /** The checkout came back while the lead was opted out: kept silently; START sends the link. */
-  keepCheckout,
   /**
    * Back in AWAITING_DEPOSIT after a handover or START: the link's expiry is watched again, unless START
    * has just asked Stripe about it (the answer decides, as after the timer fired).
@@ -156,43 +88,16 @@ export const plans = {
     // Paid after an approval made while away: the deposit is settled, no checkout is needed on START.
     turn.update({ resumeTo: 'BOOKING', decidedWhileOptedOut: null });
   },
-  depositExpired,
-  checkSession,
-  checkingPayment,
-  sessionCheckFailed,
-  expiredWhileOptedOut,
-  sessionMismatch,
-  unpaidCompletion,
-  stopDepositExpiry,
   /** Leaving NEEDS_HUMAN: a hand-back sets `resume` again afterwards; an approval or payment does not. */
   stopCooldown: (turn) => {
     turn.cancel('handover_cooldown');
     turn.update({ resume: false });
   },
-  bookingMessage,
-  takenSlotsLoaded,
-  stopLoadingOffers,
-  slotReserved,
-  slotUnavailable,
-  recipientOptedOut,
-  recordDelivery,
-  sendFailed,
-  adminMessage,
-  answeredByChannel,
-  suppressedMessage,
-  effectFailed,
-  effectFailedWhileOptedOut,
-  controlIgnored,
-  campaignMessage,
-  campaignRefused,
-  assistantMessage,
-  orchestratorAnswered,
   /** Off script in QUALIFYING: the answer, then the question the lead was being asked, again. */
   orchestratorAnsweredThenAsk: (turn, event) => {
+    assertEvent(event, 'orchestrator.answered');
     orchestratorAnswered(turn, event);
-    if (event.type === 'orchestrator.answered' && event.purpose === 'off_script') {
-      turn.say(questionMessages(turn));
-    }
+    if (event.purpose === 'off_script') turn.say(questionMessages(turn));
   },
 } satisfies Record<string, Plan>;
 

@@ -1,9 +1,10 @@
 // The lead machine's vocabulary: its types and the named guards and actions the state graph
-// (lead-machine.ts) refers to. Actions are plans (lead-plans.ts) run over one Turn; guards read the same
-// pure helpers, so a guard and the action it selects cannot disagree.
-import { assign, enqueueActions, setup, type ParameterizedObject } from 'xstate';
+// (lead-machine.ts) refers to. Actions are the plans of lead-plans.ts, each run over one Turn, under the
+// names that map gives them; guards read the same pure helpers, so a guard and the action it selects
+// cannot disagree.
+import { assertEvent, assign, enqueueActions, setup } from 'xstate';
 import type { Effect } from '../../domain/effects.ts';
-import type { LeadEvent, TimerKey } from '../../domain/lead-events.ts';
+import type { TimerKey } from '../../domain/lead-events.ts';
 import type { Studio } from '../../studio/studio-schema.ts';
 import type { StudioRegistry } from '../../studio/studio-registry.ts';
 import type { Intent } from '../parsers/index.ts';
@@ -11,14 +12,28 @@ import { isCurrentPaidSession, isCurrentSession, isOtherPaidSession, isOtherSess
 import { isCheckingSession, isFailedCheck, isUnpaidCheck } from './deposit-check.ts';
 import { intentOf, isFirstAnswer, isResuming, optInStatus, recordInbound } from './interruptions.ts';
 import type { LeadContext, LeadInput } from './lead-context.ts';
-import { plans, type Plan } from './lead-plans.ts';
+import { plans, type Plan, type PlanName } from './lead-plans.ts';
+import { inboundMessageOf, type LeadMachineEvent } from './machine-events.ts';
 import { isAssistantFlow } from './orchestrator.ts';
 import type { ResumableStatus } from './lead-status.ts';
-import { qualifyingOutcome, type QualifyingOutcome } from './qualifying.ts';
+import { readQualifying, type QualifyingOutcome } from './qualifying.ts';
 import { Turn } from './turn.ts';
 
 /** Statuses in which a deposit can be paid. */
 export const DEPOSIT_STATUSES: readonly ResumableStatus[] = ['AWAITING_DEPOSIT', 'DEPOSIT_EXPIRED'];
+
+/** An action of the lead machine: it assigns, emits effects and raises its own events, nothing else. */
+const leadAction = enqueueActions<
+  LeadContext,
+  LeadMachineEvent,
+  undefined,
+  LeadMachineEvent,
+  never,
+  never,
+  never,
+  never,
+  Effect
+>;
 
 export function leadSetup(studios: StudioRegistry) {
   const studioOf = (context: LeadContext): Studio => {
@@ -28,25 +43,12 @@ export function leadSetup(studios: StudioRegistry) {
   };
 
   /** Runs a plan over one Turn: context changes are assigned and effects emitted, in order. */
-  function run<TAction extends ParameterizedObject, TGuard extends ParameterizedObject>(plan: Plan) {
-    return enqueueActions<
-      LeadContext,
-      LeadEvent,
-      undefined,
-      LeadEvent,
-      never,
-      TAction,
-      TGuard,
-      never,
-      Effect
-    >(({ context, event, enqueue }) => {
-      // An orchestrator's answer replies to the message it was asked about.
+  function run(plan: Plan) {
+    return leadAction(({ context, event, enqueue }) => {
+      // A turn applying an inbound message replies to it; an orchestrator's answer to the message it was
+      // asked about.
       const inReplyTo =
-        event.type === 'message.received'
-          ? event.messageId
-          : event.type === 'orchestrator.answered'
-            ? event.inReplyTo
-            : undefined;
+        event.type === 'orchestrator.answered' ? event.inReplyTo : inboundMessageOf(event)?.messageId;
       const turn = new Turn(studioOf(context), context, event.at, inReplyTo);
       recordInbound(turn, event);
       plan(turn, event);
@@ -55,84 +57,44 @@ export function leadSetup(studios: StudioRegistry) {
     });
   }
 
+  /** Every plan of the map as the action of its name. */
+  const planActions = Object.fromEntries(
+    Object.entries(plans).map(([name, plan]) => [name, run(plan)]),
+  ) as Record<PlanName, ReturnType<typeof run>>;
+
   return setup({
     types: {
       context: {} as LeadContext,
-      events: {} as LeadEvent,
+      events: {} as LeadMachineEvent,
       input: {} as LeadInput,
       emitted: {} as Effect,
     },
     actions: {
-      recordInbound: run(plans.recordInbound),
-      keepMedia: run(plans.keepMedia),
-      greet: run(plans.greet),
-      greetWithAnswer: run(plans.greetWithAnswer),
-      optOut: run(plans.optOut),
-      optIn: run(plans.optIn),
-      requestHuman: run(plans.requestHuman),
-      adminHandover: run(plans.adminHandover),
-      giveUp: run(plans.giveUp),
-      handBack: run(plans.handBack),
-      restart: run(plans.restart),
-      cancelAllTimers: run(plans.cancelAllTimers),
-      resume: run(plans.resume),
-      welcomeBack: run(plans.welcomeBack),
-      watchSilence: run(plans.watchSilence),
-      stopWatchingSilence: run(plans.stopWatchingSilence),
-      remindQuestion: run(plans.remindQuestion),
-      remindSlots: run(plans.remindSlots),
-      goStale: run(plans.goStale),
-      qualifyingMessage: run(plans.qualifyingMessage),
-      acceptAnswer: run(plans.acceptAnswer),
-      submitForApproval: run(plans.submitForApproval),
-      reviewing: run(plans.reviewing),
-      requestDeposit: run(plans.requestDeposit),
-      decline: run(plans.decline),
-      checkoutCreated: run(plans.checkoutCreated),
-      depositReminder: run(plans.depositReminder),
-      newLinkRequested: run(plans.newLinkRequested),
-      depositPaid: run(plans.depositPaid),
-      depositExpired: run(plans.depositExpired),
-      checkSession: run(plans.checkSession),
-      checkingPayment: run(plans.checkingPayment),
-      sessionCheckFailed: run(plans.sessionCheckFailed),
-      expiredWhileOptedOut: run(plans.expiredWhileOptedOut),
-      sessionMismatch: run(plans.sessionMismatch),
-      checkoutCreatedAway: run(plans.checkoutCreatedAway),
-      keepCheckout: run(plans.keepCheckout),
-      resumeDepositExpiry: run(plans.resumeDepositExpiry),
-      paidWhileOptedOut: run(plans.paidWhileOptedOut),
-      decideWhileOptedOut: run(plans.decideWhileOptedOut),
-      unpaidCompletion: run(plans.unpaidCompletion),
-      stopDepositExpiry: run(plans.stopDepositExpiry),
-      stopCooldown: run(plans.stopCooldown),
-      bookingMessage: run(plans.bookingMessage),
-      takenSlotsLoaded: run(plans.takenSlotsLoaded),
-      stopLoadingOffers: run(plans.stopLoadingOffers),
-      slotReserved: run(plans.slotReserved),
-      slotUnavailable: run(plans.slotUnavailable),
-      recordDelivery: run(plans.recordDelivery),
-      sendFailed: run(plans.sendFailed),
-      recipientOptedOut: run(plans.recipientOptedOut),
-      adminMessage: run(plans.adminMessage),
-      answeredByChannel: run(plans.answeredByChannel),
-      suppressedMessage: run(plans.suppressedMessage),
-      effectFailed: run(plans.effectFailed),
-      effectFailedWhileOptedOut: run(plans.effectFailedWhileOptedOut),
-      controlIgnored: run(plans.controlIgnored),
-      campaignMessage: run(plans.campaignMessage),
-      campaignRefused: run(plans.campaignRefused),
-      assistantMessage: run(plans.assistantMessage),
-      orchestratorAnswered: run(plans.orchestratorAnswered),
-      orchestratorAnsweredThenAsk: run(plans.orchestratorAnsweredThenAsk),
+      ...planActions,
       /** Entering a resumable status: handovers, staleness and opt-outs come back here. */
       remember: assign((_, params: { status: ResumableStatus }) => ({ resumeTo: params.status })),
+      /**
+       * A message in QUALIFYING that no interruption took: recorded, read once against the current
+       * question, and raised as `qualifying.read` for the chart's guarded outcomes.
+       */
+      readMessage: leadAction(({ context, event, enqueue }) => {
+        assertEvent(event, 'message.received');
+        const turn = new Turn(studioOf(context), context, event.at, event.messageId);
+        recordInbound(turn, event);
+        enqueue.assign(turn.context);
+        enqueue.raise({
+          type: 'qualifying.read',
+          at: event.at,
+          message: event,
+          reading: readQualifying(turn.studio, turn.context, event),
+        });
+      }),
     },
     guards: {
       intent: ({ event }, params: { intent: Intent }) => intentOf(event) === params.intent,
-      outcome: ({ context, event }, params: { outcome: QualifyingOutcome }) =>
-        event.type === 'message.received' &&
-        qualifyingOutcome(studioOf(context), context, event) === params.outcome,
+      /** What `qualifying.read` read the message as. */
+      reads: ({ event }, params: { outcome: QualifyingOutcome }) =>
+        event.type === 'qualifying.read' && event.reading.outcome === params.outcome,
       firstAnswer: ({ context, event }) =>
         event.type === 'message.received' && isFirstAnswer(studioOf(context), context, event),
       resuming: ({ context, event }) => event.type === 'message.received' && isResuming(context),

@@ -4,12 +4,13 @@
 // prompt and is no repair failure. Either way the machine only emits `effect.orchestrator.ask` (the relay
 // makes the call); `orchestrator.answered` brings the answer (or the studio's default reply), which is sent
 // as a direct reply to the message, and off script the current question follows.
+import { assertEvent } from 'xstate';
 import type { MessageReceivedEvent } from '../../domain/lead-events.ts';
 import type { Studio } from '../../studio/studio-schema.ts';
-import type { LeadEvent } from '../../domain/lead-events.ts';
 import { currentQuestion, inboundText, questionPrompt } from './questions.ts';
 import { answerLines } from './summary.ts';
 import type { Turn } from './turn.ts';
+import type { LeadMachineEvent } from './machine-events.ts';
 
 export type AskPurpose = 'assistant' | 'off_script';
 
@@ -46,8 +47,9 @@ export function askOrchestrator(turn: Turn, event: MessageReceivedEvent, purpose
  * Assistant flow: content held back while the channel's window was closed goes out first (the lead is
  * back), then the message is sent to the orchestrator. Reactions are not messages to answer.
  */
-export function assistantMessage(turn: Turn, event: LeadEvent): void {
-  if (event.type !== 'message.received' || event.content.kind === 'reaction') return;
+export function assistantMessage(turn: Turn, event: LeadMachineEvent): void {
+  assertEvent(event, 'message.received');
+  if (event.content.kind === 'reaction') return;
   const held = turn.context.pending;
   turn.update({ pending: [], resume: false });
   if (held.length > 0) turn.say(held);
@@ -55,7 +57,10 @@ export function assistantMessage(turn: Turn, event: LeadEvent): void {
 }
 
 /** The orchestrator's answer (or the default reply), sent as a reply to the message it answers. */
-export function orchestratorAnswered(turn: Turn, event: LeadEvent): void {
-  if (event.type !== 'orchestrator.answered') return;
+export function orchestratorAnswered(turn: Turn, event: LeadMachineEvent): void {
+  assertEvent(event, 'orchestrator.answered');
   turn.sayText(event.text);
 }
+
+/** The plans of the orchestrator, by the names the chart gives them (lead-plans.ts). */
+export const orchestratorPlans = { assistantMessage, orchestratorAnswered };

@@ -1,10 +1,13 @@
-// QUALIFYING: one question at a time (docs/contract.md §5 rules 1, 2, 4, 5). Each inbound message has exactly one
-// outcome; the machine's guards and the plans below read the same outcome, so they cannot disagree.
+// QUALIFYING: one question at a time (docs/contract.md §5 rules 1, 2, 4, 5). Each inbound message is read once
+// (`readQualifying`, raised by the machine as `qualifying.read`) into exactly one outcome; the chart's guarded
+// transitions choose by it and the plans below act on it, so they cannot disagree.
+import { assertEvent } from 'xstate';
 import type { OutboundMessage } from '../../domain/effects.ts';
 import type { InboundContent, MessageReceivedEvent } from '../../domain/lead-events.ts';
 import type { Studio } from '../../studio/studio-schema.ts';
 import { looksLikeBundle } from '../parsers/index.ts';
 import type { AnswerValue, LeadContext } from './lead-context.ts';
+import type { LeadMachineEvent } from './machine-events.ts';
 import {
   currentQuestion,
   inboundText,
@@ -19,18 +22,24 @@ import { chosenStyle, isStyleChoice } from './style-choices.ts';
 import { answerLines, leadSummary } from './summary.ts';
 import { addMs, type Turn } from './turn.ts';
 
-export type QualifyingOutcome =
-  | 'resume'
-  | 'ignore'
-  | 'more_references'
-  | 'attachment'
-  | 'unreadable'
-  | 'bundle'
-  | 'answer'
-  | 'last_answer'
-  | 'repair'
-  | 'off_script'
-  | 'give_up';
+/**
+ * What a message in QUALIFYING reads as, once (the machine raises it as `qualifying.read`): the outcome its
+ * guarded transitions choose by, with the value of an answer.
+ */
+export type QualifyingReading =
+  | {
+      outcome:
+        | 'ignore'
+        | 'more_references'
+        | 'attachment'
+        | 'unreadable'
+        | 'bundle'
+        | 'off_script'
+        | 'repair'
+        | 'give_up';
+    }
+  | { outcome: 'answer' | 'last_answer'; value: AnswerValue };
+export type QualifyingOutcome = QualifyingReading['outcome'];
 
 type MediaContent = Extract<InboundContent, { mediaId: string }>;
 
@@ -106,22 +115,26 @@ function addReference(turn: Turn, event: MessageReceivedEvent): void {
   turn.update({ answers: { ...turn.context.answers, reference_images: { ...references, mediaIds } } });
 }
 
-export function qualifyingOutcome(
+/**
+ * The one reading of a message in QUALIFYING that no interruption took (and that does not resume: the
+ * machine resumes before reading). Reactions are ignored.
+ */
+export function readQualifying(
   studio: Studio,
   context: LeadContext,
   event: MessageReceivedEvent,
-): QualifyingOutcome {
-  if (event.content.kind === 'reaction') return 'ignore';
-  if (context.resume || context.pending.length > 0) return 'resume';
-  if (isMoreReferences(studio, context, event.content)) return 'more_references';
+): QualifyingReading {
+  if (event.content.kind === 'reaction') return { outcome: 'ignore' };
+  if (isMoreReferences(studio, context, event.content)) return { outcome: 'more_references' };
   const reading = readAnswer(studio, context, event.content);
   if (!reading.ok) {
-    if (reading.reason !== 'invalid') return reading.reason;
+    if (reading.reason !== 'invalid') return { outcome: reading.reason };
     // A question of the lead's own goes to the orchestrator (when there is one): no repair, no failure.
-    if (isOffScriptQuestion(studio, inboundText(event.content) ?? '')) return 'off_script';
-    return context.repairs === 0 ? 'repair' : 'give_up';
+    if (isOffScriptQuestion(studio, inboundText(event.content) ?? '')) return { outcome: 'off_script' };
+    return { outcome: context.repairs === 0 ? 'repair' : 'give_up' };
   }
-  return context.step + 1 >= studio.questions.length ? 'last_answer' : 'answer';
+  const outcome = context.step + 1 >= studio.questions.length ? 'last_answer' : 'answer';
+  return { outcome, value: reading.value };
 }
 
 /** The current question as a message (empty once every question is answered); style with its choices. */
@@ -164,55 +177,15 @@ export function keepAttachment(turn: Turn, event: MessageReceivedEvent): void {
 }
 
 /** Records the answer to the current question and moves to the next one (never more than one). */
-export function acceptAnswer(turn: Turn, event: MessageReceivedEvent): void {
+export function recordAnswer(turn: Turn, event: MessageReceivedEvent, value: AnswerValue): void {
   const question = currentQuestion(turn.studio, turn.context);
-  const reading = readAnswer(turn.studio, turn.context, event.content);
-  if (question === undefined || !reading.ok) return;
+  if (question === undefined) return;
   if (isMedia(event.content)) storeMedia(turn, event, 'reference');
   turn.update({
-    answers: { ...turn.context.answers, [question.id]: reading.value },
+    answers: { ...turn.context.answers, [question.id]: value },
     step: turn.context.step + 1,
     repairs: 0,
   });
-}
-
-/** Any message in QUALIFYING that neither interrupts, completes the questions nor gives up. */
-export function handleQualifyingMessage(turn: Turn, event: MessageReceivedEvent): void {
-  const outcome = qualifyingOutcome(turn.studio, turn.context, event);
-  if (outcome !== 'ignore') watchSilence(turn);
-  switch (outcome) {
-    case 'more_references':
-      addReference(turn, event);
-      return;
-    case 'attachment':
-      keepAttachment(turn, event);
-      askQuestion(turn, "Thanks, we've kept that with your enquiry.\n\n");
-      return;
-    case 'unreadable':
-      askQuestion(turn, 'Sorry, I can only read text and photos here.\n\n');
-      return;
-    case 'bundle':
-      askQuestion(turn, "Thanks! Let's take it one question at a time, please.\n\n");
-      return;
-    case 'answer':
-      acceptAnswer(turn, event);
-      askQuestion(turn);
-      return;
-    case 'off_script':
-      askOrchestrator(turn, event, 'off_script');
-      return;
-    case 'repair': {
-      const question = currentQuestion(turn.studio, turn.context);
-      turn.update({ repairs: turn.context.repairs + 1 });
-      if (question !== undefined) turn.say([repairMessage(turn.studio, question)]);
-      return;
-    }
-    case 'ignore':
-    case 'resume': // handled by the machine's resume transition before this one
-    case 'last_answer':
-    case 'give_up':
-      return;
-  }
 }
 
 /** After the last answer: the summary to the lead, the artist asked to approve (PENDING_APPROVAL). */
@@ -226,3 +199,39 @@ export function submitForApproval(turn: Turn): void {
     true,
   );
 }
+
+const askAgain = (lead: string) => (turn: Turn) => askQuestion(turn, lead);
+
+/** The plans of the outcomes of `qualifying.read`, by the names the chart gives them. */
+export const qualifyingPlans = {
+  watchSilence,
+  /** The rest of an album of reference photos joins them. */
+  addReference: (turn: Turn, event: LeadMachineEvent) => {
+    assertEvent(event, 'qualifying.read');
+    addReference(turn, event.message);
+  },
+  /** Media where none was asked for: kept with the enquiry, the question again (rule 4). */
+  keepAttachment: (turn: Turn, event: LeadMachineEvent) => {
+    assertEvent(event, 'qualifying.read');
+    keepAttachment(turn, event.message);
+    askQuestion(turn, "Thanks, we've kept that with your enquiry.\n\n");
+  },
+  askReadable: askAgain('Sorry, I can only read text and photos here.\n\n'),
+  askOneAtATime: askAgain("Thanks! Let's take it one question at a time, please.\n\n"),
+  acceptAnswer: (turn: Turn, event: LeadMachineEvent) => {
+    assertEvent(event, 'qualifying.read');
+    if ('value' in event.reading) recordAnswer(turn, event.message, event.reading.value);
+  },
+  askQuestion: (turn: Turn) => askQuestion(turn),
+  askOffScript: (turn: Turn, event: LeadMachineEvent) => {
+    assertEvent(event, 'qualifying.read');
+    askOrchestrator(turn, event.message, 'off_script');
+  },
+  /** The first unreadable answer at a step: the question's repair prompt (rule 2). */
+  repair: (turn: Turn) => {
+    const question = currentQuestion(turn.studio, turn.context);
+    turn.update({ repairs: turn.context.repairs + 1 });
+    if (question !== undefined) turn.say([repairMessage(turn.studio, question)]);
+  },
+  submitForApproval,
+};
