@@ -1,5 +1,5 @@
 // The actor host: consumes bus batches, keeps each lead's mailbox strictly sequential, commits many leads
-// per transaction (lead-processor.ts), acks only after the commit, retries a failing lead's parked
+// per transaction (actor-processor.ts), acks only after the commit, retries a failing lead's parked
 // messages with backoff (retry-pass.ts) and passivates idle actors. Its live bookkeeping is one
 // @xstate/store store (runtime-store.ts).
 import type { Logger } from 'pino';
@@ -13,9 +13,9 @@ import { ActorCache } from './actor-cache.ts';
 import { announceCommits } from './commit-notices.ts';
 import { envelopeDecoder } from './decode-envelope.ts';
 import type { HostHooks } from './host-hooks.ts';
-import type { Outcome, RunMessage } from './lead-run.ts';
-import { LeadLocks } from './lead-locks.ts';
-import { LeadProcessor, type LeadBatchItem } from './lead-processor.ts';
+import type { Outcome, RunMessage } from './actor-run.ts';
+import { ActorLocks } from './actor-locks.ts';
+import { ActorProcessor, type ActorBatchItem } from './actor-processor.ts';
 import { DEFAULT_RETRY_DELAYS, parseRetryDelays } from './retry-policy.ts';
 import { runDueRetries } from './retry-pass.ts';
 import { bindMetrics } from './runtime-metrics.ts';
@@ -81,8 +81,8 @@ export function createActorHost(options: ActorHostOptions): ActorHost {
   );
   const definitions = new Map(options.definitions.map((d) => [d.actorType, d]));
   const decode = envelopeDecoder(options.definitions);
-  const locks = new LeadLocks();
-  const processor = new LeadProcessor({
+  const locks = new ActorLocks();
+  const processor = new ActorProcessor({
     db,
     definitions,
     cache,
@@ -118,7 +118,7 @@ export function createActorHost(options: ActorHostOptions): ActorHost {
   }
 
   async function handle(batch: readonly Delivery[]): Promise<void> {
-    const byLead = new Map<string, { deliveries: Delivery[]; item: LeadBatchItem }>();
+    const byLead = new Map<string, { deliveries: Delivery[]; item: ActorBatchItem }>();
     for (const delivery of [...batch].sort((a, b) => a.seq - b.seq)) {
       const message = decode(delivery.envelope);
       const leadId = message.envelope.leadId;

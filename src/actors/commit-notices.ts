@@ -3,7 +3,7 @@
 // of polling. A message still to be retried is not announced (its waiter times out into 202).
 import type { Bus } from '../bus/bus.ts';
 import type { CommitNotice } from '../domain/commit-notice.ts';
-import type { Outcome, RunMessage } from './lead-run.ts';
+import type { Outcome, RunMessage } from './actor-run.ts';
 
 const ANNOUNCED: ReadonlySet<Outcome> = new Set(['applied', 'duplicate', 'ignored', 'dead_lettered']);
 

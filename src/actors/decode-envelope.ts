@@ -2,12 +2,12 @@
 // (envelopeSchema) and its event against the schema of the actor type it is addressed to (the
 // definition's `eventSchema`: the lead machine's is leadEventSchema). A message that fails can never be
 // applied, so it is dead-lettered at once with the failing field as its cause (a terminal failure in
-// lead-run.ts), instead of being retried or blocking its lead. Envelopes of event types an earlier version
+// actor-run.ts), instead of being retried or blocking its lead. Envelopes of event types an earlier version
 // wrote (`whatsapp.message`, …) are upcast first (src/domain/legacy-events.ts).
 import { envelopeSchema, type Envelope } from '../domain/envelope.ts';
 import { upcastEnvelope } from '../domain/legacy-events.ts';
 import type { ActorDefinition } from './actor-definition.ts';
-import type { RunMessage } from './lead-run.ts';
+import type { RunMessage } from './actor-run.ts';
 
 /** Turns what a bus (or lead_retries) holds into a message the host can run or dead-letter. */
 export type EnvelopeDecoder = (received: unknown) => RunMessage;

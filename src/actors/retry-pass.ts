@@ -9,15 +9,15 @@ import { partitionOf } from '../domain/ids.ts';
 import type { Db } from '../persistence/database.ts';
 import { announceCommits } from './commit-notices.ts';
 import type { EnvelopeDecoder } from './decode-envelope.ts';
-import type { LeadLocks } from './lead-locks.ts';
-import type { LeadProcessor } from './lead-processor.ts';
-import type { RunMessage } from './lead-run.ts';
+import type { ActorLocks } from './actor-locks.ts';
+import type { ActorProcessor } from './actor-processor.ts';
+import type { RunMessage } from './actor-run.ts';
 
 export interface RetryPassOptions {
   db: Db;
   bus: Bus;
-  locks: LeadLocks;
-  processor: LeadProcessor;
+  locks: ActorLocks;
+  processor: ActorProcessor;
   /** The host's decoder: parked envelopes are validated as the bus's are. */
   decode: EnvelopeDecoder;
   now: Date;

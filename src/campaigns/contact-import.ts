@@ -1,6 +1,6 @@
 // Contacts become leads (docs/contract.md §10): each good row is upserted into `contacts` and, when its lead does
 // not exist yet, a `leads` row at status NEW with no snapshot (the actor host starts such a lead from the
-// machine's initial state at its first event, fenced on the row's version 0: src/actors/lead-run.ts).
+// machine's initial state at its first event, fenced on the row's version 0: src/actors/actor-run.ts).
 // Re-importing the same person updates their contact row; the lead id is derived from the phone (or the
 // email), so it is the same lead a WhatsApp or SMS message from that number reaches. Rows are written in
 // batches, one transaction each; a bad row is reported by line and the rest are kept.

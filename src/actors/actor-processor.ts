@@ -8,19 +8,19 @@ import type { ActorDefinition } from './actor-definition.ts';
 import { ActorCache } from './actor-cache.ts';
 import { commitWrites, FencingConflict } from './commit-writes.ts';
 import type { HostHooks } from './host-hooks.ts';
-import { runLead, type LeadRunResult, type Outcome, type RunMessage, type RunMode } from './lead-run.ts';
+import { runActor, type ActorRunResult, type Outcome, type RunMessage, type RunMode } from './actor-run.ts';
 import type { LeadWrites } from './lead-writes.ts';
 import { loadBatchState, loadReplayOriginals } from './load-batch.ts';
 
-export interface LeadBatchItem {
+export interface ActorBatchItem {
   leadId: string;
   messages: RunMessage[];
 }
 
 /** Per lead: the outcome of each message, or null when nothing could be committed (nak and retry later). */
-export type LeadResults = Map<string, Outcome[] | null>;
+export type ActorResults = Map<string, Outcome[] | null>;
 
-export interface LeadProcessorOptions {
+export interface ActorProcessorOptions {
   db: Db;
   definitions: ReadonlyMap<string, ActorDefinition>;
   cache: ActorCache;
@@ -45,19 +45,19 @@ function hasWrites(w: LeadWrites): boolean {
   );
 }
 
-export class LeadProcessor {
-  readonly #o: LeadProcessorOptions;
+export class ActorProcessor {
+  readonly #o: ActorProcessorOptions;
 
-  constructor(options: LeadProcessorOptions) {
+  constructor(options: ActorProcessorOptions) {
     this.#o = options;
   }
 
   async #run(
-    items: readonly LeadBatchItem[],
+    items: readonly ActorBatchItem[],
     mode: RunMode,
     now: Date,
     failing?: ReadonlyMap<string, unknown>,
-  ): Promise<LeadRunResult[]> {
+  ): Promise<ActorRunResult[]> {
     const { db, cache, definitions } = this.#o;
     const replayIds = items.flatMap((i) => i.messages.flatMap((m) => m.envelope.replayOf ?? []));
     const replayOriginals = await loadReplayOriginals(db, replayIds);
@@ -87,7 +87,7 @@ export class LeadProcessor {
         cache.get(item.leadId)?.actorType ??
         item.messages.find((m) => m.invalid === undefined && definitions.has(m.envelope.actorType))?.envelope
           .actorType;
-      return runLead(
+      return runActor(
         {
           leadId: item.leadId,
           definition: actorType === undefined ? undefined : definitions.get(actorType),
@@ -106,7 +106,7 @@ export class LeadProcessor {
     });
   }
 
-  async #commit(runs: readonly LeadRunResult[], at: Date): Promise<void> {
+  async #commit(runs: readonly ActorRunResult[], at: Date): Promise<void> {
     const writes = runs.map((r) => r.writes).filter(hasWrites);
     if (writes.length > 0) await this.#o.db.transaction().execute((tx) => commitWrites(tx, writes, at));
     if (writes.some((w) => w.outbox.length > 0)) this.#o.onOutboxWritten?.();
@@ -121,10 +121,10 @@ export class LeadProcessor {
   }
 
   /** Processes many leads' runs with one transaction; conflicting or failing leads fall back to alone. */
-  async processBatch(items: readonly LeadBatchItem[], mode: RunMode, now: Date): Promise<LeadResults> {
-    const results: LeadResults = new Map();
-    const alone: LeadBatchItem[] = [];
-    let runs: LeadRunResult[];
+  async processBatch(items: readonly ActorBatchItem[], mode: RunMode, now: Date): Promise<ActorResults> {
+    const results: ActorResults = new Map();
+    const alone: ActorBatchItem[] = [];
+    let runs: ActorRunResult[];
     try {
       runs = await this.#run(items, mode, now);
     } catch (error) {
@@ -157,7 +157,7 @@ export class LeadProcessor {
 
   /** Commits one lead alone, reloading after each lost race; the commit error when it keeps failing. */
   async #alone(
-    item: LeadBatchItem,
+    item: ActorBatchItem,
     mode: RunMode,
     now: Date,
     failing?: ReadonlyMap<string, unknown>,
@@ -188,7 +188,7 @@ export class LeadProcessor {
    * throwing machine (parked for retry, then dead-lettered): one bad message never blocks its partition.
    * Returns null when nothing could be committed (database unreachable): the caller naks everything.
    */
-  async processAlone(item: LeadBatchItem, mode: RunMode, now: Date): Promise<Outcome[] | null> {
+  async processAlone(item: ActorBatchItem, mode: RunMode, now: Date): Promise<Outcome[] | null> {
     const whole = await this.#alone(item, mode, now);
     if (Array.isArray(whole)) return whole;
     const outcomes: Outcome[] = [];

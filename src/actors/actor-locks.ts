@@ -1,6 +1,6 @@
 // The per-lead mailbox discipline: at most one batch (or retry pass) per lead at a time on this node.
 // Locks of several leads are always taken in sorted order, so two batches can never deadlock.
-export class LeadLocks {
+export class ActorLocks {
   readonly #tails = new Map<string, Promise<void>>();
 
   async #acquire(leadId: string): Promise<() => void> {

@@ -45,7 +45,7 @@ export interface RunMessage {
   retryAttempts?: number;
 }
 
-export interface LeadRunInput {
+export interface ActorRunInput {
   leadId: string;
   definition: ActorDefinition | undefined;
   /** Cached live state, or undefined to hydrate from `row` (or start fresh). */
@@ -64,7 +64,7 @@ export interface LeadRunInput {
   failing?: ReadonlyMap<string, unknown>;
 }
 
-export interface LeadRunResult {
+export interface ActorRunResult {
   writes: LeadWrites;
   outcomes: Outcome[];
   /** The live state after the run (commit it to cache only after the transaction commits). */
@@ -102,7 +102,7 @@ function mergeWrites(into: LeadWrites, from: LeadWrites): void {
   }
 }
 
-export function runLead(input: LeadRunInput, messages: readonly RunMessage[]): LeadRunResult {
+export function runActor(input: ActorRunInput, messages: readonly RunMessage[]): ActorRunResult {
   const { leadId, definition, state, hooks } = input;
   const first = messages[0]?.envelope;
   const writes = emptyWrites(
