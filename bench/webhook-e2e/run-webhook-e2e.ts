@@ -103,7 +103,7 @@ function statementsPerMessage(before: StatementCounts, after: StatementCounts, m
     perRole[role] = round(total / messages, 2);
   }
   shapes.sort((a, b) => b[1] - a[1]);
-  return { statementsPerMsg: perRole, topStatements: shapes.slice(0, 15) };
+  return { statementsPerMsg: perRole, topStatements: shapes.slice(0, 25) };
 }
 
 /** One system measured along one path. */

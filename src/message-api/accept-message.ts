@@ -16,7 +16,7 @@ import { continueOrOpenSession, type SessionChannel } from '../sessions/session-
 import { announceSessionMessage } from '../sessions/session-stream.ts';
 import type { Studio } from '../studio/studio-schema.ts';
 import { channelAccess } from './channel-access.ts';
-import { committedReplies, isDeadLettered, isProcessed } from './committed-replies.ts';
+import { committedReplies, isDeadLettered, isProcessed, type Committed } from './committed-replies.ts';
 import type { AcceptedAnswer, MessageAnswer, MessageRequest } from './message-body.ts';
 import { messageEnvelope } from './message-envelope.ts';
 import { uploadForMessage } from './media-uploads.ts';
@@ -52,7 +52,10 @@ function newMessageId(): string {
 }
 
 async function answerOf(deps: MessageApiDeps, accepted: Accepted, traceId: string): Promise<MessageAnswer> {
-  const committed = await committedReplies(deps.db, accepted.leadId, accepted.messageId);
+  return answerFrom(accepted, await committedReplies(deps.db, accepted.leadId, accepted.messageId), traceId);
+}
+
+function answerFrom(accepted: Accepted, committed: Committed, traceId: string): MessageAnswer {
   return {
     data: {
       leadId: accepted.leadId,
@@ -193,10 +196,15 @@ export async function acceptMessage(
   await publishAccepted(deps, 'message_api', [claimed.envelope]);
   const accepted: Accepted = { leadId, sessionId, messageId, guestDeviceId };
   if (!settled(await notice)) return { status: 202, body: acceptedAnswer(accepted, traceId) };
-  if (!(await orchestratorAnswers(deps, leadId, messageId, deadline))) {
-    return { status: 202, body: acceptedAnswer(accepted, traceId) };
+  // What the commit wrote, read once; again only after the orchestrator's answers (they add replies).
+  let committed = await committedReplies(deps.db, leadId, messageId);
+  if (committed.asks.length > 0) {
+    if (!(await orchestratorAnswers(deps, leadId, committed.asks, deadline))) {
+      return { status: 202, body: acceptedAnswer(accepted, traceId) };
+    }
+    committed = await committedReplies(deps.db, leadId, messageId);
   }
-  const answer = await answerOf(deps, accepted, traceId);
+  const answer = answerFrom(accepted, committed, traceId);
   await finishClaim(deps.db, messageId, answer, deps.clock());
   return { status: 200, body: answer };
 }

@@ -13,26 +13,36 @@ export const SESSION_CHANNELS = ['web', 'app', 'api'] as const;
 export interface Committed {
   lead: { status: string; step: string | null };
   replies: Reply[];
+  /** Outbox ids of the orchestrator asks about this message (their answers come later). */
+  asks: string[];
 }
 
+interface CommittedRow {
+  kind: string;
+  id: string | null;
+  payload: unknown;
+  status: string | null;
+  step: string | null;
+}
+
+/** One statement: the replies and the orchestrator asks answering the message, and the lead's status. */
 export async function committedReplies(db: Db, leadId: string, messageId: string): Promise<Committed> {
-  const [rows, lead] = await Promise.all([
-    db
-      .selectFrom('outbox')
-      .select(['payload'])
-      .where('lead_id', '=', leadId)
-      .where('kind', '=', 'effect.message.send')
-      .where(sql<string>`payload->>'inReplyTo'`, '=', messageId)
-      .where(sql<string>`payload->>'channel'`, 'in', [...SESSION_CHANNELS])
-      .orderBy('seq')
-      .execute(),
-    db.selectFrom('leads').select(['status', 'step']).where('id', '=', leadId).executeTakeFirst(),
-  ]);
+  const { rows } = await sql<CommittedRow>`
+    select kind, id::text as id, payload, null as status, null as step, seq from outbox
+    where lead_id = ${leadId} and payload->>'inReplyTo' = ${messageId}
+      and (kind = 'effect.orchestrator.ask'
+        or (kind = 'effect.message.send' and payload->>'channel' in (${sql.join([...SESSION_CHANNELS])})))
+    union all
+    select 'lead', null, null, status, step, null from leads where id = ${leadId}
+    order by seq`.execute(db);
+  const lead = rows.find((row) => row.kind === 'lead');
   const replies = rows.flatMap((row) => {
+    if (row.kind !== 'effect.message.send') return [];
     const effect = messageSendEffectSchema.safeParse(row.payload);
     return effect.success ? [renderForSession(effect.data.message)] : [];
   });
-  return { lead: { status: lead?.status ?? 'NEW', step: lead?.step ?? null }, replies };
+  const asks = rows.flatMap((row) => (row.kind === 'effect.orchestrator.ask' && row.id ? [row.id] : []));
+  return { lead: { status: lead?.status ?? 'NEW', step: lead?.step ?? null }, replies, asks };
 }
 
 /** The message has been applied by its lead's actor (committed with the lead's snapshot). */

@@ -4,21 +4,9 @@
 // notice topic. Each such outcome is waited for until the deadline: the waiter is registered first, then
 // the database says whether the outcome was already applied, so a notice that came before the wait began
 // is never missed. No polling.
-import { sql } from 'kysely';
 import type { Db } from '../persistence/database.ts';
 import { isProcessed } from './committed-replies.ts';
 import type { ReplyWaiters } from './reply-waiters.ts';
-
-async function asksFor(db: Db, leadId: string, messageId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('outbox')
-    .select('id')
-    .where('lead_id', '=', leadId)
-    .where('kind', '=', 'effect.orchestrator.ask')
-    .where(sql<string>`payload->>'inReplyTo'`, '=', messageId)
-    .execute();
-  return rows.map((row) => row.id);
-}
 
 async function answered(
   db: Db,
@@ -38,14 +26,14 @@ async function answered(
   return outcome !== null || (await isProcessed(db, leadId, envelopeId));
 }
 
-/** True once every orchestrator answer asked for `messageId` is committed; false past `deadline` (ms). */
+/** True once the answer to every orchestrator ask (outbox ids) is committed; false past `deadline` (ms). */
 export async function orchestratorAnswers(
   deps: { db: Db; waiters: ReplyWaiters },
   leadId: string,
-  messageId: string,
+  asks: readonly string[],
   deadline: number,
 ): Promise<boolean> {
-  for (const id of await asksFor(deps.db, leadId, messageId)) {
+  for (const id of asks) {
     const remaining = deadline - Date.now();
     if (remaining <= 0) return false;
     if (!(await answered(deps.db, deps.waiters, leadId, `effect:${id}`, remaining))) return false;

@@ -22,19 +22,23 @@ export async function deliverToSession(
   deps: { db: Db; bus: Bus },
   input: { outboxId: string; leadId: string; sessionId: string; message: OutboundMessage; now: Date },
 ): Promise<{ messageId: string }> {
-  const session = await findSession(deps.db, input.sessionId);
-  if (session?.leadId !== input.leadId) {
-    throw new UnknownSessionError(`lead ${input.leadId} has no session ${input.sessionId}`);
-  }
   const messageId = outboundMessageId(input.outboxId);
   const stored = await appendSessionMessage(deps.db, {
-    sessionId: session.id,
+    sessionId: input.sessionId,
     leadId: input.leadId,
     messageId,
     direction: 'out',
     body: renderForSession(input.message),
     at: input.now,
   });
-  if (stored) announceSessionMessage(deps.bus, session.id, stored);
+  if (stored) {
+    announceSessionMessage(deps.bus, input.sessionId, stored);
+    return { messageId };
+  }
+  // Nothing stored: stored before (a retried delivery), or no session of this lead to store it in.
+  const session = await findSession(deps.db, input.sessionId);
+  if (session?.leadId !== input.leadId) {
+    throw new UnknownSessionError(`lead ${input.leadId} has no session ${input.sessionId}`);
+  }
   return { messageId };
 }

@@ -36,35 +36,30 @@ export interface NewSessionMessage {
 }
 
 /**
- * Stores one message; the stored message, or null when this message id was stored before. The session's
- * row is locked first, until the transaction commits: a session's messages take their seq in the order
- * they commit, so once a reader sees seq N every earlier message of the session is visible too and
- * resuming after N (Last-Event-ID) can skip nothing. Outside a transaction it opens its own.
+ * Stores one message of `leadId`'s session; the stored message, or null when this message id was stored
+ * before or the session is not that lead's (the caller tells which apart when it matters). One statement:
+ * the session's row is locked first (the insert reads from the locking CTE) and stays locked until the
+ * statement's transaction commits, so a session's messages take their seq in the order they commit: once
+ * a reader sees seq N every earlier message of the session is visible too and resuming after N
+ * (Last-Event-ID) can skip nothing. Inside a transaction the lock is held until it commits.
  */
 export async function appendSessionMessage(
   db: Db | Tx,
   message: NewSessionMessage,
 ): Promise<SessionMessage | null> {
-  if (!db.isTransaction) return db.transaction().execute((tx) => appendSessionMessage(tx, message));
-  await db
-    .selectFrom('message_sessions')
-    .select('id')
-    .where('id', '=', message.sessionId)
-    .forUpdate()
-    .executeTakeFirst();
-  const row = await db
-    .insertInto('session_messages')
-    .values({
-      session_id: message.sessionId,
-      lead_id: message.leadId,
-      message_id: message.messageId,
-      direction: message.direction,
-      body: message.body,
-      at: message.at,
-    })
-    .onConflict((c) => c.column('message_id').doNothing())
-    .returning(['seq'])
-    .executeTakeFirst();
+  // One statement where there were a BEGIN, the lock, the insert and a COMMIT (docs/performance.md).
+  const result = await sql<{ seq: string }>`
+    with s as (
+      select id from message_sessions where id = ${message.sessionId} and lead_id = ${message.leadId}
+      for update
+    )
+    insert into session_messages (session_id, lead_id, message_id, direction, body, at)
+    select s.id, ${message.leadId}, ${message.messageId}, ${message.direction}, ${JSON.stringify(message.body)}::jsonb,
+      ${message.at.toISOString()}::timestamptz
+    from s
+    on conflict (message_id) do nothing
+    returning seq`.execute(db);
+  const row = result.rows[0];
   if (!row) return null;
   return {
     seq: Number(row.seq),

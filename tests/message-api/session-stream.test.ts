@@ -2,6 +2,7 @@
 // and the SSE stream (stored messages first, then live ones, Last-Event-ID resuming), fed by the
 // web-channel delivery (deliverToSession) of what the stand-in lead actor committed. 202 past a short
 // reply timeout, with the replies arriving on the stream once the actor runs.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageSendEffectSchema } from '../../src/domain/effects.ts';
 import { deliverToSession } from '../../src/sessions/deliver-to-session.ts';
@@ -156,5 +157,49 @@ describe('session messages and events', () => {
     } finally {
       await slow.close();
     }
+  });
+
+  it("a delivery into another lead's session, or one that does not exist, is refused and stores nothing; a repeat stores once", async () => {
+    const mine = await send('Mine', '+447700900310');
+    const theirs = await send('Theirs', '+447700900311');
+    await deliverPending();
+    const sessionId = mine.json.data.sessionId;
+    const lead = await h.rt.db
+      .selectFrom('message_sessions')
+      .select('lead_id')
+      .where('id', '=', theirs.json.data.sessionId)
+      .executeTakeFirstOrThrow();
+    const deliver = (outboxId: string, to: string) =>
+      deliverToSession(
+        { db: h.rt.db, bus: h.rt.bus },
+        {
+          outboxId,
+          leadId: lead.lead_id,
+          sessionId: to,
+          message: { kind: 'text', text: 'x' },
+          now: new Date(),
+        },
+      );
+    const stored = () =>
+      h.rt.db
+        .selectFrom('session_messages')
+        .select('message_id')
+        .where('session_id', '=', sessionId)
+        .execute();
+    const before = await stored();
+    await expect(deliver(randomUUID(), sessionId)).rejects.toThrow(/has no session/);
+    await expect(deliver(randomUUID(), 'ss_unknown')).rejects.toThrow(/has no session/);
+    expect(await stored()).toEqual(before);
+    // The lead's own session: stored once however often the relay delivers it.
+    const outboxId = randomUUID();
+    const own = theirs.json.data.sessionId;
+    expect(await deliver(outboxId, own)).toEqual(await deliver(outboxId, own));
+    const rows = await h.rt.db
+      .selectFrom('session_messages')
+      .select('message_id')
+      .where('session_id', '=', own)
+      .where('direction', '=', 'out')
+      .execute();
+    expect(rows.filter((r) => r.message_id === `out_${outboxId.replaceAll('-', '')}`)).toHaveLength(1);
   });
 });
