@@ -203,11 +203,19 @@ describe('POST /webhooks/twilio/sms', () => {
     expect(envelope?.event['content']).toEqual({ kind: 'text', text: 'abc\ufffd' });
   });
 
-  it('a signed request that is not a message → 400, nothing published', async () => {
-    const hook = inboundHook({ body: 'x', from: 'not-a-number' });
+  it('a signed request that is not a message (no MessageSid) → 400, nothing published', async () => {
+    const hook = inboundHook({ body: 'x', sid: '' });
     const res = await postTwilio(hook);
     expect(res.statusCode).toBe(400);
     expect(await gw.inbox()).toEqual([]);
+  });
+
+  it('a signed message from a sender that is not E.164 → 200 with sms.invalid_sender, nothing published', async () => {
+    const res = await postTwilio(inboundHook({ body: 'x', from: 'not-a-number' }));
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe('<Response/>');
+    expect(await gw.inbox()).toEqual([]);
+    expect(await gw.systemEvents('sms.invalid_sender')).toHaveLength(1);
   });
 });
 
