@@ -1,5 +1,7 @@
 // Type-aware lint over src, tests and bench (typescript-eslint strictTypeChecked).
+import { readdirSync } from 'node:fs';
 import tseslint from 'typescript-eslint';
+import layers from './eslint.layers.json' with { type: 'json' };
 
 export default tseslint.config(
   // src/console/assets: plain scripts the gateway serves to browsers (no build step, outside the TS project).
@@ -32,119 +34,58 @@ export default tseslint.config(
     files: ['tests/**', 'bench/**', 'src/cli/**'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },
-  // Layer boundaries (each folder's README states them; docs/architecture.md draws them). A violation
-  // fails lint, so the rules hold by construction rather than by review.
-  ...layerRules({
-    'src/domain/**': {
-      forbid: [
-        'actors',
-        'boot',
-        'bus',
-        'campaigns',
-        'channels',
-        'cli',
-        'config',
-        'console',
-        'effects',
-        'gateway',
-        'identity',
-        'jobs',
-        'machines',
-        'observability',
-        'persistence',
-        'reconciliation',
-        'studio',
-      ],
-      why: 'src/domain is the shared vocabulary: it imports nothing else in src',
-    },
-    'src/machines/**': {
-      forbid: [
-        'actors',
-        'boot',
-        'bus',
-        'campaigns',
-        'cli',
-        'console',
-        'effects',
-        'gateway',
-        'identity',
-        'jobs',
-        'persistence',
-        'reconciliation',
-      ],
-      allow: ['**/actors/actor-definition.ts'],
-      why: 'machines are pure: no I/O, no runtime (only the ActorDefinition interface)',
-    },
-    'src/actors/**': {
-      forbid: ['boot', 'cli', 'console', 'effects', 'gateway', 'jobs', 'campaigns', 'reconciliation'],
-      why: 'the actor host knows machines only as ActorDefinitions and never the relay, gateway, jobs or boot',
-    },
-    'src/effects/**': {
-      forbid: ['actors', 'boot', 'cli', 'console', 'gateway', 'jobs', 'machines'],
-      why: 'the relay executes effects as data: it never reaches into actors, machines, the gateway, jobs or boot',
-    },
-    'src/gateway/**': {
-      forbid: ['actors', 'boot', 'cli', 'jobs', 'machines'],
-      allow: ['**/actors/dead-letters.ts', '**/jobs/probe-status.ts'],
-      why: 'the gateway verifies and publishes; it never touches machines, actor internals, jobs or boot (dead-letters.ts is the public dead-letter API of the runtime, jobs/probe-status.ts the read side of the health probe)',
-    },
-    'src/observability/**': {
-      forbid: ['actors', 'boot', 'campaigns', 'cli', 'console', 'effects', 'gateway', 'jobs', 'persistence'],
-      why: 'observability is imported by the runtime, never the reverse',
-    },
-    'src/config/**': {
-      forbid: [
-        'actors',
-        'boot',
-        'bus',
-        'campaigns',
-        'cli',
-        'console',
-        'effects',
-        'gateway',
-        'jobs',
-        'machines',
-        'persistence',
-      ],
-      why: 'configuration is read first and depends on nothing that runs',
-    },
-    'src/jobs/**': {
-      forbid: ['boot', 'cli', 'console'],
-      why: 'scheduled jobs run on the runtime; they never reach into start-up code, the console or the CLI',
-    },
-    'src/boot/**': {
-      forbid: ['cli', 'console'],
-      why: 'start-up helpers are called by system.ts and the CLI, never the reverse',
-    },
-    'src/{bus,persistence,studio,campaigns,channels,identity,reconciliation,console}/**': {
-      forbid: ['cli'],
-      why: 'nothing in src imports the CLI',
-    },
-  }),
+  // Layer boundaries: eslint.layers.json says, per folder, what it MAY import from src; everything else in
+  // src (every other folder, system.ts, the CLI) is forbidden and fails lint. Each folder's README states the
+  // same rule, docs/architecture.md lists them (tests/docs/architecture-layers.test.ts keeps it in step).
+  ...layerRules(layers),
 );
 
 /**
- * One `no-restricted-imports` block per layer: `forbid` names sibling folders of src (matched anywhere in a
- * relative or `#src/` specifier), `allow` re-admits single files.
+ * One `no-restricted-imports` block per layer. `may` names folders of src (`domain`), sub-folders
+ * (`effects/media`) or files (`bus/bus.ts`); every other entry of src is forbidden. `types` are folders
+ * that may be imported as types only; `only: "own folder"` also forbids the parent folder's other entries;
+ * `forbidPatterns` adds patterns of its own. More specific layers come later, so they win for their files.
  */
-function layerRules(layers) {
-  return Object.entries(layers).map(([files, { forbid, allow = [], why }]) => ({
-    files: [files],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
+function layerRules(definitions) {
+  const entries = (dir) => readdirSync(new URL(dir, import.meta.url), { withFileTypes: true });
+  const srcEntries = entries('src/').filter((e) => e.name.endsWith('.ts') || e.isDirectory());
+  const files = (name) => [`../**/${name}/**/*.ts`, `./${name}/**/*.ts`, `#src/${name}/**/*.ts`];
+  const forbidEntry = (e) => (e.isDirectory() ? files(e.name) : [`../**/${e.name}`, `#src/${e.name}`]);
+  const reAdmit = (path) => (path.endsWith('.ts') ? [`!**/${path}`] : [`!**/${path}/**/*.ts`]);
+  const topOf = (path) => path.split('/')[0];
+  return Object.entries(definitions)
+    .sort(([a], [b]) => a.split('/').length - b.split('/').length)
+    .map(([key, { may, types = [], only, forbidPatterns = [], why }]) => {
+      const self = key.split('/')[1];
+      const mayTop = new Set([...may, ...types].map(topOf));
+      const whole = new Set(may.filter((m) => !m.includes('/')));
+      const forbidden = srcEntries.filter(
+        (e) => e.name !== self && !whole.has(e.name) && !types.includes(e.name),
+      );
+      const group = [
+        ...forbidden.flatMap(forbidEntry),
+        ...(only === 'own folder'
+          ? entries(`${key.split('/').slice(0, -1).join('/')}/`)
+              .filter((e) => e.name !== key.split('/').at(-1) && !e.name.endsWith('.md'))
+              .flatMap((e) => (e.isDirectory() ? [`../${e.name}/**/*.ts`] : [`../${e.name}`]))
+          : []),
+        ...forbidPatterns,
+        ...may.filter((m) => m.includes('/') && mayTop.has(topOf(m))).flatMap(reAdmit),
+      ];
+      const message = `${why}. ${key} may import: ${[...may, ...types.map((t) => `types of ${t}`)].join(', ') || 'nothing else in src'}`;
+      return {
+        files: [key.endsWith('.ts') ? key : `${key}/**`],
+        rules: {
+          'no-restricted-imports': [
+            'error',
             {
-              group: [
-                ...forbid.flatMap((dir) => [`../**/${dir}/*`, `./${dir}/*`, `#src/${dir}/*`]),
-                ...allow.map((a) => `!${a}`),
+              patterns: [
+                { group, message },
+                ...types.map((t) => ({ group: files(t), allowTypeImports: true, message })),
               ],
-              message: why,
             },
           ],
         },
-      ],
-    },
-  }));
+      };
+    });
 }
