@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { parseDuration } from '../domain/durations.ts';
 import { studioSchema, type Studio } from '../studio/studio-schema.ts';
+import { templateBody } from '../studio/template-bodies.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a local time such as "10:00"');
 
@@ -94,8 +95,24 @@ export function studioIssues(input: CampaignInput, studio: Studio | undefined): 
       });
     }
   } else {
-    if (message.text === undefined)
+    // SMS sends text, or a template as its plain text (the studio's templateBodies), never its name.
+    if (message.text === undefined && message.template === undefined) {
       issues.push({ path: 'message.text', message: 'an SMS campaign sends text' });
+    } else if (message.text === undefined && message.template !== undefined) {
+      const name = templateNames(studio).get(message.template);
+      const language = message.language ?? studio.language;
+      if (name === undefined) {
+        issues.push({
+          path: 'message.template',
+          message: `studio ${studio.id} has no template ${JSON.stringify(message.template)}`,
+        });
+      } else if (templateBody(studio, name, language) === undefined) {
+        issues.push({
+          path: 'message.template',
+          message: `studio ${studio.id} has no SMS text for template ${name} (templateBodies.${name})`,
+        });
+      }
+    }
     if (smsNumbers(studio).length === 0) {
       issues.push({ path: 'channel', message: `studio ${studio.id} has no SMS number` });
     }

@@ -60,17 +60,21 @@ export function senderOf(campaign: Campaign, studio: Studio): string {
 function campaignEvent(ctx: RunContext, target: TargetRow, phone: string, at: string): CampaignSendEvent {
   const { campaign, studio } = ctx;
   const fields = { name: target.name, phone, email: target.email, birthday: target.birthday };
-  const message: CampaignSendEvent['message'] =
-    campaign.channel === 'whatsapp'
-      ? {
-          kind: 'template',
-          name: templateName(studio, campaign.message.template ?? ''),
-          // The campaign's language when it names one; else the lead's actor picks the lead's language
-          // among the studio's, or the studio's own (it knows the lead; this worker does not).
-          ...(campaign.message.language === undefined ? {} : { language: campaign.message.language }),
-          params: campaign.message.params.map((p) => renderParam(p, fields)),
-        }
-      : { kind: 'text', text: renderParam(campaign.message.text ?? '', fields) };
+  // WhatsApp sends a template; SMS its text, or (a campaign naming only a template) the template, which
+  // the SMS channel sends as its plain text.
+  const sendsTemplate =
+    campaign.channel === 'whatsapp' ||
+    (campaign.message.text === undefined && campaign.message.template !== undefined);
+  const message: CampaignSendEvent['message'] = sendsTemplate
+    ? {
+        kind: 'template',
+        name: templateName(studio, campaign.message.template ?? ''),
+        // The campaign's language when it names one; else the lead's actor picks the lead's language
+        // among the studio's, or the studio's own (it knows the lead; this worker does not).
+        ...(campaign.message.language === undefined ? {} : { language: campaign.message.language }),
+        params: campaign.message.params.map((p) => renderParam(p, fields)),
+      }
+    : { kind: 'text', text: renderParam(campaign.message.text ?? '', fields) };
   return {
     type: 'campaign.send',
     at,

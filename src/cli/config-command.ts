@@ -9,6 +9,7 @@ import { defaultConfigPath, isDemoStudioConfig, loadStudioConfig } from '../stud
 import type { StudioConfig } from '../studio/studio-schema.ts';
 import { studioJsonSchemaText } from '../studio/studio-json-schema.ts';
 import { describeTemplateProblem } from '../effects/whatsapp/template-catalogue.ts';
+import { describeMissingBody, missingSmsTemplateBodies } from '../studio/template-bodies.ts';
 import { checkTemplateCatalogues } from './template-check.ts';
 
 const DEMO_PHONE_NUMBER_ID = demoStudioInput.studios[0].whatsapp.phoneNumberId;
@@ -73,6 +74,11 @@ export async function configCheckCommand(file: string | undefined): Promise<void
   const problems = productionProblems({ env, config, demo: isDemoStudioConfig(config) });
   const templates = await checkTemplateCatalogues(env, config);
   const templateLines = templates.problems.map((p) => `error: template ${describeTemplateProblem(p)}`);
+  // An SMS lead gets a template as its text: without one in the studio's language it would get nothing.
+  const bodies = config.studios.flatMap(missingSmsTemplateBodies);
+  for (const missing of bodies)
+    templateLines.push(`${missing.severity}: template ${describeMissingBody(missing)}`);
+  const templateErrors = templateLines.filter((l) => l.startsWith('error:')).length;
 
   for (const problem of problems) process.stdout.write(`${line(problem)}\n`);
   for (const templateLine of templateLines) process.stdout.write(`${templateLine}\n`);
@@ -80,8 +86,8 @@ export async function configCheckCommand(file: string | undefined): Promise<void
     process.stdout.write(`warning: WhatsApp template catalogue unchecked for ${studio}\n`);
   const demo = isDemoStudioConfig(config);
   for (const warning of demo ? [] : warnings(env, config)) process.stdout.write(`warning: ${warning}\n`);
-  if (problems.length + templateLines.length > 0) {
-    const count = problems.length + templateLines.length;
+  if (problems.length + templateErrors > 0) {
+    const count = problems.length + templateErrors;
     process.stdout.write(`${count} problem(s): a production start would refuse to run.\n`);
     process.exitCode = 1;
     return;

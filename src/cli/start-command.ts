@@ -2,6 +2,7 @@
 // webhooks, and shuts down gracefully on SIGINT/SIGTERM (a second signal forces the exit).
 import { ConfigError, type Env } from '../config/env.ts';
 import { describeProblems, productionProblems } from '../config/production-checks.ts';
+import { describeMissingBody, missingSmsTemplateBodies } from '../studio/template-bodies.ts';
 import { missingCredentials } from '../effects/sandbox/provider-credentials.ts';
 import { createLogger } from '../observability/logger.ts';
 import type { DevDefaults } from '../boot/dev-secrets.ts';
@@ -97,6 +98,15 @@ export async function startCommand(options: { role: string }): Promise<void> {
   const templates = await checkTemplateCatalogues(env, studioConfig);
   for (const studio of templates.unchecked)
     logger.warn({ studio }, 'could not read the WhatsApp template catalogue; templates unchecked');
+  // An SMS lead gets a template as its text (templateBodies): without it in the studio's language, nothing.
+  const bodies = studioConfig.studios.flatMap(missingSmsTemplateBodies);
+  const unsendable = bodies.filter((missing) => missing.severity === 'error');
+  if (unsendable.length > 0 && process.env.NODE_ENV === 'production') {
+    const list = unsendable.map(describeMissingBody).join('; ');
+    exitWith(new ConfigError(`refusing to start in production: SMS template text missing: ${list}`));
+  }
+  if (bodies.length > 0)
+    logger.warn({ problems: bodies.map(describeMissingBody).join('; ') }, 'SMS template text missing');
   if (templates.problems.length > 0) {
     const list = templates.problems.map(describeTemplateProblem).join('; ');
     if (process.env.NODE_ENV === 'production')

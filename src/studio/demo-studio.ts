@@ -33,6 +33,15 @@ export const demoStudioInput = {
       deposit: { amount: 5000, expiresAfter: '24h' },
       timings: { handoverCooldown: '6h', reminderAfter: '12h', staleAfter: '3d', windowHours: 24 },
       templates: { resume: 'leadline_resume', reminder: 'leadline_reminder', deposit: 'leadline_deposit' },
+      // The templates' bodies (docs/go-live.md), sent as plain text by SMS.
+      templateBodies: {
+        leadline_resume:
+          'Hi {{1}}, this is {{2}}. We have an update on your tattoo enquiry. Reply to this message to see it.',
+        leadline_reminder:
+          'Hi {{1}}, this is {{2}}. Just checking in on your tattoo enquiry. Reply to this message to carry on where you left off.',
+        leadline_deposit:
+          'Hi {{1}}, this is {{2}}. There is news about your {{3}} tattoo deposit. Reply to this message to see it.',
+      },
       availability: {
         weekly: { mon: [{ start: '10:00', end: '18:00' }], tue: [{ start: '10:00', end: '18:00' }] },
         slotMinutes: 60,

@@ -37,6 +37,22 @@ const templateParamSchema = z.union(
 export type TemplateParam = z.infer<typeof templateParamSchema>;
 const templateParamList = (defaults: TemplateParam[]) =>
   z.array(templateParamSchema).max(10).default(defaults);
+/**
+ * A template's text as Meta shows it ("Hi {{1}}, this is {{2}}. …"), sent by SMS with the parameters
+ * filled: one string (the body in the studio's `language`) or one per language ({ en: …, de: … }).
+ */
+const templateBodyText = z.string().min(1).max(1600);
+const templateBodyEntry = z.union(
+  [
+    templateBodyText,
+    z.record(
+      z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'expected a Meta template language code such as en_US'),
+      templateBodyText,
+    ),
+  ],
+  { error: () => 'expected the body text, or one per language: { en: "Hi {{1}}…" }' },
+);
+
 /** The body parameters the templates of docs/go-live.md take: "Hi {{1}}, this is {{2}}. …". */
 export const defaultTemplateParams = {
   resume: ['lead.firstName', 'studio.name'],
@@ -280,6 +296,14 @@ export const studioSchema = strictObject({
     reminder: templateParamList(defaultTemplateParams.reminder),
     deposit: templateParamList(defaultTemplateParams.deposit),
   }).prefault({}),
+  /**
+   * The templates' bodies, by template name (or `templates` key), for SMS: a template goes there as this
+   * text with {{1}}… filled. A studio with SMS numbers needs those of resume, reminder and deposit.
+   */
+  templateBodies: z.record(z.string().min(1), templateBodyEntry).optional().meta({
+    description:
+      'Template bodies by name ({{1}}… as in Meta), sent as plain text by SMS: "…" or { en: "…", de: "…" }.',
+  }),
   availability: strictObject({
     // An object of optional days (not a record) so a misspelt day gets a "did you mean" too.
     weekly: strictObject(

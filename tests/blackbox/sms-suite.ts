@@ -16,6 +16,7 @@ import {
   type FakeTwilioApi,
   type TwilioSignedWebhook,
 } from '../fakes/twilio-api.ts';
+import { demoStudioInput } from '../../src/studio/demo-studio.ts';
 import { DEMO_PHONE_NUMBER_ID } from '../gateway/whatsapp-fixtures.ts';
 import { BUDGET, IDEA, PLACEMENT, REFS, SIZE, STYLE_PROMPT, summary } from '../transcripts/prompts.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
@@ -58,6 +59,8 @@ const studioConfig = {
       ],
       deposit: { amount: 5000, expiresAfter: '24h' },
       availability: { weekly: { mon: [{ start: '10:00', end: '18:00' }] } },
+      // A production start refuses an SMS studio without its funnel templates' text.
+      templateBodies: demoStudioInput.studios[0].templateBodies,
       sms: [
         { provider: 'twilio', number: TWILIO_A },
         { provider: 'twilio', number: TWILIO_B },

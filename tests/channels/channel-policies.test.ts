@@ -197,12 +197,61 @@ describe('SMS policy: choices, keywords, templates, length', () => {
     expect(smsHelpText({ name: 'Inkwell', helpText: 'Call us' })).toBe('Call us');
   });
 
-  it('a template goes as its plain text', () => {
+  it('a template goes as its plain text: {{n}} filled from the params in order, never as its name', () => {
     const message = { kind: 'template' as const, name: 'birthday', language: 'en', params: ['Ann', '10%'] };
-    expect(templateText(message, { birthday: 'Happy birthday {{1}}! {{2}} off this week.' })).toBe(
-      'Happy birthday Ann! 10% off this week.',
+    const body = 'Happy birthday {{1}}! {{2}} off this week.';
+    expect(templateText(message, body)).toBe('Happy birthday Ann! 10% off this week.');
+    // Meta's spelling with spaces, a placeholder used twice, out of order.
+    expect(templateText(message, '{{ 2 }} for {{1}}, yes {{1}}')).toBe('10% for Ann, yes Ann');
+    const bodyOf = (name: string, language: string) =>
+      name === 'birthday' && language === 'en' ? body : undefined;
+    expect(renderSms(message, bodyOf)).toBe('Happy birthday Ann! 10% off this week.');
+    // No body: nothing to send (null), not "birthday" nor "Ann 10%".
+    expect(renderSms(message)).toBeNull();
+    expect(renderSms({ ...message, language: 'de' }, bodyOf)).toBeNull();
+  });
+
+  it('a template with missing or empty params drops those placeholders and the space before them', () => {
+    const body = 'Hi {{1}}, this is {{2}}. There is news about your {{3}} deposit.';
+    expect(templateText({ params: ['Ann', 'Inkwell', '£50.00'] }, body)).toBe(
+      'Hi Ann, this is Inkwell. There is news about your £50.00 deposit.',
     );
-    expect(renderSms(message)).toBe('Ann 10%');
+    expect(templateText({ params: [] }, body)).toBe('Hi, this is. There is news about your deposit.');
+    expect(templateText({ params: ['', 'Inkwell'] }, body)).toBe(
+      'Hi, this is Inkwell. There is news about your deposit.',
+    );
+    // Extra params are unused; a body without placeholders is sent as written.
+    expect(templateText({ params: ['Ann', 'x', 'y', 'z'] }, 'Hello {{1}}')).toBe('Hello Ann');
+    expect(templateText({ params: ['Ann'] }, 'Hello  there ,  friend')).toBe('Hello  there ,  friend');
+  });
+
+  it('a rendered template is bounded to MAX_SEGMENTS and never carries a placeholder', () => {
+    const long = { kind: 'template' as const, name: 't', language: 'en', params: ['word '.repeat(600)] };
+    const rendered = renderSms(long, () => 'Hi {{1}}, see you soon.');
+    expect(rendered).not.toBeNull();
+    expect(smsSegments(rendered ?? '').segments).toBe(MAX_SEGMENTS);
+    expect(rendered?.endsWith('…')).toBe(true);
+    // A UCS-2 parameter (an emoji name) makes the whole body UCS-2: 70 per segment, not 160.
+    const emoji = renderSms({ ...long, params: ['Zoë 🐉'] }, () => 'Hi {{1}}, this is Inkwell Tattoo.');
+    expect(emoji).toBe('Hi Zoë 🐉, this is Inkwell Tattoo.');
+    expect(smsSegments(emoji ?? '').encoding).toBe('UCS-2');
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ maxLength: 400 }), { maxLength: 5 }),
+        fc.array(fc.constantFrom('Hi ', '{{1}}', '{{2}}', '{{ 3 }}', ', ', 'news. ', '{{9}}'), {
+          minLength: 1,
+          maxLength: 30,
+        }),
+        (params, parts) => {
+          const text = renderSms({ kind: 'template', name: 't', language: 'en', params }, () =>
+            parts.join(''),
+          );
+          if (text === null) return;
+          expect(smsSegments(text).segments).toBeLessThanOrEqual(MAX_SEGMENTS);
+          if (!params.some((p) => /\{\{/.test(p))) expect(text).not.toMatch(/\{\{\s*\d+\s*\}\}/);
+        },
+      ),
+    );
   });
 
   it('segments: GSM-7 160 / 153 per part, UCS-2 70 / 67; long text bounded to MAX_SEGMENTS at a word', () => {

@@ -1,10 +1,11 @@
 // A production start refuses what would fail, in one line and exit code 1; `config check` says the same
 // without starting; an unreachable DATABASE_URL is named, one line per retry, never a stack trace.
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { childEnv } from './child-env.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -32,6 +33,17 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
+
+/** The example studio file with one template's body taken out (JSON: the loader reads it as YAML). */
+async function exampleWithoutBody(name: string): Promise<string> {
+  const config = parseYaml(await readFile(example, 'utf8')) as {
+    studios: { templateBodies?: Record<string, unknown> }[];
+  };
+  for (const studio of config.studios) delete studio.templateBodies?.[name];
+  const file = path.join(dir, `without-${name}.json`);
+  await writeFile(file, JSON.stringify(config));
+  return file;
+}
 
 function run(args: string[], env: Record<string, string>) {
   const result = spawnSync(process.execPath, [bin, ...args], {
@@ -64,6 +76,15 @@ describe('production start', () => {
     expect(result.status).toBe(1);
     expect(result.stderr.trim()).toBe(
       'leadline: refusing to start in production: unset STRIPE_WEBHOOK_SECRET (Stripe deposits)',
+    );
+  });
+
+  it('an SMS studio without the text of a funnel template: refused, naming the template', async () => {
+    const file = await exampleWithoutBody('leadline_reminder');
+    const result = run(['start'], { NODE_ENV: 'production', LEADLINE_CONFIG: file, ...secrets });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      'leadline: refusing to start in production: SMS template text missing: inkwell templates.reminder leadline_reminder (en): no SMS text (templateBodies.leadline_reminder)',
     );
   });
 
@@ -111,6 +132,15 @@ describe('leadline config check', () => {
     const unset = run(['config', 'check', example], { ...secrets, ADMIN_API_KEY: '' });
     expect(unset.status).toBe(1);
     expect(unset.stdout).toContain('error: ADMIN_API_KEY is unset (needed for the admin API)');
+  });
+
+  it('an SMS studio without the text of a funnel template: an error naming it, exit 1', async () => {
+    const result = run(['config', 'check', await exampleWithoutBody('leadline_resume')], secrets);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain(
+      'error: template inkwell templates.resume leadline_resume (en): no SMS text (templateBodies.leadline_resume)',
+    );
+    expect(result.stdout).toMatch(/^1 problem\(s\)/m);
   });
 
   it('config schema prints JSON Schema; --version prints the package version', () => {

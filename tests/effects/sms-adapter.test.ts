@@ -132,6 +132,54 @@ describe('the SMS channel adapter', () => {
     expect(twilio.sent[0]?.body).toBe('Which style?\n\n1. realism\n2. blackwork\n\nReply 1 or 2');
   });
 
+  it('a template goes as the studio’s body for it, parameters filled, in the lead’s language', async () => {
+    const template = (language: string) => ({
+      ...sms('x'),
+      message: {
+        kind: 'template' as const,
+        name: 'leadline_reminder',
+        language,
+        params: ['Ann', 'Inkwell Tattoo'],
+      },
+    });
+    const id = await h.enqueue(template('en'), { transcript: true });
+    // A language the studio has no body in: the body in the studio's language.
+    await h.enqueue(template('de'), { leadId: 'ld_de' });
+    await h.drain(h.relay());
+    expect(twilio.sent.map((m) => m.body)).toEqual([
+      'Hi Ann, this is Inkwell Tattoo. Just checking in on your tattoo enquiry. Reply to this message to carry on where you left off.',
+      'Hi Ann, this is Inkwell Tattoo. Just checking in on your tattoo enquiry. Reply to this message to carry on where you left off.',
+    ]);
+    expect(await h.outboxRow(id)).toMatchObject({ status: 'done' });
+  });
+
+  it('a template without a body is not sent (never as its name): failed at once, the lead told, an event names it', async () => {
+    const id = await h.enqueue(
+      {
+        ...sms('x'),
+        message: { kind: 'template', name: 'birthday_offer', language: 'en', params: ['Ann'] },
+      },
+      { transcript: true },
+    );
+    await h.drain(h.relay());
+    expect(twilio.sent).toEqual([]);
+    expect(await h.outboxRow(id)).toMatchObject({ status: 'failed', attempts: 1 });
+    const told = await feedback();
+    expect(told).toMatchObject({ type: 'message.send_failed', channel: 'sms', recipientOptedOut: false });
+    expect(String((told as { reason?: unknown }).reason)).toContain('birthday_offer');
+    expect((await transcriptOf(h, id)).delivery_status).toBe('failed');
+    const events = await h.db
+      .selectFrom('system_events')
+      .select(['level', 'payload'])
+      .where('type', '=', 'sms.template_not_sent')
+      .execute();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      level: 'warn',
+      payload: { template: 'birthday_offer', language: 'en', reason: 'template_body_missing' },
+    });
+  });
+
   it.each([
     ['429', twilioError(429, 20429)],
     ['503', { kind: 'status' as const, status: 503, body: { message: 'unavailable' } }],

@@ -2,7 +2,7 @@
 // Quiet hours (the studio's `quietHours`, in its time zone; default none) hold back anything that is not a
 // direct reply: the decision defers the send to the end of the quiet hours. Choices become numbered lines
 // ("Reply 1, 2 or 3") and a numeric reply is read back as the choice it names; templates go as their plain
-// text; the carrier keywords (STOP STOPALL UNSUBSCRIBE CANCEL END QUIT / START YES UNSTOP / HELP INFO) are
+// text (the studio's `templateBodies`, parameters filled), never as their name; the carrier keywords (STOP STOPALL UNSUBSCRIBE CANCEL END QUIT / START YES UNSTOP / HELP INFO) are
 // recognised. Length: one SMS body is sent whole (the carrier concatenates the segments), bounded to
 // MAX_SEGMENTS segments; longer text is cut at a word with an ellipsis (see smsSegments).
 import type { OutboundMessage } from '../../domain/effects.ts';
@@ -82,15 +82,25 @@ export function choiceForReply(text: string, offered: readonly Choice[]): Choice
   return offered[Number(match[1]) - 1] ?? null;
 }
 
-/** A template as its plain text: the studio's text for it ({{1}}… filled from the params), else its params. */
-export function templateText(
-  message: Extract<OutboundMessage, { kind: 'template' }>,
-  texts: Readonly<Record<string, string>> = {},
-): string {
-  const text = texts[message.name];
-  if (text === undefined) return message.params.join(' ') || message.name;
-  return text.replace(/\{\{(\d+)\}\}/g, (_, n: string) => message.params[Number(n) - 1] ?? '');
+type TemplateMessage = Extract<OutboundMessage, { kind: 'template' }>;
+
+const EMPTY = '\u0000';
+
+/**
+ * A template's body as plain text: `{{1}}`, `{{ 2 }}`… replaced by the parameters in order. A placeholder
+ * without a parameter (or with an empty one) is dropped with the spaces before it ("Hi {{1}}, …" → "Hi, …");
+ * extra parameters are unused. The body's own text is kept as written.
+ */
+export function templateText(message: Pick<TemplateMessage, 'params'>, body: string): string {
+  const filled = body.replace(/\{\{\s*(\d+)\s*\}\}/g, (_, n: string) => {
+    const value = message.params[Number(n) - 1];
+    return value === undefined || value === '' ? EMPTY : value;
+  });
+  return filled.replace(/[ \t]*\u0000/g, '').trim();
 }
+
+/** The body of a template in a language (the studio's `templateBodies`: src/studio/template-bodies.ts). */
+export type TemplateBodyOf = (name: string, language: string) => string | undefined;
 
 // GSM 03.38 basic set and its extension (extension characters take two septets).
 const GSM_BASIC =
@@ -142,15 +152,22 @@ export function boundSms(text: string, maxSegments = MAX_SEGMENTS): string {
   return `${(atWord.length > cut.length / 2 ? atWord : cut).trimEnd()}…`;
 }
 
-/** A channel-neutral message as the one SMS body it becomes (bounded). */
-export function renderSms(message: OutboundMessage, texts: Readonly<Record<string, string>> = {}): string {
+/**
+ * A channel-neutral message as the one SMS body it becomes (bounded), or null for a template the studio has
+ * no body for: it is not sent (its name and parameters mean nothing to a lead).
+ */
+export function renderSms(message: OutboundMessage, bodyOf: TemplateBodyOf = () => undefined): string | null {
   switch (message.kind) {
     case 'text':
       return boundSms(message.text);
     case 'interactive':
       return boundSms(renderChoices(message.body, message.options));
-    case 'template':
-      return boundSms(templateText(message, texts));
+    case 'template': {
+      const body = bodyOf(message.name, message.language);
+      if (body === undefined) return null;
+      const text = templateText(message, body);
+      return text === '' ? null : boundSms(text);
+    }
   }
 }
 

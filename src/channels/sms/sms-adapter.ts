@@ -3,13 +3,17 @@
 // provider (Twilio or OpenPhone). The provider's id is stored on the outbound transcript entry, so status
 // callbacks find it. Refusals: Twilio 21610 (the recipient texted STOP) is `message.send_failed` with
 // `recipientOptedOut` (the lead becomes OPTED_OUT, nothing retries); 429 and 5xx are retried with the
-// relay's backoff by the clients' classification; any other 4xx fails at once with the provider's code.
+// relay's backoff by the clients' classification; any other 4xx fails at once with the provider's code. A
+// template goes as the studio's body for it (`templateBodies`); without one it is not sent at all (never as
+// its name): the send fails at once (`template_body_missing`), the lead hears `message.send_failed` and
+// goes on, and an `sms.template_not_sent` system event names the template.
 import type { EffectContext, EffectFailure } from '../../effects/effect-handler.ts';
 import { DeferredEffect, permanent } from '../../effects/effect-errors.ts';
 import { markTranscriptSent } from '../../effects/transcript-sent.ts';
 import type { SendFn } from '../../effects/sandbox/sandbox.ts';
 import { recordSendFailed } from '../../persistence/delivery-status.ts';
 import type { SmsNumber, Studio } from '../../studio/studio-schema.ts';
+import { templateBody } from '../../studio/template-bodies.ts';
 import type { ChannelAdapterFactory, MessageSendEffect } from '../channel-adapter.ts';
 import { openphoneSend } from './openphone-adapter.ts';
 import { renderSms, smsSendDecision } from './policy.ts';
@@ -23,6 +27,9 @@ export function smsSender(studio: Studio, from: string | undefined): SmsNumber {
     throw permanent(`studio ${studio.id} has no SMS number`, { reason: 'not_configured' });
   return chosen;
 }
+
+/** Why a template was not sent by SMS: the studio has no body for it (`templateBodies`). */
+export const TEMPLATE_BODY_MISSING = 'template_body_missing';
 
 /** Twilio's documented rate for a US long code; a number's `messagesPerSecond` overrides it. */
 export const DEFAULT_SMS_PER_SECOND = 1;
@@ -52,6 +59,14 @@ export const smsAdapter: ChannelAdapterFactory = (deps) => {
       return sender === undefined ? 'sms' : `${sender.provider}:${sender.number}`;
     },
     async execute(ctx) {
+      const { message } = ctx.effect;
+      const body = renderSms(message, (name, language) => templateBody(ctx.studio, name, language));
+      if (body === null) {
+        const which = message.kind === 'template' ? `${message.name} (${message.language})` : message.kind;
+        throw permanent(`template ${which} has no SMS text in templateBodies: not sent`, {
+          reason: TEMPLATE_BODY_MISSING,
+        });
+      }
       // The SMS policy decides the timing: quiet hours defer anything that is not a direct reply.
       const decision = smsSendDecision({
         studio: ctx.studio,
@@ -66,7 +81,7 @@ export const smsAdapter: ChannelAdapterFactory = (deps) => {
         { studioId: ctx.studio.id, leadId: ctx.leadId, outboxId: ctx.outboxId },
         from,
         ctx.effect.to,
-        renderSms(ctx.effect.message),
+        body,
       );
       await markTranscriptSent(deps.db, ctx.outboxId, delivery);
       return {
@@ -90,6 +105,11 @@ export const smsAdapter: ChannelAdapterFactory = (deps) => {
         outsideWindow: false,
         recipientOptedOut,
       };
+      const { message } = ctx.effect;
+      if (error.reason === TEMPLATE_BODY_MISSING && message.kind === 'template') {
+        const payload = { template: message.name, language: message.language, cause: error.message };
+        return { feedback, systemEvent: { level: 'warn', type: 'sms.template_not_sent', payload } };
+      }
       // The recipient's own STOP is an outcome the lead's actor handles (OPTED_OUT), not an outage.
       return recipientOptedOut
         ? { feedback, systemEvent: { level: 'info', type: 'sms.send_refused', payload: { code } } }
