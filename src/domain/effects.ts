@@ -7,7 +7,13 @@
 // Any effect may carry `transcript`: the host appends it to the lead's transcript as an outbound entry.
 import { z } from 'zod';
 import { transcriptEntrySchema } from './transcript.ts';
-import { channelSchema, providerSchema, timerKeySchema } from './lead-events.ts';
+import {
+  artistChannelSchema,
+  artistReasonSchema,
+  channelSchema,
+  providerSchema,
+  timerKeySchema,
+} from './lead-events.ts';
 import { OUTBOUND_TEXT_LIMIT } from './sanitize.ts';
 
 const outboundTranscript = transcriptEntrySchema.omit({ direction: true }).optional();
@@ -84,10 +90,17 @@ export const artistNotifyEffectSchema = z.object({
   studioId: z.string(),
   artistId: z.string(),
   /** Why: a lead to approve (with action links), a handover, a repair failure. */
-  reason: z.enum(['approval', 'handover', 'needs_human', 'booked', 'info']),
+  reason: artistReasonSchema,
   text: z.string(),
   /** When true the relay appends signed approve/reject links (it holds ACTION_LINK_SECRET; machines don't). */
   withActionLinks: z.boolean().default(false),
+  /** The channel to send on; absent: the first of the artist's `notify` (a fallback names the next one). */
+  channel: artistChannelSchema.optional(),
+  /**
+   * A fallback's: the first notification's outbox id. Its links carry that nonce (one decision between
+   * them all), and no second notification of it goes out on the same channel.
+   */
+  linksNonce: z.string().optional(),
   transcript: outboundTranscript,
 });
 export const depositCheckoutEffectSchema = z.object({

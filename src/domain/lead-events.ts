@@ -149,8 +149,32 @@ export const timerFiredSchema = z.object({
   timerId: z.string(),
 });
 
+/** How an artist can be notified (the studio's `artists[].notify` lists them in the order to try). */
+export const artistChannels = ['whatsapp', 'sms', 'email'] as const;
+export const artistChannelSchema = z.enum(artistChannels);
+export type ArtistChannel = z.infer<typeof artistChannelSchema>;
+export const artistReasonSchema = z.enum(['approval', 'handover', 'needs_human', 'booked', 'info']);
+
 /** Effect outcomes fed back by the outbox relay (docs/architecture.md invariant 4). */
 export const effectResultSchema = z.discriminatedUnion('type', [
+  /**
+   * An artist notification failed for good on `channel` (a send refused, or WhatsApp's `failed` status):
+   * the lead's actor sends it again on `next`, with the same links (`linksNonce`). From the relay, or from
+   * the gateway when the status arrives (outboxId: the notification's).
+   */
+  z.object({
+    type: z.literal('artist.notify_failed'),
+    ...base,
+    outboxId: z.string(),
+    artistId: z.string(),
+    reason: artistReasonSchema,
+    text: z.string(),
+    withActionLinks: z.boolean(),
+    channel: artistChannelSchema,
+    next: artistChannelSchema,
+    linksNonce: z.string(),
+    cause: z.string().max(500),
+  }),
   z.object({
     type: z.literal('deposit.checkout_created'),
     ...base,

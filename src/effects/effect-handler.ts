@@ -48,10 +48,10 @@ export interface EffectHandler<E extends OutboxEffect = OutboxEffect> {
   /** Rate-limit bucket for this effect (WhatsApp: the sending phone number id; SMS: the sending number). */
   rateLimitKey?(ctx: EffectContext<E>): string | undefined;
   /**
-   * Sends per second for that bucket. Absent: the studio's `whatsapp.messagesPerSecond` (or the relay's
-   * `whatsappPerSecond` override).
+   * Sends per second for that bucket. Absent or undefined: the studio's `whatsapp.messagesPerSecond` (or
+   * the relay's `whatsappPerSecond` override).
    */
-  ratePerSecond?(ctx: EffectContext<E>): number;
+  ratePerSecond?(ctx: EffectContext<E>): number | undefined;
   /** The circuit breaker this effect counts against (default `provider`; SMS: provider and number). */
   breakerKey?(ctx: EffectContext<E>): string;
   execute(ctx: EffectContext<E>): Promise<EffectSuccess>;

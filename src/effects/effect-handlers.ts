@@ -3,7 +3,11 @@
 // provider with no credentials is the sandbox (src/effects/sandbox): WhatsApp sends are recorded in
 // sandbox_messages and Stripe checkouts are local sessions, all succeeding with no error.
 import { createChannelAdapters } from '../channels/adapters.ts';
-import type { OutboxEffect } from '../domain/effects.ts';
+import { openphoneSend } from '../channels/sms/openphone-adapter.ts';
+import { twilioSend } from '../channels/sms/twilio-adapter.ts';
+import type { OutboundMessage, OutboxEffect } from '../domain/effects.ts';
+import { emailFrom, emailSender } from './email/email-sender.ts';
+import type { ArtistSenders } from './handlers/artist-channels.ts';
 import { permanent } from './effect-errors.ts';
 import type { EffectHandler, EffectHandlers } from './effect-handler.ts';
 import { artistNotifyHandler } from './handlers/artist-notify.ts';
@@ -25,7 +29,7 @@ import {
 import { createOpenphoneClient } from './openphone/openphone-client.ts';
 import { createTwilioClient } from './twilio/twilio-client.ts';
 import { sandboxCheckoutHandler, sandboxCheckSessionHandler } from './sandbox/sandbox-deposit.ts';
-import { sandboxRecorder } from './sandbox/sandbox.ts';
+import { sandboxRecorder, type SendFn } from './sandbox/sandbox.ts';
 import { createStripeClient } from './stripe/stripe-client.ts';
 import { createGraphClient } from './whatsapp/graph-client.ts';
 import { whatsappSender } from './whatsapp/whatsapp-sender.ts';
@@ -42,6 +46,18 @@ export function createEffectHandlers(deps: HandlerDeps): HandlerFor {
 
 function sandboxRecorderFor(deps: HandlerDeps) {
   return deps.env.NODE_ENV !== 'production' ? sandboxRecorder(deps.db, deps.clock) : undefined;
+}
+
+/** How artists are reached: the WhatsApp send, the studio's SMS providers, SMTP (each sandboxed alike). */
+function artistSenders(deps: HandlerDeps, whatsapp: SendFn<OutboundMessage>): ArtistSenders {
+  const channelDeps = { ...deps, recorder: sandboxRecorderFor(deps) };
+  const { timeouts } = deps.options;
+  return {
+    whatsapp,
+    sms: { twilio: twilioSend(channelDeps), openphone: openphoneSend(channelDeps) },
+    email: emailSender(deps.env, channelDeps.recorder, timeouts.connectMs + timeouts.responseMs),
+    emailFrom: emailFrom(deps.env),
+  };
 }
 
 function effectHandlers(deps: HandlerDeps): EffectHandlers {
@@ -64,7 +80,7 @@ function effectHandlers(deps: HandlerDeps): EffectHandlers {
   const send = whatsappSender(graph, env.WHATSAPP_ACCESS_TOKEN ? undefined : recorder);
   const stripeSandbox = sandboxed && !stripe;
   return {
-    'effect.artist.notify': artistNotifyHandler(db, send, {
+    'effect.artist.notify': artistNotifyHandler(db, artistSenders(deps, send), {
       publicBaseUrl: env.PUBLIC_BASE_URL,
       actionLinkSecret: env.ACTION_LINK_SECRET,
     }),

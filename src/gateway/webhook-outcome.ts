@@ -2,6 +2,7 @@
 // `<provider>.signature_verification_failure` and refused with the provider's status, nothing published;
 // a verified one has its envelopes durably accepted and its system events recorded before the answer.
 import { recordArtistMessage } from '../effects/action-links/artist-reply.ts';
+import { artistNotificationFailed } from '../effects/action-links/artist-status.ts';
 import { recordEdgeEvents } from './edge-events.ts';
 import { GatewayError, type ErrorCode } from './errors.ts';
 import type { GatewayDeps } from './gateway-deps.ts';
@@ -51,6 +52,15 @@ export async function acceptTranslation(
           action: outcome.action,
         },
       });
+  }
+  for (const status of translation.artistStatuses) {
+    const outcome = await artistNotificationFailed(deps.db, status, {
+      now: new Date(),
+      ...(traceId === undefined ? {} : { traceId }),
+    });
+    if (!outcome) continue;
+    translation.events.push(outcome.event);
+    if (outcome.envelope) translation.envelopes.push(outcome.envelope);
   }
   await publishAccepted(deps, source, translation.envelopes);
   await recordEdgeEvents(deps.db, translation.events);

@@ -182,9 +182,12 @@ export const orchestratorSchema = strictObject({
 });
 export type OrchestratorConfig = z.infer<typeof orchestratorSchema>;
 
-/** How an artist can be reached: WhatsApp (from the studio's number), SMS (from its SMS number), email. */
-export const artistChannels = ['whatsapp', 'sms', 'email'] as const;
-export type ArtistChannel = (typeof artistChannels)[number];
+/**
+ * How an artist can be reached: WhatsApp (from the studio's number), SMS (from its SMS number), email (the
+ * relay's effect carries the same names, domain/lead-events.ts `artistChannels`; the handler's table keyed
+ * by those does not compile if one here is missing there).
+ */
+const artistChannels = ['whatsapp', 'sms', 'email'] as const;
 /**
  * The channels an artist notification tries, in order: the first gets it; when a send fails for good (or
  * WhatsApp reports it failed) the next is tried, once each. Default: WhatsApp only.

@@ -2,8 +2,10 @@
 // artist_messages (its time opens the artist's 24-hour window, so notifications can go free-form), and a
 // reply that says "approve" or "reject" acts like the matching action link of the notification it answers
 // — the one it quotes (WhatsApp's reply context), else the artist's latest approval request whose lead
-// still waits. It shares the link's single-use nonce (the notification's outbox id) and envelope id
+// still waits. It shares the link's single-use nonce (the first notification's outbox id, which its
+// fallbacks on other channels carry as `linksNonce`) and envelope id
 // (`action:<nonce>`), so a link and a reply for one request act once between them.
+import { sql } from 'kysely';
 import type { Bus } from '../../bus/bus.ts';
 import type { Db } from '../../persistence/database.ts';
 import type { ArtistAction } from './action-token.ts';
@@ -44,7 +46,8 @@ export function artistDecision(text: string | null): ArtistAction | null {
 }
 
 interface Request {
-  outboxId: string;
+  /** The links' nonce: the first notification's outbox id (a fallback on another channel shares it). */
+  nonce: string;
   leadId: string;
   studioId: string;
 }
@@ -54,7 +57,11 @@ async function requestAnswered(db: Db, message: ArtistMessage): Promise<Request 
   const base = db
     .selectFrom('outbox')
     .innerJoin('leads', 'leads.id', 'outbox.lead_id')
-    .select(['outbox.id as outboxId', 'outbox.lead_id as leadId', 'leads.studio_id as studioId'])
+    .select([
+      sql<string>`coalesce(outbox.payload->>'linksNonce', outbox.id::text)`.as('nonce'),
+      'outbox.lead_id as leadId',
+      'leads.studio_id as studioId',
+    ])
     .where('outbox.kind', '=', 'effect.artist.notify')
     .where('leads.studio_id', '=', message.studioId)
     .where((eb) => eb(eb.ref('outbox.payload', '->>').key('withActionLinks'), '=', 'true'))
@@ -103,7 +110,7 @@ export async function recordArtistMessage(input: {
   const decided = await claimDecision({
     db,
     bus: input.bus,
-    nonce: request.outboxId,
+    nonce: request.nonce,
     leadId: request.leadId,
     studioId: request.studioId,
     action,

@@ -4,6 +4,7 @@
 // src/identity/resolve-lead.ts).
 import type { Envelope } from '../../domain/envelope.ts';
 import type { ArtistMessage } from '../../effects/action-links/artist-reply.ts';
+import type { ArtistStatus } from '../../effects/action-links/artist-status.ts';
 import { leadIdForPhone } from '../../identity/resolve-lead.ts';
 import type { SystemEventInput } from '../../persistence/system-events.ts';
 
@@ -14,6 +15,8 @@ export interface Translation {
   rejected: string[];
   /** Messages from the studio's own artists: never a lead's, recorded as artist messages instead. */
   artistMessages: ArtistMessage[];
+  /** `failed` statuses of notifications to artists: the notification goes on its next channel. */
+  artistStatuses: ArtistStatus[];
 }
 
 export const emptyTranslation = (): Translation => ({
@@ -21,6 +24,7 @@ export const emptyTranslation = (): Translation => ({
   events: [],
   rejected: [],
   artistMessages: [],
+  artistStatuses: [],
 });
 
 export function leadEnvelopeBase(studioId: string, phone: string, ctx: { now: Date; traceId?: string }) {

@@ -117,8 +117,21 @@ function translateValue(
     }
     const status = parsed.data;
     const phone = `+${status.recipient_id}`;
-    // Statuses of artist notifications: the artist is not a lead (and must not become one).
-    if (artists.has(phone)) continue;
+    // Statuses of artist notifications: the artist is not a lead (and must not become one). A failed one
+    // sends the notification on the artist's next channel (src/effects/action-links/artist-status.ts).
+    if (artists.has(phone)) {
+      if (status.status === 'failed')
+        out.artistStatuses.push({
+          studio,
+          messageId: status.id,
+          ...(status.errors === undefined
+            ? {}
+            : {
+                errors: status.errors.map((e) => ({ code: e.code, ...(e.title ? { title: e.title } : {}) })),
+              }),
+        });
+      continue;
+    }
     out.envelopes.push({
       id: `whatsapp-status:${status.id}:${status.status}`,
       ...envelopeBase(studio, phone, ctx),

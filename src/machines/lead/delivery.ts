@@ -124,6 +124,32 @@ export function effectFailedWhileOptedOut(turn: Turn, event: LeadMachineEvent): 
   );
 }
 
+/**
+ * An artist notification failed for good on one channel (refused, or WhatsApp reported it failed): it goes
+ * again on the next channel of the artist's `notify`, with the same text and links. A notice to the artist
+ * is not a message to the lead, so it goes in every status, opted out too.
+ */
+export function artistNotifyFallback(turn: Turn, event: LeadMachineEvent): void {
+  assertEvent(event, 'artist.notify_failed');
+  turn.emit({
+    type: 'effect.artist.notify',
+    studioId: turn.studio.id,
+    artistId: event.artistId,
+    reason: event.reason,
+    text: event.text,
+    withActionLinks: event.withActionLinks,
+    channel: event.next,
+    linksNonce: event.linksNonce,
+  });
+  turn.systemEvent('warn', 'artist.notify_fallback', {
+    outboxId: event.outboxId,
+    artistId: event.artistId,
+    from: event.channel,
+    to: event.next,
+    cause: event.cause,
+  });
+}
+
 export function controlIgnored(turn: Turn, event: LeadMachineEvent): void {
   turn.systemEvent('info', 'lead.control_ignored', { eventType: event.type });
 }
@@ -132,6 +158,7 @@ export function controlIgnored(turn: Turn, event: LeadMachineEvent): void {
 export const deliveryPlans = {
   adminMessage,
   answeredByChannel,
+  artistNotifyFallback,
   controlIgnored,
   effectFailed,
   effectFailedWhileOptedOut,

@@ -53,6 +53,8 @@ export function createLeadMachine(studios: StudioRegistry) {
       'message.answered_by_channel': { actions: 'answeredByChannel' },
       'campaign.send': { actions: 'campaignMessage' },
       'effect.failed': { actions: 'effectFailed' },
+      // An artist notification that failed on one channel goes on the next (artist.notify).
+      'artist.notify_failed': { actions: 'artistNotifyFallback' },
       // Booked slots loaded for offers: sent in BOOKING, only remembered elsewhere (see booking.ts).
       'booking.taken_slots': { actions: 'takenSlotsLoaded' },
       // An orchestrator's answer arriving after the lead moved on is still an answer to their message.
@@ -318,6 +320,7 @@ export function createLeadMachine(studios: StudioRegistry) {
           },
           // Recorded; a checkout that failed for good is told to the artist, and START requests a new one.
           'effect.failed': { actions: 'effectFailedWhileOptedOut' },
+          'artist.notify_failed': { actions: 'artistNotifyFallback' },
           // A payment still counts: recorded silently, the lead returns to slot booking on START.
           'stripe.checkout.completed': { guard: 'paidWhileAway', actions: 'paidWhileOptedOut' },
           'deposit.session_checked': { guard: 'paidWhileAway', actions: 'paidWhileOptedOut' },
