@@ -1,7 +1,7 @@
 // The lead machine's statuses as an SVG state diagram, drawn on the server (no script, no CDN) with the
 // current status lit and the transitions out of it labelled. The graph comes from the machine itself
-// (its top-level states and the transitions between them, labelled as `leadline machines export` labels
-// them), so the picture follows the machine; @dagrejs/dagre lays it out (the layered layout Mermaid uses
+// (its statuses, the atomic states, and the transitions between them, labelled as `leadline machines
+// export` labels them; a return to the status left, a history state, is one pseudo-state), so the picture follows the machine; @dagrejs/dagre lays it out (the layered layout Mermaid uses
 // for state diagrams). The layout is computed once per machine; each page only picks the lit status.
 import { graphlib, layout as dagreLayout, type GraphLabel } from '@dagrejs/dagre';
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
@@ -12,8 +12,14 @@ import { escapeHtml, trusted, type Html } from './html.ts';
 export const ANY_STATE = '*';
 /** The pseudo-state for a target most statuses lead to (opting out, asking for a human): drawn once. */
 export const MOST_STATES = '+';
+/** The pseudo-state for a history target: back to the status the lead left (after a handover, …). */
+export const LEFT_STATUS = 'H';
 
-const PSEUDO_LABELS: Record<string, string> = { [ANY_STATE]: 'any status', [MOST_STATES]: 'most statuses' };
+const PSEUDO_LABELS: Record<string, string> = {
+  [ANY_STATE]: 'any status',
+  [MOST_STATES]: 'most statuses',
+  [LEFT_STATUS]: 'the status it left',
+};
 
 export interface StateEdge {
   from: string;
@@ -50,20 +56,31 @@ function transitionsOf(node: AnyStateNode): Transition[] {
   return [...[...node.transitions.values()].flat(), ...(node.always ?? [])];
 }
 
-/** Pure: the top-level states and the transitions that change the top-level state. */
+/** The statuses: the machine's atomic states (a compound state groups statuses; history is not one). */
+function statusNodes(node: AnyStateNode): AnyStateNode[] {
+  return (Object.values(node.states) as AnyStateNode[]).flatMap((child) =>
+    child.type === 'history' ? [] : child.type === 'atomic' ? [child] : statusNodes(child),
+  );
+}
+
+/**
+ * Pure: the statuses and the transitions that change the status. A compound state's own transitions leave
+ * each of its statuses; a history target is drawn to LEFT_STATUS.
+ */
 export function stateGraph(machine: AnyStateMachine): StateGraph {
   const root = machine.root;
-  const states = Object.keys(root.states);
+  const statuses = statusNodes(root);
+  const states = statuses.map((node) => node.key);
   const edges = new Map<string, StateEdge>();
   const add = (from: string, transition: Transition): void => {
     for (const target of transition.target ?? []) {
-      const to = target.path[0];
-      if (to === undefined || to === from) continue;
+      const to = target.type === 'history' ? LEFT_STATUS : target.key;
+      if (to === from) continue;
       const key = `${from}\u0000${to}`;
       const edge = edges.get(key) ?? {
         from,
         to,
-        sources: from === ANY_STATE ? Object.keys(root.states) : [from],
+        sources: from === ANY_STATE ? states : [from],
         labels: [],
       };
       const label = transitionLabel(transition);
@@ -72,8 +89,9 @@ export function stateGraph(machine: AnyStateMachine): StateGraph {
     }
   };
   for (const transition of transitionsOf(root)) add(ANY_STATE, transition);
-  for (const state of Object.values(root.states) as AnyStateNode[])
-    for (const transition of transitionsOf(state)) add(state.key, transition);
+  for (const status of statuses)
+    for (let node: AnyStateNode | undefined = status; node !== undefined && node !== root; node = node.parent)
+      for (const transition of transitionsOf(node)) add(status.key, transition);
   return { states, edges: [...edges.values()] };
 }
 
@@ -125,7 +143,10 @@ export function layoutStateGraph(graph: StateGraph): DiagramLayout {
   g.setGraph({ rankdir: 'TB', nodesep: 28, ranksep: 46, marginx: 12, marginy: 12 });
   g.setDefaultEdgeLabel(() => ({}));
   const label = (id: string) => PSEUDO_LABELS[id] ?? id;
-  const pseudo = [ANY_STATE, MOST_STATES].filter((id) => graph.edges.some((e) => e.from === id));
+  const pseudo = [
+    ...[ANY_STATE, MOST_STATES].filter((id) => graph.edges.some((e) => e.from === id)),
+    ...(graph.edges.some((e) => e.to === LEFT_STATUS) ? [LEFT_STATUS] : []),
+  ];
   const ids = [...pseudo, ...graph.states];
   for (const id of ids) g.setNode(id, { width: label(id).length * CHAR_WIDTH + 24, height: NODE_HEIGHT });
   for (const edge of graph.edges) g.setEdge(edge.from, edge.to, {});

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Envelope } from '../../src/domain/envelope.ts';
 import { leadIdFor } from '../../src/domain/ids.ts';
+import { LEAD_MACHINE_VERSION } from '../../src/machines/lead/lead-definition.ts';
 import { upcastEffect, upcastEnvelope, upcastLeadEvent } from '../../src/domain/legacy-events.ts';
 import { leadEventSchema } from '../../src/domain/lead-events.ts';
 import { effectSchema } from '../../src/domain/effects.ts';
@@ -104,11 +105,16 @@ describe('a lead of machine version 1 and envelopes of the old event types', () 
   it('the v1 snapshot migrates and an old whatsapp.message envelope is answered on whatsapp', async () => {
     const conversation = await RuntimeConversation.start({ rt, phone: PHONE });
     await conversation.text('hi');
-    // Make the lead what version 1 wrote: no channel, no reply address, machine_version 1.
+    // Make the lead what version 1 wrote: no channel, no reply address, the flat status (QUALIFYING; the
+    // resumable state came with version 3), machine_version 1.
     await sql`
       UPDATE leads
          SET machine_version = 1,
-             snapshot = snapshot #- '{context,channel}' #- '{context,replyTo}'
+             snapshot = jsonb_set(
+               snapshot #- '{context,channel}' #- '{context,replyTo}',
+               '{value}',
+               snapshot->'value'->'resumable'
+             )
        WHERE id = ${conversation.leadId}
     `.execute(rt.db);
     await rt.restartHost(); // cold caches: the lead is hydrated from the v1 row
@@ -136,7 +142,7 @@ describe('a lead of machine version 1 and envelopes of the old event types', () 
       .select(['machine_version', 'snapshot'])
       .where('id', '=', conversation.leadId)
       .executeTakeFirstOrThrow();
-    expect(lead.machine_version).toBe(2);
+    expect(lead.machine_version).toBe(LEAD_MACHINE_VERSION);
     expect(lead.snapshot).toMatchObject({ context: { channel: 'whatsapp', replyTo: { to: PHONE } } });
     const [sent] = (await conversation.effects('effect.message.send')).slice(-1);
     expect(sent).toMatchObject({ channel: 'whatsapp', to: PHONE, inReplyTo: 'wamid.legacy-1' });

@@ -7,6 +7,7 @@ import {
   allowedTransitions,
   isAllowedTransition,
   leadStatuses,
+  statusOf,
 } from '../../src/machines/lead/lead-status.ts';
 import { demoStudioConfig } from '../../src/studio/load-studio-config.ts';
 import { StudioRegistry } from '../../src/studio/studio-registry.ts';
@@ -29,8 +30,8 @@ function envelope(event: Record<string, unknown>): Envelope {
 describe('createLeadDefinition', () => {
   it('describes the lead actor type', () => {
     expect(definition.actorType).toBe('lead');
-    expect(definition.machineVersion).toBe(2);
-    expect(Object.keys(definition.snapshotMigrations)).toEqual(['1']);
+    expect(definition.machineVersion).toBe(3);
+    expect(Object.keys(definition.snapshotMigrations)).toEqual(['1', '2']);
   });
 
   it('derives input from the first envelope: studio, phone (from), profile name, channel', () => {
@@ -91,7 +92,7 @@ describe('createLeadDefinition', () => {
     const snapshot = createActor(machine, {
       snapshot: rebuilt as never,
     }).getSnapshot() as LeadDriver['snapshot'];
-    expect(snapshot.value).toBe('QUALIFYING');
+    expect(statusOf(snapshot.value)).toBe('QUALIFYING');
     expect(definition.project(snapshot)).toMatchObject({ step: 'dimensions', phone: LEAD_PHONE });
   });
 

@@ -4,6 +4,7 @@ import { initialTransition, transition, type SnapshotFrom } from 'xstate';
 import type { Effect } from '../../src/domain/effects.ts';
 import type { InboundContent, LeadEvent, TimerKey } from '../../src/domain/lead-events.ts';
 import { createLeadMachine, type LeadMachine } from '../../src/machines/lead/lead-machine.ts';
+import { statusOf } from '../../src/machines/lead/lead-status.ts';
 import { demoStudioConfig } from '../../src/studio/load-studio-config.ts';
 import { StudioRegistry } from '../../src/studio/studio-registry.ts';
 import type { StudioConfig } from '../../src/studio/studio-schema.ts';
@@ -70,7 +71,7 @@ export class LeadDriver {
   }
 
   get status(): string {
-    return this.snapshot.value;
+    return statusOf(this.snapshot.value);
   }
 
   get context() {

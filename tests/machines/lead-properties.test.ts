@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Effect } from '../../src/domain/effects.ts';
 import type { LeadEvent } from '../../src/domain/lead-events.ts';
 import { intentOf } from '../../src/machines/lead/interruptions.ts';
-import { isAllowedTransition, type LeadStatus } from '../../src/machines/lead/lead-status.ts';
+import { isAllowedTransition, statusOf, type LeadStatus } from '../../src/machines/lead/lead-status.ts';
 import { readAnswer } from '../../src/machines/lead/qualifying.ts';
 import { leadSummary } from '../../src/machines/lead/summary.ts';
 import { demoStudioConfig } from '../../src/studio/load-studio-config.ts';
@@ -42,7 +42,7 @@ function play(
 type Send = Extract<Effect, { type: 'effect.message.send' }>;
 const sends = (effects: readonly Effect[]) =>
   effects.filter((e): e is Send => e.type === 'effect.message.send');
-const status = (t: Transition['before']): LeadStatus => t.value;
+const status = (t: Transition['before']): LeadStatus => statusOf(t.value);
 
 describe('lead conversation properties', () => {
   it('one inbound message advances at most one step (and other events never advance)', () => {

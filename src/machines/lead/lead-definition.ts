@@ -17,10 +17,13 @@ import type { StudioRegistry } from '../../studio/studio-registry.ts';
 import { initialLeadContext, type Answers, type LeadInput } from './lead-context.ts';
 import { createLeadMachine, type LeadMachine } from './lead-machine.ts';
 import { leadSnapshotMigrations } from './lead-migrations.ts';
-import { leadStatuses, resumableStatuses, type LeadStatus } from './lead-status.ts';
+import { isResumableStatus, leadStatuses, stateValueOf, statusOf, type LeadStatus } from './lead-status.ts';
 
-/** 2: the context gained `channel` and `replyTo` (the channel-neutral core). */
-export const LEAD_MACHINE_VERSION = 2;
+/**
+ * 2: the context gained `channel` and `replyTo` (the channel-neutral core). 3: the resumable statuses sit
+ * in the `resumable` state, whose history is where handovers, staleness and opt-outs return.
+ */
+export const LEAD_MACHINE_VERSION = 3;
 
 function stringField(value: unknown, key: string): string | null {
   if (typeof value !== 'object' || value === null) return null;
@@ -106,7 +109,7 @@ export function projectLead(
 ): ActorProjection {
   const { context } = snapshot;
   return {
-    status: snapshot.value,
+    status: statusOf(snapshot.value),
     step: questionOrder(context.studioId)[context.step] ?? null,
     answers: { ...context.answers },
     phone: context.phone,
@@ -157,11 +160,9 @@ export function createLeadDefinition(studios: StudioRegistry): ActorDefinition<L
         ...initialLeadContext(input),
         answers: row.answers as Answers,
         step: step === -1 ? 0 : step,
-        resumeTo: (resumableStatuses as readonly string[]).includes(status)
-          ? (status as (typeof resumableStatuses)[number])
-          : 'QUALIFYING',
+        resumeTo: isResumableStatus(status) ? status : 'QUALIFYING',
       };
-      return machine.getPersistedSnapshot(machine.resolveState({ value: status, context }));
+      return machine.getPersistedSnapshot(machine.resolveState({ value: stateValueOf(status), context }));
     },
   };
 }

@@ -27,6 +27,41 @@ const channelNeutral: SnapshotMigration = (persisted) => {
   };
 };
 
+/** The statuses version 2 returned to after a handover, going stale or opting out (its `resumeTo`). */
+const V2_RESUMABLE = [
+  'QUALIFYING',
+  'PENDING_APPROVAL',
+  'REJECTED',
+  'AWAITING_DEPOSIT',
+  'DEPOSIT_EXPIRED',
+  'BOOKING',
+  'BOOKED',
+];
+
+/**
+ * 2 → 3, the chart carries the resume: version 2's flat status becomes `{ resumable: status }` for the
+ * resumable statuses, and a lead away from them (NEEDS_HUMAN, STALE, OPTED_OUT) gets the history version 3
+ * returns through, set to where version 2 would have returned it (`context.resumeTo`; START's own
+ * overrides still read the context). NEW has no history yet (it goes to QUALIFYING, as `resumeTo` says).
+ */
+const resumableHistory: SnapshotMigration = (persisted) => {
+  const snapshot = objectOf(persisted, 'snapshot');
+  const context = objectOf(snapshot.context, 'context');
+  const { value } = snapshot;
+  if (typeof value !== 'string') throw new Error('lead snapshot: version 2 state value is not a status');
+  if (V2_RESUMABLE.includes(value)) return { ...snapshot, value: { resumable: value } };
+  const resumeTo = context.resumeTo;
+  if (typeof resumeTo !== 'string' || !V2_RESUMABLE.includes(resumeTo)) {
+    throw new Error('lead snapshot: version 2 resumeTo is not a resumable status');
+  }
+  if (value === 'NEW') return snapshot;
+  return {
+    ...snapshot,
+    historyValue: { 'lead.resumable.history': [{ id: `lead.resumable.${resumeTo}` }] },
+  };
+};
+
 export const leadSnapshotMigrations: Readonly<Record<number, SnapshotMigration>> = {
   1: channelNeutral,
+  2: resumableHistory,
 };

@@ -111,11 +111,11 @@ export function leadSetup(studios: StudioRegistry) {
         event.type === 'stripe.checkout.expired' &&
         isCurrentSession(context, event) &&
         context.resumeTo === 'AWAITING_DEPOSIT',
-      cooldownOverTo: ({ context, event }, params: { status: ResumableStatus }) =>
+      /** The handover's cooldown is over (a cancelled or replaced one is ignored). */
+      cooldownOver: ({ context, event }) =>
         event.type === 'timer.fired' &&
         event.key === 'handover_cooldown' &&
-        context.timers.handover_cooldown !== undefined &&
-        context.resumeTo === params.status,
+        context.timers.handover_cooldown !== undefined,
       optInTo: ({ context, event }, params: { status: ResumableStatus }) =>
         intentOf(event) === 'opt_in' && optInStatus(context) === params.status,
       /** The provider refused a send because the recipient opted out with the carrier. */

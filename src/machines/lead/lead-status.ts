@@ -40,3 +40,20 @@ export const allowedTransitions: Readonly<Record<LeadStatus, readonly LeadStatus
 export function isAllowedTransition(from: LeadStatus, to: LeadStatus): boolean {
   return from === to || allowedTransitions[from].includes(to);
 }
+
+/** A lead's state value: the resumable statuses sit in the `resumable` state (with its history). */
+export type LeadStateValue = Exclude<LeadStatus, ResumableStatus> | { resumable: ResumableStatus };
+
+export function isResumableStatus(status: string): status is ResumableStatus {
+  return (resumableStatuses as readonly string[]).includes(status);
+}
+
+/** The status a state value is. */
+export function statusOf(value: LeadStateValue): LeadStatus {
+  return typeof value === 'string' ? value : value.resumable;
+}
+
+/** The state value of a status. */
+export function stateValueOf(status: LeadStatus): LeadStateValue {
+  return isResumableStatus(status) ? { resumable: status } : status;
+}
