@@ -74,7 +74,7 @@ export async function configCheckCommand(file: string | undefined): Promise<void
   const problems = productionProblems({ env, config, demo: isDemoStudioConfig(config) });
   const templates = await checkTemplateCatalogues(env, config);
   const templateLines = templates.problems.map((p) => `error: template ${describeTemplateProblem(p)}`);
-  // An SMS lead gets a template as its text: without one in the studio's language it would get nothing.
+  // A template goes by SMS as its text: a missing body is a warning (see missingSmsTemplateBodies).
   const bodies = config.studios.flatMap(missingSmsTemplateBodies);
   for (const missing of bodies)
     templateLines.push(`${missing.severity}: template ${describeMissingBody(missing)}`);

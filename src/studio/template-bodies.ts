@@ -40,17 +40,24 @@ export interface MissingTemplateBody {
   path: string;
   name: string;
   language: string;
-  /** error: an SMS lead would get nothing; warning: the body in the studio's `language` goes instead. */
-  severity: 'error' | 'warning';
+  /**
+   * Always a warning today: an SMS lead gets the funnel's messages as free text (SMS has no window, so the
+   * chart never needs these templates there) and a campaign naming a template without a body is refused
+   * when it is created. The body is what a future template send on SMS would use.
+   */
+  severity: 'warning';
+  /** Missing in one of the studio's other `languages`: the body in its main `language` goes instead. */
+  fallsBack: boolean;
 }
 
 /** The templates any lead may be sent (the artist ones go to artists, on WhatsApp). */
 const FUNNEL = ['resume', 'reminder', 'deposit'] as const;
 
 /**
- * The funnel templates of a studio with SMS numbers that have no body to send by SMS: missing in the
- * studio's `language` is an error, in another of its `languages` a warning. A studio without SMS numbers
- * needs none. Campaign templates are checked when an SMS campaign names one (campaign-definition.ts).
+ * The funnel templates of a studio with SMS numbers that have no body to send by SMS, in the studio's
+ * `language` and its other `languages` (warnings: nothing sends them on SMS today, see `severity`). A studio
+ * without SMS numbers needs none. Campaign templates are checked when an SMS campaign names one
+ * (campaign-definition.ts), which is where a missing body would fail.
  */
 export function missingSmsTemplateBodies(studio: Studio): MissingTemplateBody[] {
   if (studio.sms === undefined || studio.sms.length === 0) return [];
@@ -61,8 +68,15 @@ export function missingSmsTemplateBodies(studio: Studio): MissingTemplateBody[] 
     const entry = entryFor(studio, name);
     for (const language of [studio.language, ...others]) {
       if (bodyIn(studio, entry, language) !== undefined) continue;
-      const severity = language === studio.language ? 'error' : 'warning';
-      missing.push({ studioId: studio.id, path: `templates.${key}`, name, language, severity });
+      const fallsBack = language !== studio.language;
+      missing.push({
+        studioId: studio.id,
+        path: `templates.${key}`,
+        name,
+        language,
+        severity: 'warning',
+        fallsBack,
+      });
     }
   }
   return missing;
@@ -70,6 +84,6 @@ export function missingSmsTemplateBodies(studio: Studio): MissingTemplateBody[] 
 
 /** "inkwell templates.resume leadline_resume (en): no SMS text (templateBodies.leadline_resume)". */
 export function describeMissingBody(missing: MissingTemplateBody): string {
-  const instead = missing.severity === 'warning' ? '; the studio language body goes instead' : '';
+  const instead = missing.fallsBack ? '; the studio language body goes instead' : '';
   return `${missing.studioId} ${missing.path} ${missing.name} (${missing.language}): no SMS text (templateBodies.${missing.name})${instead}`;
 }

@@ -79,15 +79,6 @@ describe('production start', () => {
     );
   });
 
-  it('an SMS studio without the text of a funnel template: refused, naming the template', async () => {
-    const file = await exampleWithoutBody('leadline_reminder');
-    const result = run(['start'], { NODE_ENV: 'production', LEADLINE_CONFIG: file, ...secrets });
-    expect(result.status).toBe(1);
-    expect(result.stderr.trim()).toBe(
-      'leadline: refusing to start in production: SMS template text missing: inkwell templates.reminder leadline_reminder (en): no SMS text (templateBodies.leadline_reminder)',
-    );
-  });
-
   it('an unreachable DATABASE_URL: one line naming it per retry, then a final line; no stack trace', () => {
     const result = run(['start'], {
       NODE_ENV: 'production',
@@ -134,13 +125,14 @@ describe('leadline config check', () => {
     expect(unset.stdout).toContain('error: ADMIN_API_KEY is unset (needed for the admin API)');
   });
 
-  it('an SMS studio without the text of a funnel template: an error naming it, exit 1', async () => {
+  it('an SMS studio without the text of a funnel template: a warning naming it, still valid (exit 0)', async () => {
+    // Nothing sends a funnel template on SMS today (no window there): refusing would stop a working studio.
     const result = run(['config', 'check', await exampleWithoutBody('leadline_resume')], secrets);
-    expect(result.status).toBe(1);
+    expect(result.status).toBe(0);
     expect(result.stdout).toContain(
-      'error: template inkwell templates.resume leadline_resume (en): no SMS text (templateBodies.leadline_resume)',
+      'warning: template inkwell templates.resume leadline_resume (en): no SMS text (templateBodies.leadline_resume)',
     );
-    expect(result.stdout).toMatch(/^1 problem\(s\)/m);
+    expect(result.stdout).not.toMatch(/^error:/m);
   });
 
   it('config schema prints JSON Schema; --version prints the package version', () => {

@@ -1,6 +1,6 @@
 // The templates' plain text for SMS (studio `templateBodies`): found by template name or the `templates` key
-// naming it, per language with the studio's language as the fallback; a studio with SMS numbers must have
-// each funnel template's text in its language (an error), in its other languages a warning; a bad
+// naming it, per language with the studio's language as the fallback; a studio with SMS numbers is warned of
+// each funnel template without text (in its language or its other languages); a bad
 // language code or an empty body is refused with its path.
 import { describe, expect, it } from 'vitest';
 import { demoStudioInput } from '../../src/studio/demo-studio.ts';
@@ -36,7 +36,7 @@ describe('template bodies', () => {
     expect(templateBody(studio, 'unknown', 'en')).toBeUndefined();
   });
 
-  it('an SMS studio needs each funnel template in its language (error), in its other languages (warning)', () => {
+  it('an SMS studio is warned of each funnel template without text, in its language and its other languages', () => {
     const studio = studioWith({
       languages: ['en', 'de'],
       templateBodies: {
@@ -51,13 +51,15 @@ describe('template bodies', () => {
         name: 'leadline_reminder',
         language: 'de',
         severity: 'warning',
+        fallsBack: true,
       },
       {
         studioId: 'inkwell',
         path: 'templates.deposit',
         name: 'leadline_deposit',
         language: 'en',
-        severity: 'error',
+        severity: 'warning',
+        fallsBack: false,
       },
       {
         studioId: 'inkwell',
@@ -65,6 +67,7 @@ describe('template bodies', () => {
         name: 'leadline_deposit',
         language: 'de',
         severity: 'warning',
+        fallsBack: true,
       },
     ]);
     // Without SMS numbers none is needed; the demo studio has all three.
