@@ -327,6 +327,35 @@ describe('artist notification fallback', () => {
     expect(await status(leadId)).toBe('PENDING_APPROVAL');
   });
 
+  it("Twilio's 'undelivered' for the artist's SMS sends it by email", async () => {
+    graph.failSendsTo(ARTIST_DIGITS, {
+      kind: 'status',
+      status: 400,
+      body: graphErrorBody(131026, 'Undeliverable'),
+    });
+    const leadId = await qualify('447700911004');
+    const [first, viaSms] = await notifications(leadId);
+    const sid = (viaSms?.result as { providerMessageId: string }).providerMessageId;
+    expect(mails).toEqual([]);
+    const hook = twilio.statusCallback(sid, 'undelivered', 30003);
+    const res = await gw.app.inject({
+      method: 'POST',
+      url: '/webhooks/twilio/status',
+      payload: hook.body,
+      headers: hook.headers,
+    });
+    expect(res.statusCode).toBe(200);
+    await settle();
+    const [mail, ...others] = mails;
+    expect(others).toEqual([]);
+    linksIn(unQuote(mail?.raw ?? ''), leadId, first?.id ?? '');
+    expect((await events(leadId, 'artist.notify_failed')).map((e) => [e.channel, e.next])).toEqual([
+      ['whatsapp', 'sms'],
+      ['sms', 'email'],
+    ]);
+    expect(await status(leadId)).toBe('PENDING_APPROVAL');
+  });
+
   it('an SMS refused too goes by email through SMTP, with the same links', async () => {
     graph.failSendsTo(ARTIST_DIGITS, {
       kind: 'status',

@@ -189,7 +189,19 @@ export function translateSmsStatus(
     a.whatsapp,
     ...(a.sms === undefined ? [] : [a.sms]),
   ]);
-  if (owner === undefined && report.to !== undefined && artistNumbers.includes(report.to)) return out;
+  if (owner === undefined && report.to !== undefined && artistNumbers.includes(report.to)) {
+    // Failed: the notification goes on the artist's next channel (effects/action-links/artist-status.ts).
+    if (number !== undefined && (report.status === 'failed' || report.status === 'undelivered'))
+      out.artistStatuses.push({
+        studio: number.studio,
+        channel: 'sms',
+        messageId: report.messageId,
+        ...(report.errorCode === undefined
+          ? {}
+          : { errors: [{ code: report.errorCode, title: report.status }] }),
+      });
+    return out;
+  }
   const target =
     owner ??
     (number === undefined || report.to === undefined

@@ -123,6 +123,7 @@ function translateValue(
       if (status.status === 'failed')
         out.artistStatuses.push({
           studio,
+          channel: 'whatsapp',
           messageId: status.id,
           ...(status.errors === undefined
             ? {}
