@@ -6,7 +6,7 @@
 // Order of opening: database (embedded when DATABASE_URL is unset) → migrations → bus → host → relay →
 // scheduler → HTTP. Shutdown closes HTTP first (stop accepting), then the scheduler and relay finish their
 // runs, the host drains and hands its partitions back, and the bus, pool and embedded server close last.
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ActorDefinition } from './actors/actor-definition.ts';
 import { createActorHost, type ActorHost } from './actors/actor-host.ts';
 import { parseRetryDelays } from './actors/retry-policy.ts';
@@ -18,11 +18,7 @@ import { createCampaignWorker } from './campaigns/run-worker.ts';
 import { createOutboxRelay } from './effects/outbox-relay.ts';
 import { mediaStoreFromEnv } from './effects/media/media-store-from-env.ts';
 import { sweepStuckAttachments } from './effects/media/sweep-attachments.ts';
-import { consoleRoutes } from './console/console-routes.ts';
-import { webChatRoutes } from './console/web-chat.ts';
 import { buildApp } from './gateway/app.ts';
-import { actionLinkRoutes } from './gateway/routes/action-links.ts';
-import { attachmentRoutes } from './gateway/routes/attachments.ts';
 import { createLeadDefinition } from './machines/lead/lead-definition.ts';
 import { createInspection } from './observability/inspector.ts';
 import { listen } from './gateway/server.ts';
@@ -32,7 +28,6 @@ import { opsJobs } from './jobs/ops-jobs.ts';
 import { orchestratorCostJob } from './orchestrator/cost-alert-job.ts';
 import { buildOpsServer } from './boot/ops-server.ts';
 import { probeDefinition } from './machines/probe/probe-machine.ts';
-import { probeRoutes } from './gateway/routes/admin-probes.ts';
 import { probeReadinessCheck } from './jobs/probe-status.ts';
 import { createScheduler } from './jobs/scheduler.ts';
 import { createDatabase, type Db } from './persistence/database.ts';
@@ -295,21 +290,6 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
       ),
     };
     const hostStatus = host ? () => host.store.getSnapshot().context : undefined;
-    const extraPlugins: FastifyPluginAsync[] = [
-      probeRoutes({ db, adminApiKey: env.ADMIN_API_KEY }),
-      actionLinkRoutes({ env, db, bus }),
-      attachmentRoutes({ env, db, mediaStore }),
-      consoleRoutes({
-        env,
-        db,
-        mediaStore,
-        bus,
-        studios,
-        metrics,
-        ...(reconciler ? { onReconciliationRun: () => reconciler.wake() } : {}),
-      }),
-      webChatRoutes({ studios }),
-    ];
     const app =
       role === 'worker'
         ? await buildOpsServer({ env, db, bus, studios, logger, metrics, readinessChecks })
@@ -323,7 +303,6 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
             readinessChecks,
             ...(hostStatus ? { hostStatus } : {}),
             ...(reconciler ? { onReconciliationRun: () => reconciler.wake() } : {}),
-            extraPlugins,
             mediaStore,
           });
     open('http', app, () => app.close());

@@ -2,7 +2,7 @@
 // Server-Sent Events stream (the script is assets/web-chat.js). Served by the gateway on its own origin,
 // so it can be embedded in the studio's website as an iframe (docs/console.md has the snippet): no
 // frame-ancestors restriction here, unlike the console. A studio without the web channel gets a 404 page.
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginCallback } from 'fastify';
 import { readFile } from 'node:fs/promises';
 import type { StudioRegistry } from '../studio/studio-registry.ts';
 import { html, trusted } from './html.ts';
@@ -28,78 +28,76 @@ input#chat-text{flex:1;font:inherit;padding:7px 10px;border:1px solid #6b6b6b;bo
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 `;
 
-export function webChatRoutes(deps: { studios: StudioRegistry }): FastifyPluginAsync {
-  return (app: FastifyInstance): Promise<void> => {
-    app.get('/chat/assets/web-chat.js', async (_request, reply) =>
-      reply
-        .header('cache-control', 'no-cache')
-        .type('application/javascript; charset=utf-8')
-        .send(await readFile(script)),
-    );
-    app.get<{ Params: { studioId: string } }>('/chat/:studioId', async (request, reply) => {
-      const studio = deps.studios.byId(request.params.studioId);
-      const open = studio !== undefined && studio.active && studio.web !== undefined;
-      const title = open ? `Chat with ${studio.name}` : 'No such chat';
-      const body = open
-        ? html`<header><h1>${studio.name}</h1></header>
-            <main
-              id="chat"
-              data-studio="${studio.id}"
-              style="flex:1;display:flex;flex-direction:column;min-height:0"
-            >
-              <ol id="chat-log" role="log" aria-live="polite" aria-label="Conversation"></ol>
-              <p id="chat-state" role="status"></p>
-              <form id="chat-form">
-                <label for="chat-text" class="visually-hidden">Your message</label>
-                <input
-                  id="chat-text"
-                  name="text"
-                  autocomplete="off"
-                  maxlength="10000"
-                  placeholder="Type a message"
-                  required
-                />
-                <label for="chat-image" class="attach" title="Send a photo (PNG, JPEG or WebP)"
-                  >Photo<input
-                    id="chat-image"
-                    name="image"
-                    type="file"
-                    accept="image/png,image/jpeg,image/webp"
-                    class="visually-hidden"
-                /></label>
-                <button type="submit">Send</button>
-              </form>
-            </main>
-            <script src="/chat/assets/web-chat.js" defer></script>`
-        : html`<main style="padding:16px">
-            <h1>No such chat</h1>
-            <p>This studio has no web chat.</p>
-          </main>`;
-      return reply
-        .code(open ? 200 : 404)
-        .header('cache-control', 'no-store')
-        .header(
-          'content-security-policy',
-          "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' blob:",
-        )
-        .type('text/html; charset=utf-8')
-        .send(
-          html`<!doctype html>
-            <html lang="en">
-              <head>
-                <meta charset="utf-8" />
-                <meta name="viewport" content="width=device-width,initial-scale=1" />
-                <title>${title}</title>
-                <style>
-                  ${trusted(STYLE)}
-                </style>
-              </head>
-              <body>
-                ${body}
-              </body>
-            </html>`.value,
-        );
-    });
-    return Promise.resolve();
-  };
-}
+export const webChatRoutes: FastifyPluginCallback<{ studios: StudioRegistry }> = (app, deps, registered) => {
+  app.get('/chat/assets/web-chat.js', async (_request, reply) =>
+    reply
+      .header('cache-control', 'no-cache')
+      .type('application/javascript; charset=utf-8')
+      .send(await readFile(script)),
+  );
+  app.get<{ Params: { studioId: string } }>('/chat/:studioId', async (request, reply) => {
+    const studio = deps.studios.byId(request.params.studioId);
+    const open = studio !== undefined && studio.active && studio.web !== undefined;
+    const title = open ? `Chat with ${studio.name}` : 'No such chat';
+    const body = open
+      ? html`<header><h1>${studio.name}</h1></header>
+          <main
+            id="chat"
+            data-studio="${studio.id}"
+            style="flex:1;display:flex;flex-direction:column;min-height:0"
+          >
+            <ol id="chat-log" role="log" aria-live="polite" aria-label="Conversation"></ol>
+            <p id="chat-state" role="status"></p>
+            <form id="chat-form">
+              <label for="chat-text" class="visually-hidden">Your message</label>
+              <input
+                id="chat-text"
+                name="text"
+                autocomplete="off"
+                maxlength="10000"
+                placeholder="Type a message"
+                required
+              />
+              <label for="chat-image" class="attach" title="Send a photo (PNG, JPEG or WebP)"
+                >Photo<input
+                  id="chat-image"
+                  name="image"
+                  type="file"
+                  accept="image/png,image/jpeg,image/webp"
+                  class="visually-hidden"
+              /></label>
+              <button type="submit">Send</button>
+            </form>
+          </main>
+          <script src="/chat/assets/web-chat.js" defer></script>`
+      : html`<main style="padding:16px">
+          <h1>No such chat</h1>
+          <p>This studio has no web chat.</p>
+        </main>`;
+    return reply
+      .code(open ? 200 : 404)
+      .header('cache-control', 'no-store')
+      .header(
+        'content-security-policy',
+        "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' blob:",
+      )
+      .type('text/html; charset=utf-8')
+      .send(
+        html`<!doctype html>
+          <html lang="en">
+            <head>
+              <meta charset="utf-8" />
+              <meta name="viewport" content="width=device-width,initial-scale=1" />
+              <title>${title}</title>
+              <style>
+                ${trusted(STYLE)}
+              </style>
+            </head>
+            <body>
+              ${body}
+            </body>
+          </html>`.value,
+      );
+  });
+  registered();
+};

@@ -1,18 +1,27 @@
-// Builds the gateway (never listens: server.ts does). Order matters: global plugins (trace id, errors,
-// request log) and the OpenAPI collector first, then every route, then the extra plugins of other modules.
+// Builds the gateway, every route production serves (never listens: server.ts does). src/system.ts and
+// the tests call this one function. Order matters: the global plugins (trace id, errors, request log,
+// graceful close, the OpenAPI collector, request metrics; fastify-plugin, so they apply to the whole
+// app) first, then each route group, a plugin with the options it declares. Optional groups follow from
+// the deps: the NATS admin service runs when NATS_URL is set.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { consoleRoutes } from '../console/console-routes.ts';
+import { webChatRoutes } from '../console/web-chat.ts';
+import { mediaStoreFromEnv } from '../effects/media/media-store-from-env.ts';
 import type { GatewayDeps } from './gateway-deps.ts';
 import { natsAdminPlugin } from './nats-admin/nats-admin-plugin.ts';
 import { errorsPlugin } from './plugins/errors.ts';
 import { gracefulClosePlugin } from './plugins/graceful-close.ts';
-import { registerMetricsRoute } from './plugins/metrics.ts';
-import { registerOpenApi } from './plugins/openapi.ts';
+import { metricsPlugin } from './plugins/metrics.ts';
+import { openApiPlugin } from './plugins/openapi.ts';
 import { requestLogPlugin } from './plugins/request-log.ts';
 import { traceIdFor, traceIdPlugin } from './plugins/trace-id.ts';
+import { actionLinkRoutes } from './routes/action-links.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { adminProbeRoutes } from './routes/admin-probes.ts';
+import { attachmentRoutes } from './routes/attachments.ts';
+import { depositReturnRoutes } from './routes/deposit-return.ts';
+import { healthRoutes } from './routes/health.ts';
 import { messageApiRoutes } from './routes/message-api.ts';
-import { registerDepositReturnRoutes } from './routes/deposit-return.ts';
-import { registerHealthRoutes } from './routes/health.ts';
 import { openphoneWebhookRoutes } from './routes/openphone-webhook.ts';
 import { stripeWebhookRoutes } from './routes/stripe-webhook.ts';
 import { twilioWebhookRoutes } from './routes/twilio-webhook.ts';
@@ -47,21 +56,28 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
   await app.register(errorsPlugin);
   await app.register(requestLogPlugin);
   await app.register(gracefulClosePlugin);
-  await registerOpenApi(app);
+  await app.register(openApiPlugin);
+  // Before the routes: its timing hook applies to every route registered after it.
+  await app.register(metricsPlugin, deps);
 
-  registerHealthRoutes(app, deps);
-  registerMetricsRoute(app, deps);
-  registerDepositReturnRoutes(app);
-  await app.register(whatsappWebhookRoutes(deps));
-  await app.register(twilioWebhookRoutes(deps));
-  await app.register(openphoneWebhookRoutes(deps));
-  await app.register(stripeWebhookRoutes(deps));
-  await app.register(adminRoutes(deps));
-  await app.register(messageApiRoutes(deps));
-  for (const plugin of deps.extraPlugins ?? []) await app.register(plugin);
+  // Filesystem under LEADLINE_HOME, or S3 when LEADLINE_S3_BUCKET is set (the relay uses the same store).
+  const routeDeps: GatewayDeps = { ...deps, mediaStore: deps.mediaStore ?? mediaStoreFromEnv(deps.env) };
+  await app.register(healthRoutes, routeDeps);
+  await app.register(depositReturnRoutes);
+  await app.register(whatsappWebhookRoutes, routeDeps);
+  await app.register(twilioWebhookRoutes, routeDeps);
+  await app.register(openphoneWebhookRoutes, routeDeps);
+  await app.register(stripeWebhookRoutes, routeDeps);
+  await app.register(adminRoutes, routeDeps);
+  await app.register(messageApiRoutes, routeDeps);
+  await app.register(adminProbeRoutes, routeDeps);
+  await app.register(actionLinkRoutes, routeDeps);
+  await app.register(attachmentRoutes, routeDeps);
+  await app.register(consoleRoutes, routeDeps);
+  await app.register(webChatRoutes, routeDeps);
 
   if (deps.env.NATS_URL !== undefined && deps.options?.natsAdmin !== false) {
-    await app.register(natsAdminPlugin(deps, deps.env.NATS_URL));
+    await app.register(natsAdminPlugin, { ...routeDeps, natsUrl: deps.env.NATS_URL });
   }
   return app;
 }

@@ -1,5 +1,4 @@
 // What the gateway needs from the composition root (src/system.ts builds these and calls buildApp).
-import type { FastifyPluginAsync } from 'fastify';
 import type { Bus } from '../bus/bus.ts';
 import type { Env } from '../config/env.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -28,8 +27,6 @@ export interface GatewayDeps {
   hostStatus?: () => unknown;
   /** Told when POST /admin/reconciliation/runs created a run (a worker in this process starts it at once). */
   onReconciliationRun?: () => void;
-  /** Extra route plugins registered at the root, e.g. the artist action links (GET /a/:token). */
-  extraPlugins?: readonly FastifyPluginAsync[];
   /** Where uploaded images are kept (POST /{web,app,api}/media); default: mediaStoreFromEnv. */
   mediaStore?: MediaStore;
   /** The clock of decisions made at the edge (message-API sessions, rate limits); default the system's. */
@@ -37,6 +34,9 @@ export interface GatewayDeps {
   /** Tuning, mostly for tests. */
   options?: GatewayOptions;
 }
+
+/** What the provider webhooks (WhatsApp, Twilio, OpenPhone, Stripe) need. */
+export type WebhookDeps = Pick<GatewayDeps, 'env' | 'db' | 'bus' | 'studios' | 'metrics'>;
 
 export interface GatewayOptions {
   /** Maximum body size in bytes (default 1 MiB). */

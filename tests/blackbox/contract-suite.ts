@@ -363,6 +363,30 @@ export function contractSuite(bus: 'single' | 'nats'): void {
       });
     });
 
+    it('serves every route group of the app: probe summary, attachments, media links, console, web chat', async () => {
+      // Each answers from its own handler, never the route-level 404 ("Route GET … not found").
+      expect((await api.admin('/admin/probes/summary', { auth: 'none' })).status).toBe(401);
+      expect(await api.admin('/admin/probes/summary')).toMatchObject({
+        status: 200,
+        json: { windowHours: 24, checks: 0 },
+      });
+      const attachment = await api.admin('/admin/attachments/00000000-0000-4000-8000-000000000000/url');
+      expect(attachment).toMatchObject({
+        status: 404,
+        json: { error: { code: 'NOT_FOUND', message: 'No uploaded attachment with this id' } },
+      });
+      expect(await api.get('/media/not-a-token')).toMatchObject({
+        status: 404,
+        json: { error: { code: 'NOT_FOUND', message: 'No such media, or the link expired' } },
+      });
+      const signIn = await api.get('/console/sign-in');
+      expect(signIn.status).toBe(200);
+      expect(signIn.text).toContain('Admin key (ADMIN_API_KEY)');
+      const chat = await api.get('/chat/no-such-studio');
+      expect(chat.status).toBe(404);
+      expect(chat.text).toContain('No such chat');
+    });
+
     it('control events: each known one → 202, unknown or malformed → 400', async () => {
       const digits = newPhoneDigits();
       const lead = await say(digits, 'Hi');

@@ -5,8 +5,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createActionToken } from '../../src/effects/action-links/action-token.ts';
 import { FilesystemMediaStore } from '../../src/effects/media/media-store.ts';
 import { buildApp } from '../../src/gateway/app.ts';
-import { actionLinkRoutes } from '../../src/gateway/routes/action-links.ts';
-import { attachmentRoutes } from '../../src/gateway/routes/attachments.ts';
 import { silentLogger } from '../../src/observability/logger.ts';
 import {
   ACTION_LINK_SECRET,
@@ -34,10 +32,8 @@ beforeAll(async () => {
     logger: silentLogger,
     metrics: h.metrics,
     options: { natsAdmin: false },
-    extraPlugins: [
-      actionLinkRoutes({ env: h.env, db: h.db, bus: h.bus, clock }),
-      attachmentRoutes({ env: h.env, db: h.db, mediaStore, clock }),
-    ],
+    mediaStore,
+    clock,
   });
   await app.ready();
   await h.db

@@ -2,7 +2,6 @@
 // catalogue in step with the OpenAPI document and docs/errors.md.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FastifyPluginAsync } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodes } from '../../src/gateway/errors.ts';
 import { renderErrorsMarkdown } from '../../src/gateway/errors-doc.ts';
@@ -32,26 +31,10 @@ function contractRoutes(text: string): [string, string][] {
   return routes;
 }
 
-async function actionLinkPlugin(
-  gw: Pick<GatewayHarness, 'env' | 'rt'>,
-): Promise<FastifyPluginAsync | undefined> {
-  try {
-    const mod = (await import('../../src/gateway/routes/action-links.ts')) as {
-      actionLinkRoutes: (deps: object) => FastifyPluginAsync;
-    };
-    return mod.actionLinkRoutes({ env: gw.env, db: gw.rt.db, bus: gw.rt.bus });
-  } catch (error) {
-    process.stderr.write(`action links plugin not loadable (${String(error)}): /a/:token will fail\n`);
-    return undefined;
-  }
-}
-
+// The app production serves (buildApp), action links and the console included.
 let gw: GatewayHarness;
 beforeAll(async () => {
-  const base = await startGateway();
-  const plugin = await actionLinkPlugin(base);
-  await base.close();
-  gw = await startGateway({ deps: plugin ? { extraPlugins: [plugin] } : {} });
+  gw = await startGateway();
 });
 afterAll(async () => {
   await gw.close();

@@ -2,9 +2,9 @@
 // Fastify's framework errors (body too large, bad content type, malformed JSON, route not found, rate
 // limit) mapped onto catalogue codes, and anything unexpected as INTERNAL_ERROR (logged with its stack).
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
 import { classifyFailure } from '../../domain/failures.ts';
 import { GatewayError, errorEnvelope, type ErrorCode } from '../errors.ts';
-import { globalPlugin } from './global-plugin.ts';
 
 const FRAMEWORK_CODES: Readonly<Record<string, ErrorCode>> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
@@ -72,18 +72,23 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: G
     .send(errorEnvelope(error, request.id));
 }
 
-export const errorsPlugin = globalPlugin((app) => {
-  app.setErrorHandler((error, request, reply) => {
-    const mapped = toGatewayError(error);
-    if (mapped.statusCode >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.debug({ err: error, code: mapped.code }, 'request rejected');
-    return sendError(request, reply, mapped);
-  });
-  app.setNotFoundHandler((request, reply) =>
-    sendError(
-      request,
-      reply,
-      new GatewayError('NOT_FOUND', { message: `Route ${request.method} ${request.url} not found` }),
-    ),
-  );
-});
+/** Global (fastify-plugin): the error and not-found handlers are the app's own, not a child scope's. */
+export const errorsPlugin = fp(
+  (app, _options, registered) => {
+    app.setErrorHandler((error, request, reply) => {
+      const mapped = toGatewayError(error);
+      if (mapped.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+      else request.log.debug({ err: error, code: mapped.code }, 'request rejected');
+      return sendError(request, reply, mapped);
+    });
+    app.setNotFoundHandler((request, reply) =>
+      sendError(
+        request,
+        reply,
+        new GatewayError('NOT_FOUND', { message: `Route ${request.method} ${request.url} not found` }),
+      ),
+    );
+    registered();
+  },
+  { name: 'leadline-errors' },
+);

@@ -3,6 +3,7 @@
 // refreshed from the database on each scrape; a failed refresh leaves the last values (and is logged)
 // rather than failing the scrape.
 import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 import type { Db } from '../../persistence/database.ts';
 import { outboxBacklog, unreplayedDeadLetters } from '../../persistence/queries/gauges.ts';
 import type { Metrics } from '../../observability/metrics.ts';
@@ -22,20 +23,33 @@ function recordRequestDurations(app: FastifyInstance, metrics: Metrics): void {
   });
 }
 
-export function registerMetricsRoute(app: FastifyInstance, deps: { db: Db; metrics: Metrics }): void {
-  recordRequestDurations(app, deps.metrics);
-  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
-    try {
-      const [backlog, deadLetters] = await Promise.all([
-        outboxBacklog(deps.db),
-        unreplayedDeadLetters(deps.db),
-      ]);
-      deps.metrics.outboxBacklog.set(backlog);
-      deps.metrics.deadLetters.set(deadLetters);
-    } catch (error) {
-      request.log.warn({ err: error }, 'could not refresh database gauges');
-    }
-    const text = await deps.metrics.registry.metrics();
-    return reply.header('content-type', deps.metrics.registry.contentType).send(text);
-  });
+export interface MetricsOptions {
+  db: Db;
+  metrics: Metrics;
 }
+
+/**
+ * Global (fastify-plugin): the timing hook must see every route registered after it, so register it before
+ * the routes.
+ */
+export const metricsPlugin = fp<MetricsOptions>(
+  (app, deps, registered) => {
+    recordRequestDurations(app, deps.metrics);
+    app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+      try {
+        const [backlog, deadLetters] = await Promise.all([
+          outboxBacklog(deps.db),
+          unreplayedDeadLetters(deps.db),
+        ]);
+        deps.metrics.outboxBacklog.set(backlog);
+        deps.metrics.deadLetters.set(deadLetters);
+      } catch (error) {
+        request.log.warn({ err: error }, 'could not refresh database gauges');
+      }
+      const text = await deps.metrics.registry.metrics();
+      return reply.header('content-type', deps.metrics.registry.contentType).send(text);
+    });
+    registered();
+  },
+  { name: 'leadline-metrics' },
+);

@@ -2,8 +2,8 @@
 // are redacted by the logger; what the URL carries is masked here: phone numbers (admin lookups by phone),
 // secrets in the query (Meta's handshake sends WHATSAPP_VERIFY_TOKEN as hub.verify_token) and the
 // capability tokens of artist action links and media links (whoever reads them could act or download).
+import fp from 'fastify-plugin';
 import { maskPhone } from '../../observability/logger.ts';
-import { globalPlugin } from './global-plugin.ts';
 
 const PHONE_PARAM = /([?&]phone=)([^&#]*)/gi;
 /** Query parameters whose value is a secret: hub.verify_token, token, access_token, api_key, secret… */
@@ -26,19 +26,24 @@ export function maskUrl(url: string): string {
     });
 }
 
-export const requestLogPlugin = globalPlugin((app) => {
-  app.addHook('onResponse', (request, reply, done) => {
-    const level = reply.statusCode >= 500 ? 'error' : 'info';
-    request.log[level](
-      {
-        method: request.method,
-        url: maskUrl(request.url),
-        route: request.routeOptions.url,
-        statusCode: reply.statusCode,
-        durationMs: Math.round(reply.elapsedTime * 100) / 100,
-      },
-      'request',
-    );
-    done();
-  });
-});
+/** Global (fastify-plugin): the hook must see every route of the app. */
+export const requestLogPlugin = fp(
+  (app, _options, registered) => {
+    app.addHook('onResponse', (request, reply, done) => {
+      const level = reply.statusCode >= 500 ? 'error' : 'info';
+      request.log[level](
+        {
+          method: request.method,
+          url: maskUrl(request.url),
+          route: request.routeOptions.url,
+          statusCode: reply.statusCode,
+          durationMs: Math.round(reply.elapsedTime * 100) / 100,
+        },
+        'request',
+      );
+      done();
+    });
+    registered();
+  },
+  { name: 'leadline-request-log' },
+);

@@ -3,7 +3,7 @@
 // response, and handlers copy it onto the envelopes they publish.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { globalPlugin } from './global-plugin.ts';
+import fp from 'fastify-plugin';
 import { firstHeader } from './header.ts';
 
 const TRACE_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -21,9 +21,14 @@ export function traceIdFor(req: IncomingMessage): string {
   return randomBytes(16).toString('hex');
 }
 
-export const traceIdPlugin = globalPlugin((app) => {
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-trace-id', request.id);
-    done();
-  });
-});
+/** Global (fastify-plugin): the hook must see every route of the app. */
+export const traceIdPlugin = fp(
+  (app, _options, registered) => {
+    app.addHook('onRequest', (request, reply, done) => {
+      reply.header('x-trace-id', request.id);
+      done();
+    });
+    registered();
+  },
+  { name: 'leadline-trace-id' },
+);

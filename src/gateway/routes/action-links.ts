@@ -3,10 +3,10 @@
 // only verifies the token and shows a confirmation form: link-preview fetchers and prefetchers send GET
 // and HEAD, so those must never act. POST to the same URL acts: 200 sent, 409 already used, 410 expired,
 // 400 tampered, 404 unknown lead, 503 not configured. Nothing changes unless a POST answers 200.
-// Registered by the gateway through GatewayDeps.extraPlugins. The route is `/a/*` rather than `/a/:token`
+// Registered by buildApp (src/gateway/app.ts). The route is `/a/*` rather than `/a/:token`
 // because a signed token (~180 characters) is longer than Fastify's default maxParamLength (100), which
 // applies to named parameters only.
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginCallback, FastifyReply } from 'fastify';
 import type { Bus } from '../../bus/bus.ts';
 import type { Env } from '../../config/env.ts';
 import {
@@ -86,47 +86,46 @@ function page(outcome: ActionLinkOutcome | Refusal): { status: number; html: str
   }
 }
 
-export function actionLinkRoutes(deps: ActionLinkRouteDeps): FastifyPluginAsync {
+const send = (reply: FastifyReply, status: number, html: string) =>
+  reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
+
+export const actionLinkRoutes: FastifyPluginCallback<ActionLinkRouteDeps> = (app, deps, registered) => {
   const clock = deps.clock ?? (() => new Date());
-  const send = (reply: FastifyReply, status: number, html: string) =>
-    reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
-  return async (app: FastifyInstance): Promise<void> => {
-    // The confirmation form posts application/x-www-form-urlencoded with no fields: accept and ignore it
-    // (scoped to this plugin; the token in the URL is the whole request).
-    app.addContentTypeParser(
-      'application/x-www-form-urlencoded',
-      { parseAs: 'string' },
-      (_request, _body, done) => {
-        done(null, undefined);
-      },
-    );
+  // The confirmation form posts application/x-www-form-urlencoded with no fields: accept and ignore it
+  // (scoped to this plugin; the token in the URL is the whole request).
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (_request, _body, done) => {
+      done(null, undefined);
+    },
+  );
 
-    app.get<{ Params: { '*': string } }>('/a/*', async (request, reply) => {
-      const secret = deps.env.ACTION_LINK_SECRET;
-      const preview: ActionLinkPreview | { kind: 'not_configured' } = secret
-        ? await previewActionLink({ db: deps.db, secret, token: request.params['*'], now: clock() })
-        : { kind: 'not_configured' };
-      if (preview.kind === 'valid') return send(reply, 200, confirmation(preview));
-      const { status, html } = page(preview);
-      return send(reply, status, html);
-    });
+  app.get<{ Params: { '*': string } }>('/a/*', async (request, reply) => {
+    const secret = deps.env.ACTION_LINK_SECRET;
+    const preview: ActionLinkPreview | { kind: 'not_configured' } = secret
+      ? await previewActionLink({ db: deps.db, secret, token: request.params['*'], now: clock() })
+      : { kind: 'not_configured' };
+    if (preview.kind === 'valid') return send(reply, 200, confirmation(preview));
+    const { status, html } = page(preview);
+    return send(reply, status, html);
+  });
 
-    app.post<{ Params: { '*': string } }>('/a/*', async (request, reply) => {
-      const secret = deps.env.ACTION_LINK_SECRET;
-      const outcome = secret
-        ? await useActionLink({
-            db: deps.db,
-            bus: deps.bus,
-            secret,
-            token: request.params['*'],
-            now: clock(),
-            traceId: request.id,
-          })
-        : { kind: 'not_configured' as const };
-      const { status, html } = page(outcome);
-      if (outcome.kind !== 'accepted') request.log.warn({ outcome: outcome.kind }, 'action link refused');
-      return send(reply, status, html);
-    });
-    await Promise.resolve();
-  };
-}
+  app.post<{ Params: { '*': string } }>('/a/*', async (request, reply) => {
+    const secret = deps.env.ACTION_LINK_SECRET;
+    const outcome = secret
+      ? await useActionLink({
+          db: deps.db,
+          bus: deps.bus,
+          secret,
+          token: request.params['*'],
+          now: clock(),
+          traceId: request.id,
+        })
+      : { kind: 'not_configured' as const };
+    const { status, html } = page(outcome);
+    if (outcome.kind !== 'accepted') request.log.warn({ outcome: outcome.kind }, 'action link refused');
+    return send(reply, status, html);
+  });
+  registered();
+};

@@ -1,7 +1,7 @@
 // Campaigns and their runs (docs/contract.md §10): create, start a run, watch its counters, pause / resume /
 // cancel. The runs themselves are worked by the campaign worker on the worker processes
 // (src/campaigns/run-worker.ts); these routes only write and read rows.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginCallback } from 'fastify';
 import { z } from 'zod';
 import { createCampaign, startManualRun } from '../../campaigns/campaign-commands.ts';
 import { campaignInputSchema, type Campaign } from '../../campaigns/campaign-definition.ts';
@@ -46,7 +46,7 @@ const runSchema = z.object({
 
 const withRunId = (view: RunView) => ({ ...view, runId: view.id });
 
-export function registerAdminCampaignRoutes(scope: FastifyInstance, deps: CampaignRouteDeps): void {
+export const adminCampaignRoutes: FastifyPluginCallback<CampaignRouteDeps> = (scope, deps, registered) => {
   const app = scope.withTypeProvider<ZodTypeProvider>();
   const clock = deps.clock ?? (() => new Date());
 
@@ -120,4 +120,5 @@ export function registerAdminCampaignRoutes(scope: FastifyInstance, deps: Campai
       return withRunId(await viewOf(id, runId));
     },
   );
-}
+  registered();
+};

@@ -1,5 +1,5 @@
 // GET /admin/health/channels: the end-to-end probe results of every SMS number (docs/reconciliation.md).
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginCallback } from 'fastify';
 import { z } from 'zod';
 import { channelHealth } from '../../reconciliation/channel-health-status.ts';
 import { reconcileNumbersOf } from '../../reconciliation/studio-numbers.ts';
@@ -18,10 +18,11 @@ const channelSchema = z.object({
   successRate24h: z.number().nullable(),
 });
 
-export function registerAdminChannelHealthRoutes(
-  scope: FastifyInstance,
-  deps: Pick<GatewayDeps, 'db' | 'studios'>,
-): void {
+export const adminChannelHealthRoutes: FastifyPluginCallback<Pick<GatewayDeps, 'db' | 'studios'>> = (
+  scope,
+  deps,
+  registered,
+) => {
   scope.withTypeProvider<ZodTypeProvider>().get(
     '/admin/health/channels',
     {
@@ -35,4 +36,5 @@ export function registerAdminChannelHealthRoutes(
       channels: await channelHealth(deps.db, reconcileNumbersOf(deps.studios.all()), new Date()),
     }),
   );
-}
+  registered();
+};

@@ -1,7 +1,7 @@
 // POST /admin/contacts/import (docs/contract.md §10): a CSV file (text/csv, a header row) or JSON (a list of
 // contacts, or {"studioId", "contacts": [...]}) becomes leads of the studio. Bad rows are reported by line
 // and the good ones kept, so the answer is 200 with the report whenever the file could be read.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginCallback } from 'fastify';
 import { z } from 'zod';
 import { importContacts } from '../../campaigns/contact-import.ts';
 import { countryCode, readContacts } from '../../campaigns/contact-source.ts';
@@ -34,11 +34,12 @@ function invalid(path: string, message: string): GatewayError {
   return new GatewayError('VALIDATION_FAILED', { message, details: [{ path, message }] });
 }
 
-export function registerAdminContactRoutes(
-  scope: FastifyInstance,
-  deps: { db: Db; studios: StudioRegistry },
-): void {
-  // CSV arrives as text; registered in the admin scope only.
+export const adminContactRoutes: FastifyPluginCallback<{ db: Db; studios: StudioRegistry }> = (
+  scope,
+  deps,
+  registered,
+) => {
+  // CSV arrives as text; the parser is this plugin's own (its scope only).
   scope.addContentTypeParser(
     ['text/csv', 'text/plain'],
     { parseAs: 'string', bodyLimit: CONTACTS_BODY_LIMIT },
@@ -76,4 +77,5 @@ export function registerAdminContactRoutes(
       return importContacts(deps.db, read, { studioId, defaultCountry: country });
     },
   );
-}
+  registered();
+};

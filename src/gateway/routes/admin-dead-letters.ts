@@ -1,5 +1,5 @@
 // GET /admin/dead-letters and POST /admin/dead-letters/:id/replay, over the runtime's dead-letter module.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginCallback } from 'fastify';
 import { z } from 'zod';
 import {
   DeadLetterNotFound,
@@ -24,7 +24,7 @@ const deadLetterSchema = z.object({
   envelope: z.unknown(),
 });
 
-export function registerAdminDeadLetterRoutes(scope: FastifyInstance, ctx: AdminContext): void {
+export const adminDeadLetterRoutes: FastifyPluginCallback<AdminContext> = (scope, ctx, registered) => {
   const app = scope.withTypeProvider<ZodTypeProvider>();
   app.get(
     '/admin/dead-letters',
@@ -71,4 +71,5 @@ export function registerAdminDeadLetterRoutes(scope: FastifyInstance, ctx: Admin
       }
     },
   );
-}
+  registered();
+};

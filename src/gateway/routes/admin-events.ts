@@ -1,12 +1,12 @@
 // POST /admin/leads/:id/events: a control event (§5) → 202 once durably enqueued on the lead's stream.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginCallback } from 'fastify';
 import { z } from 'zod';
 import { leadIdParams } from '../admin/admin-schemas.ts';
 import { controlEventBodySchema } from '../admin/control-event.ts';
 import { enqueueControlEvent, type AdminContext } from '../admin/lead-admin.ts';
 import type { ZodTypeProvider } from '../zod-schemas.ts';
 
-export function registerAdminEventRoutes(scope: FastifyInstance, ctx: AdminContext): void {
+export const adminEventRoutes: FastifyPluginCallback<AdminContext> = (scope, ctx, registered) => {
   scope.withTypeProvider<ZodTypeProvider>().post(
     '/admin/leads/:id/events',
     {
@@ -22,4 +22,5 @@ export function registerAdminEventRoutes(scope: FastifyInstance, ctx: AdminConte
       return reply.code(202).send(result);
     },
   );
-}
+  registered();
+};

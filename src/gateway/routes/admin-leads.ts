@@ -1,5 +1,5 @@
 // GET /admin/leads, GET /admin/leads/:id, GET /admin/leads/:id/messages.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginCallback } from 'fastify';
 import { z } from 'zod';
 import { channelSchema } from '../../domain/lead-events.ts';
 import { leadMessages } from '../../persistence/queries/transcript.ts';
@@ -25,7 +25,7 @@ const listQuery = z.object({
   limit: limitParam(MAX_LIST_LIMIT),
 });
 
-export function registerAdminLeadRoutes(scope: FastifyInstance, ctx: AdminContext): void {
+export const adminLeadRoutes: FastifyPluginCallback<AdminContext> = (scope, ctx, registered) => {
   const app = scope.withTypeProvider<ZodTypeProvider>();
   app.get(
     '/admin/leads',
@@ -57,4 +57,5 @@ export function registerAdminLeadRoutes(scope: FastifyInstance, ctx: AdminContex
       return { messages: await leadMessages(ctx.db, lead.id) };
     },
   );
-}
+  registered();
+};

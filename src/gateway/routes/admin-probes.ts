@@ -1,6 +1,7 @@
-// GET /admin/probes/summary: the health probe's last 24 hours. A route plugin handed to buildApp through
-// extraPlugins; it carries its own ADMIN_API_KEY check because it is registered outside the admin scope.
-import type { FastifyInstance } from 'fastify';
+// GET /admin/probes/summary: the health probe's last 24 hours. Registered by buildApp beside the admin scope
+// rather than inside it, so it carries its own ADMIN_API_KEY check (and is not under the admin rate limit).
+import type { FastifyPluginCallback } from 'fastify';
+import type { Env } from '../../config/env.ts';
 import { z } from 'zod';
 import { requireAdminKey } from '../plugins/auth.ts';
 import type { ZodTypeProvider } from '../zod-schemas.ts';
@@ -18,20 +19,18 @@ const summarySchema = z.object({
   lastProbeOk: z.boolean().nullable(),
 });
 
-export function probeRoutes(deps: { db: Db; adminApiKey: string | undefined }) {
-  // eslint-disable-next-line @typescript-eslint/require-await -- fastify plugins are async functions
-  return async (app: FastifyInstance): Promise<void> => {
-    app.addHook('onRequest', requireAdminKey(deps.adminApiKey));
-    app.withTypeProvider<ZodTypeProvider>().get(
-      '/admin/probes/summary',
-      {
-        schema: {
-          tags: ['admin'],
-          summary: 'Synthetic health probe over the last 24 hours',
-          response: { 200: summarySchema },
-        },
+export const adminProbeRoutes: FastifyPluginCallback<{ db: Db; env: Env }> = (app, deps, registered) => {
+  app.addHook('onRequest', requireAdminKey(deps.env.ADMIN_API_KEY));
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/admin/probes/summary',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Synthetic health probe over the last 24 hours',
+        response: { 200: summarySchema },
       },
-      async () => probeSummary(deps.db, new Date()),
-    );
-  };
-}
+    },
+    async () => probeSummary(deps.db, new Date()),
+  );
+  registered();
+};

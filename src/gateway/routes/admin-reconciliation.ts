@@ -1,7 +1,7 @@
 // Reconciliation runs (docs/reconciliation.md): start one for every SMS number (or a studio's), list the
 // recent ones, read one. The runs are worked by the reconcile worker of the worker processes (or by
 // `leadline reconcile`); these routes write and read rows.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginCallback } from 'fastify';
 import { z } from 'zod';
 import { recentRuns, runView } from '../../reconciliation/run-store.ts';
 import { startReconciliation } from '../../reconciliation/start-run.ts';
@@ -53,10 +53,9 @@ const startBody = z.strictObject({
   studioId: z.string().min(1).max(64).optional(),
 });
 
-export function registerAdminReconciliationRoutes(
-  scope: FastifyInstance,
-  deps: Pick<GatewayDeps, 'db' | 'studios' | 'onReconciliationRun'>,
-): void {
+export const adminReconciliationRoutes: FastifyPluginCallback<
+  Pick<GatewayDeps, 'db' | 'studios' | 'onReconciliationRun'>
+> = (scope, deps, registered) => {
   const app = scope.withTypeProvider<ZodTypeProvider>();
 
   app.post(
@@ -110,4 +109,5 @@ export function registerAdminReconciliationRoutes(
       return { run, runs: [run] };
     },
   );
-}
+  registered();
+};

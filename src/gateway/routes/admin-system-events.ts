@@ -1,5 +1,5 @@
 // GET /admin/system-events?type=&leadId=&level=&since=&limit= — newest first.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginCallback } from 'fastify';
 import { z } from 'zod';
 import type { Db } from '../../persistence/database.ts';
 import { listSystemEvents } from '../../persistence/queries/system-events.ts';
@@ -23,7 +23,7 @@ const eventSchema = z.object({
   payload: z.record(z.string(), z.unknown()),
 });
 
-export function registerAdminSystemEventRoutes(scope: FastifyInstance, db: Db): void {
+export const adminSystemEventRoutes: FastifyPluginCallback<{ db: Db }> = (scope, { db }, registered) => {
   scope.withTypeProvider<ZodTypeProvider>().get(
     '/admin/system-events',
     {
@@ -45,4 +45,5 @@ export function registerAdminSystemEventRoutes(scope: FastifyInstance, db: Db): 
       return { events };
     },
   );
-}
+  registered();
+};

@@ -1,6 +1,6 @@
 // GET /admin/usage?studioId=&since=&leadId=&sessionId= — the orchestrator's usage summed per studio and
 // model: tokens, cost (USD, from each studio's pricing when the call was made) and calls (docs/contract.md §8).
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginCallback } from 'fastify';
 import { z } from 'zod';
 import { usageSums } from '../../orchestrator/usage-store.ts';
 import type { Db } from '../../persistence/database.ts';
@@ -24,7 +24,7 @@ const usageSchema = z.object({
   calls: z.number().int(),
 });
 
-export function registerAdminUsageRoutes(scope: FastifyInstance, db: Db): void {
+export const adminUsageRoutes: FastifyPluginCallback<{ db: Db }> = (scope, { db }, registered) => {
   scope.withTypeProvider<ZodTypeProvider>().get(
     '/admin/usage',
     {
@@ -42,4 +42,5 @@ export function registerAdminUsageRoutes(scope: FastifyInstance, db: Db): void {
       };
     },
   );
-}
+  registered();
+};

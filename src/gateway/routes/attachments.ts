@@ -1,9 +1,9 @@
 // Attachments for admins: `GET /admin/attachments/:id/url` (ADMIN_API_KEY) returns a short-lived signed
 // URL `{url, expiresAt}`; `GET /media/:token` serves the stored bytes to whoever holds that URL until it
 // expires (so it can be opened in a browser or shared with an artist without the admin key).
-// Registered by the gateway through GatewayDeps.extraPlugins. `/media/*`, not `/media/:token`: tokens
+// Registered by buildApp (src/gateway/app.ts). `/media/*`, not `/media/:token`: tokens
 // are longer than Fastify's default maxParamLength (100).
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { Env } from '../../config/env.ts';
 import { mediaUrl, verifyMediaToken } from '../../effects/media/media-url.ts';
 import { mediaStoreFromEnv } from '../../effects/media/media-store-from-env.ts';
@@ -19,7 +19,7 @@ export interface AttachmentRouteDeps {
   clock?: () => Date;
 }
 
-export function attachmentRoutes(deps: AttachmentRouteDeps): FastifyPluginAsync {
+export const attachmentRoutes: FastifyPluginAsync<AttachmentRouteDeps> = async (app, deps) => {
   const clock = deps.clock ?? (() => new Date());
   const store = deps.mediaStore ?? mediaStoreFromEnv(deps.env);
   const secret = () => {
@@ -36,30 +36,27 @@ export function attachmentRoutes(deps: AttachmentRouteDeps): FastifyPluginAsync 
       .executeTakeFirst();
   const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 
-  return async (app: FastifyInstance): Promise<void> => {
-    await app.register((admin) => {
-      admin.addHook('onRequest', requireAdminKey(deps.env.ADMIN_API_KEY));
-      admin.get<{ Params: { id: string } }>('/admin/attachments/:id/url', async (request) => {
-        const row = isUuid(request.params.id) ? await uploaded(request.params.id) : undefined;
-        if (!row) throw new GatewayError('NOT_FOUND', { message: 'No uploaded attachment with this id' });
-        const baseUrl = deps.env.PUBLIC_BASE_URL ?? `${request.protocol}://${request.host}`;
-        return mediaUrl({ attachmentId: row.id, baseUrl, secret: secret(), now: clock() });
-      });
-      return Promise.resolve();
+  await app.register((admin) => {
+    admin.addHook('onRequest', requireAdminKey(deps.env.ADMIN_API_KEY));
+    admin.get<{ Params: { id: string } }>('/admin/attachments/:id/url', async (request) => {
+      const row = isUuid(request.params.id) ? await uploaded(request.params.id) : undefined;
+      if (!row) throw new GatewayError('NOT_FOUND', { message: 'No uploaded attachment with this id' });
+      const baseUrl = deps.env.PUBLIC_BASE_URL ?? `${request.protocol}://${request.host}`;
+      return mediaUrl({ attachmentId: row.id, baseUrl, secret: secret(), now: clock() });
     });
+    return Promise.resolve();
+  });
 
-    app.get<{ Params: { '*': string } }>('/media/*', async (request, reply) => {
-      const id = verifyMediaToken(request.params['*'], secret(), clock());
-      // Expired, tampered and unknown all look the same from outside: 404.
-      const row = id === undefined ? undefined : await uploaded(id);
-      const body = row?.storage_key ? await store.get(row.storage_key) : undefined;
-      if (!row || !body)
-        throw new GatewayError('NOT_FOUND', { message: 'No such media, or the link expired' });
-      return reply
-        .header('cache-control', 'private, max-age=60')
-        .header('x-content-type-options', 'nosniff')
-        .type(row.mime_type ?? 'application/octet-stream')
-        .send(body);
-    });
-  };
-}
+  app.get<{ Params: { '*': string } }>('/media/*', async (request, reply) => {
+    const id = verifyMediaToken(request.params['*'], secret(), clock());
+    // Expired, tampered and unknown all look the same from outside: 404.
+    const row = id === undefined ? undefined : await uploaded(id);
+    const body = row?.storage_key ? await store.get(row.storage_key) : undefined;
+    if (!row || !body) throw new GatewayError('NOT_FOUND', { message: 'No such media, or the link expired' });
+    return reply
+      .header('cache-control', 'private, max-age=60')
+      .header('x-content-type-options', 'nosniff')
+      .type(row.mime_type ?? 'application/octet-stream')
+      .send(body);
+  });
+};

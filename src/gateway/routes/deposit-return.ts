@@ -1,7 +1,7 @@
 // The pages Stripe Checkout sends the client back to (success_url / cancel_url in
 // src/effects/handlers/deposit-checkout.ts). They only reassure: the deposit is confirmed by the signed
 // Stripe webhook, never by a visit to these pages, so they read nothing and change nothing.
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyPluginCallback, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { ZodTypeProvider } from '../zod-schemas.ts';
 import { htmlPage } from './action-links.ts';
@@ -14,7 +14,7 @@ function sendHtml(reply: FastifyReply, html: string): string {
   return html;
 }
 
-export function registerDepositReturnRoutes(app: FastifyInstance): void {
+export const depositReturnRoutes: FastifyPluginCallback = (app, _options, registered) => {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   typed.get(
     '/deposit/success',
@@ -55,4 +55,5 @@ export function registerDepositReturnRoutes(app: FastifyInstance): void {
         ),
       ),
   );
-}
+  registered();
+};

@@ -2,7 +2,7 @@
 // 200 `degraded` when one reports degraded (e.g. the health probe is slow) but nothing is down — traffic
 // can still be served, and a load balancer should keep sending it — and 503 `unavailable` naming each
 // failed check otherwise.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginCallback } from 'fastify';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { CheckStatus, GatewayDeps, ReadinessCheck } from '../gateway-deps.ts';
@@ -40,7 +40,10 @@ function overall(results: readonly CheckResult[]): CheckStatus {
   return results.some((r) => r.status === 'degraded') ? 'degraded' : 'ok';
 }
 
-export function registerHealthRoutes(app: FastifyInstance, deps: GatewayDeps): void {
+export type HealthRouteOptions = Pick<GatewayDeps, 'db' | 'bus' | 'readinessChecks'>;
+
+/** GET /healthz and GET /readyz (the database, the bus, then `readinessChecks`). */
+export const healthRoutes: FastifyPluginCallback<HealthRouteOptions> = (app, deps, registered) => {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   typed.get(
     '/healthz',
@@ -67,4 +70,5 @@ export function registerHealthRoutes(app: FastifyInstance, deps: GatewayDeps): v
       return reply.code(status === 'unavailable' ? 503 : 200).send(body);
     },
   );
-}
+  registered();
+};

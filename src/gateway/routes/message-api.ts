@@ -61,74 +61,72 @@ function allowedWebOrigins(deps: GatewayDeps): Set<string> {
   return new Set(deps.studios.all().flatMap((s) => (s.active && s.web ? s.web.allowedOrigins : [])));
 }
 
-export function messageApiRoutes(deps: GatewayDeps): FastifyPluginAsync {
-  return async (scope) => {
-    const clock = deps.clock ?? (() => new Date());
-    const waiters = new ReplyWaiters(deps.bus);
-    const streams: OpenStreams = new Set();
-    // Open SSE streams would hold the server's close open: end them as closing begins.
-    scope.addHook('preClose', (done) => {
-      for (const end of [...streams]) end();
-      done();
-    });
-    scope.addHook('onClose', (_instance, done) => {
-      waiters.close();
-      done();
-    });
-    const api: MessageApiDeps = {
-      db: deps.db,
-      bus: deps.bus,
-      metrics: deps.metrics,
-      waiters,
-      clock,
-      replyTimeoutMs: deps.options?.replyTimeoutMs ?? deps.env.LEADLINE_REPLY_TIMEOUT,
-    };
-    const media = {
-      db: deps.db,
-      studios: deps.studios,
-      store: deps.mediaStore ?? mediaStoreFromEnv(deps.env),
-      clock,
-    };
-    for (const channel of ['api', 'app'] as const) {
-      registerMessageRoute(scope, deps, api, channel, `/${channel}`);
-      registerSessionRoutes(scope, deps, channel, `/${channel}`);
-      // Its own scope: the image body parsers apply to the upload route alone.
-      await scope.register((child) => {
-        registerMediaRoutes(child, media, channel, `/${channel}`);
-        return Promise.resolve();
-      });
-    }
-    registerBroadcastRoute(scope, deps, api);
-
-    // The web channel in its own scope under /web: CORS (and its OPTIONS preflight route) and the rate
-    // limit apply to it alone.
-    await scope.register(
-      async (web) => {
-        const origins = allowedWebOrigins(deps);
-        await web.register(cors, {
-          origin: (origin, callback) => {
-            callback(null, origin !== undefined && origins.has(origin));
-          },
-          methods: ['GET', 'POST'],
-          allowedHeaders: ['content-type', 'last-event-id', 'x-trace-id'],
-          exposedHeaders: ['x-trace-id'],
-          maxAge: 600,
-        });
-        const limit = deps.options?.webRateLimit ?? DEFAULT_WEB_RATE_LIMIT;
-        await web.register(rateLimit, {
-          global: true,
-          max: limit.max,
-          timeWindow: limit.timeWindowMs,
-          store: sharedRateLimitStore(deps.db, clock, 'web'),
-          errorResponseBuilder: (_request, context) =>
-            new GatewayError('RATE_LIMITED', { details: { retryAfter: context.after, limit: context.max } }),
-        });
-        registerMessageRoute(web, deps, api, 'web', '');
-        registerSessionRoutes(web, deps, 'web', '');
-        registerSessionEventsRoute(web, deps, streams);
-        registerMediaRoutes(web, media, 'web', '');
-      },
-      { prefix: '/web' },
-    );
+export const messageApiRoutes: FastifyPluginAsync<GatewayDeps> = async (scope, deps) => {
+  const clock = deps.clock ?? (() => new Date());
+  const waiters = new ReplyWaiters(deps.bus);
+  const streams: OpenStreams = new Set();
+  // Open SSE streams would hold the server's close open: end them as closing begins.
+  scope.addHook('preClose', (done) => {
+    for (const end of [...streams]) end();
+    done();
+  });
+  scope.addHook('onClose', (_instance, done) => {
+    waiters.close();
+    done();
+  });
+  const api: MessageApiDeps = {
+    db: deps.db,
+    bus: deps.bus,
+    metrics: deps.metrics,
+    waiters,
+    clock,
+    replyTimeoutMs: deps.options?.replyTimeoutMs ?? deps.env.LEADLINE_REPLY_TIMEOUT,
   };
-}
+  const media = {
+    db: deps.db,
+    studios: deps.studios,
+    store: deps.mediaStore ?? mediaStoreFromEnv(deps.env),
+    clock,
+  };
+  for (const channel of ['api', 'app'] as const) {
+    registerMessageRoute(scope, deps, api, channel, `/${channel}`);
+    registerSessionRoutes(scope, deps, channel, `/${channel}`);
+    // Its own scope: the image body parsers apply to the upload route alone.
+    await scope.register((child) => {
+      registerMediaRoutes(child, media, channel, `/${channel}`);
+      return Promise.resolve();
+    });
+  }
+  registerBroadcastRoute(scope, deps, api);
+
+  // The web channel in its own scope under /web: CORS (and its OPTIONS preflight route) and the rate
+  // limit apply to it alone.
+  await scope.register(
+    async (web) => {
+      const origins = allowedWebOrigins(deps);
+      await web.register(cors, {
+        origin: (origin, callback) => {
+          callback(null, origin !== undefined && origins.has(origin));
+        },
+        methods: ['GET', 'POST'],
+        allowedHeaders: ['content-type', 'last-event-id', 'x-trace-id'],
+        exposedHeaders: ['x-trace-id'],
+        maxAge: 600,
+      });
+      const limit = deps.options?.webRateLimit ?? DEFAULT_WEB_RATE_LIMIT;
+      await web.register(rateLimit, {
+        global: true,
+        max: limit.max,
+        timeWindow: limit.timeWindowMs,
+        store: sharedRateLimitStore(deps.db, clock, 'web'),
+        errorResponseBuilder: (_request, context) =>
+          new GatewayError('RATE_LIMITED', { details: { retryAfter: context.after, limit: context.max } }),
+      });
+      registerMessageRoute(web, deps, api, 'web', '');
+      registerSessionRoutes(web, deps, 'web', '');
+      registerSessionEventsRoute(web, deps, streams);
+      registerMediaRoutes(web, media, 'web', '');
+    },
+    { prefix: '/web' },
+  );
+};

@@ -5,12 +5,12 @@
 // reply of its own). A number no studio has is acknowledged (200) with `sms.unknown_number`, and a sender
 // that is not an E.164 number (a short code, a sender id) with `sms.invalid_sender`, so Twilio stops
 // retrying; envelope ids `twilio:<MessageSid>` make redeliveries harmless.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { outboundMessageOwner } from '../../persistence/queries/transcript.ts';
 import { GatewayError } from '../errors.ts';
 import { acceptTranslation, refuseSignature } from '../webhook-outcome.ts';
-import type { GatewayDeps } from '../gateway-deps.ts';
+import type { WebhookDeps } from '../gateway-deps.ts';
 import { firstHeader } from '../plugins/header.ts';
 import { acceptFormBodies, formOf } from '../webhooks/form-body.ts';
 import {
@@ -38,7 +38,7 @@ const schema = (description: string) => ({
 });
 
 /** The form, once its signature is right; else the failure is recorded and the request refused. */
-async function verifiedForm(deps: GatewayDeps, request: FastifyRequest): Promise<TwilioParams> {
+async function verifiedForm(deps: WebhookDeps, request: FastifyRequest): Promise<TwilioParams> {
   const params = formOf(request.body);
   const url =
     deps.env.PUBLIC_BASE_URL === undefined
@@ -59,62 +59,60 @@ async function verifiedForm(deps: GatewayDeps, request: FastifyRequest): Promise
   });
 }
 
-async function accept(deps: GatewayDeps, translation: Translation, reply: FastifyReply): Promise<string> {
+async function accept(deps: WebhookDeps, translation: Translation, reply: FastifyReply): Promise<string> {
   await acceptTranslation(deps, 'twilio', translation);
   return reply.type('text/xml; charset=utf-8').send(EMPTY_TWIML);
 }
 
-function invalid(deps: GatewayDeps, issues: readonly string[]): GatewayError {
+function invalid(deps: WebhookDeps, issues: readonly string[]): GatewayError {
   deps.metrics.inboundRejected.inc({ source: 'twilio', reason: 'schema' });
   return new GatewayError('VALIDATION_FAILED', { message: 'Not a Twilio message webhook', details: issues });
 }
 
-export function twilioWebhookRoutes(deps: GatewayDeps) {
-  return (scope: FastifyInstance, _options: unknown, done: () => void): void => {
-    acceptFormBodies(scope);
-    const app = scope.withTypeProvider<ZodTypeProvider>();
+export const twilioWebhookRoutes: FastifyPluginCallback<WebhookDeps> = (scope, deps, done) => {
+  acceptFormBodies(scope);
+  const app = scope.withTypeProvider<ZodTypeProvider>();
 
-    app.post(
-      '/webhooks/twilio/sms',
-      { schema: schema('Twilio inbound SMS/MMS (form), signed with X-Twilio-Signature.') },
-      async (request, reply) => {
-        const params = await verifiedForm(deps, request);
-        const now = new Date();
-        const parsed = parseTwilioInbound(params, now);
-        if (!parsed.ok && parsed.reason === 'invalid_sender') {
-          const { sender } = parsed;
-          const number = smsNumberFor(deps.studios, 'twilio', sender.to);
-          return accept(deps, translateInvalidSender('twilio', number, sender), reply);
-        }
-        if (!parsed.ok) throw invalid(deps, parsed.issues);
-        const number = smsNumberFor(deps.studios, 'twilio', parsed.to);
-        const ctx = { now, traceId: request.id };
-        return accept(deps, translateSmsInbound('twilio', number, parsed.to, parsed.items, ctx), reply);
-      },
-    );
+  app.post(
+    '/webhooks/twilio/sms',
+    { schema: schema('Twilio inbound SMS/MMS (form), signed with X-Twilio-Signature.') },
+    async (request, reply) => {
+      const params = await verifiedForm(deps, request);
+      const now = new Date();
+      const parsed = parseTwilioInbound(params, now);
+      if (!parsed.ok && parsed.reason === 'invalid_sender') {
+        const { sender } = parsed;
+        const number = smsNumberFor(deps.studios, 'twilio', sender.to);
+        return accept(deps, translateInvalidSender('twilio', number, sender), reply);
+      }
+      if (!parsed.ok) throw invalid(deps, parsed.issues);
+      const number = smsNumberFor(deps.studios, 'twilio', parsed.to);
+      const ctx = { now, traceId: request.id };
+      return accept(deps, translateSmsInbound('twilio', number, parsed.to, parsed.items, ctx), reply);
+    },
+  );
 
-    app.post(
-      '/webhooks/twilio/status',
-      { schema: schema('Twilio status callback of a message Leadline sent (form), signed like inbound.') },
-      async (request, reply) => {
-        const params = await verifiedForm(deps, request);
-        const parsed = parseTwilioStatus(params);
-        if (!parsed.ok && parsed.reason === 'ignored') return accept(deps, emptyTranslation(), reply);
-        if (!parsed.ok) throw invalid(deps, [parsed.detail]);
-        const { value } = parsed;
-        const number = smsNumberFor(deps.studios, 'twilio', value.from);
-        const report = {
-          provider: 'twilio' as const,
-          messageId: value.messageSid,
-          status: value.status,
-          ...(value.errorCode === undefined ? {} : { errorCode: value.errorCode }),
-          ...(value.to === undefined ? {} : { to: value.to }),
-        };
-        const owner = await outboundMessageOwner(deps.db, value.messageSid);
-        const ctx = { now: new Date(), traceId: request.id };
-        return accept(deps, translateSmsStatus(number, report, ctx, owner), reply);
-      },
-    );
-    done();
-  };
-}
+  app.post(
+    '/webhooks/twilio/status',
+    { schema: schema('Twilio status callback of a message Leadline sent (form), signed like inbound.') },
+    async (request, reply) => {
+      const params = await verifiedForm(deps, request);
+      const parsed = parseTwilioStatus(params);
+      if (!parsed.ok && parsed.reason === 'ignored') return accept(deps, emptyTranslation(), reply);
+      if (!parsed.ok) throw invalid(deps, [parsed.detail]);
+      const { value } = parsed;
+      const number = smsNumberFor(deps.studios, 'twilio', value.from);
+      const report = {
+        provider: 'twilio' as const,
+        messageId: value.messageSid,
+        status: value.status,
+        ...(value.errorCode === undefined ? {} : { errorCode: value.errorCode }),
+        ...(value.to === undefined ? {} : { to: value.to }),
+      };
+      const owner = await outboundMessageOwner(deps.db, value.messageSid);
+      const ctx = { now: new Date(), traceId: request.id };
+      return accept(deps, translateSmsStatus(number, report, ctx, owner), reply);
+    },
+  );
+  done();
+};
