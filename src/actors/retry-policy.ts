@@ -3,7 +3,7 @@
 // refuses for its content) dead-letters at once; a transient one (a database hiccup, a machine that
 // throws) is retried with the configured backoff while only its lead waits.
 import { parseDuration } from '../domain/durations.ts';
-import { isPermanent, PermanentFailure } from '../domain/failures.ts';
+import { PermanentFailure } from '../domain/failures.ts';
 
 export const DEFAULT_RETRY_DELAYS = '1m,2m,4m,8m,16m';
 
@@ -13,10 +13,6 @@ export class TerminalError extends PermanentFailure {
   constructor(message: string) {
     super(message, 'undecodable');
   }
-}
-
-export function isTerminal(error: unknown): boolean {
-  return isPermanent(error);
 }
 
 /** "1m,2m,4m" → [60000, 120000, 240000]; throws on a malformed entry. */

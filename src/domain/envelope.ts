@@ -2,11 +2,9 @@
 // single-node inbox table). Producers: the gateway (webhooks, admin), the scheduler (due timers), the outbox
 // relay (effect results) and dead-letter replay. Consumer: the actor host.
 import { z } from 'zod';
-import { leadEventSchema } from './lead-events.ts';
 import { transcriptEntrySchema } from './transcript.ts';
 
 export const actorTypeSchema = z.enum(['lead', 'probe', 'test']);
-export type ActorType = z.infer<typeof actorTypeSchema>;
 
 export const envelopeSchema = z.object({
   /**
@@ -50,6 +48,3 @@ export const busMessageSchema = z.looseObject({
 });
 
 export type BusMessage = z.infer<typeof busMessageSchema>;
-
-/** Narrower helper type for lead envelopes once validated. */
-export type LeadEnvelope = Envelope & { actorType: 'lead'; event: z.infer<typeof leadEventSchema> };

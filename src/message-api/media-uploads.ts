@@ -8,7 +8,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Selectable } from 'kysely';
-import { z } from 'zod';
 import { mediaKindFor } from '../effects/media/media-policy.ts';
 import type { MediaStore } from '../effects/media/media-store.ts';
 import { GatewayError } from '../gateway/errors.ts';
@@ -37,10 +36,6 @@ export function sniffImageType(bytes: Buffer): (typeof IMAGE_TYPES)[number] | un
     return 'image/webp';
   return undefined;
 }
-
-export const uploadAnswerSchema = z.object({
-  data: z.object({ mediaId: z.string(), mimeType: z.string(), size: z.number().int(), sha256: z.string() }),
-});
 
 /** Checks and stores one upload; the row. */
 export async function storeUpload(

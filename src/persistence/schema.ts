@@ -6,7 +6,7 @@
 // attachment next_attempt_at, system_events.at, processed_at, failed_at, job_runs.started_at) or audit
 // columns nothing compares with the injected clock (inbox.accepted_at, bookings.created_at,
 // action_tokens.used_at, dead_letters.replayed_at).
-import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely';
+import type { ColumnType, Generated, JSONColumnType, Selectable } from 'kysely';
 import type { CampaignTables } from './schema-campaigns.ts';
 import type { ReconciliationTables } from './schema-reconciliation.ts';
 import type { MessageApiTables } from './schema-message-api.ts';
@@ -304,7 +304,5 @@ export interface Database extends CampaignTables, ReconciliationTables, MessageA
 }
 
 export type LeadRow = Selectable<LeadsTable>;
-export type NewLeadRow = Insertable<LeadsTable>;
 export type OutboxRow = Selectable<OutboxTable>;
-export type SystemEventRow = Selectable<SystemEventsTable>;
 export type DeadLetterRow = Selectable<DeadLettersTable>;

@@ -30,6 +30,3 @@ export function baseMimeType(mimeType: string): string {
 export function mediaKindFor(mimeType: string): MediaKind | undefined {
   return SUPPORTED[baseMimeType(mimeType)];
 }
-
-/** The largest file of any supported type: the download cut-off before the type is known. */
-export const MAX_MEDIA_BYTES = Math.max(...Object.values(SUPPORTED).map((k) => k.maxBytes));

@@ -10,8 +10,6 @@ import { httpRequest, type HttpTimeouts } from '../http-request.ts';
 import { jsonResponse } from '../json-response.ts';
 import { downloadMedium } from '../media/download-medium.ts';
 
-export const OPENPHONE_API_BASE_URL = 'https://api.openphone.com';
-
 const messageSchema = z.looseObject({
   id: z.string(),
   from: z.string(),

@@ -9,8 +9,6 @@ import { jsonResponse } from '../json-response.ts';
 import { downloadMedium } from '../media/download-medium.ts';
 import { twilioError } from './twilio-errors.ts';
 
-export const TWILIO_API_BASE_URL = 'https://api.twilio.com';
-
 const messageSchema = z.looseObject({
   sid: z.string(),
   status: z.string(),

@@ -103,4 +103,3 @@ export type WebhookPayload = z.infer<typeof webhookPayloadSchema>;
 export type ChangeValue = z.infer<typeof changeValueSchema>;
 export type MessageBase = z.infer<typeof messageBaseSchema>;
 export type MediaBody = z.infer<typeof media>;
-export type StatusItem = z.infer<typeof statusSchema>;

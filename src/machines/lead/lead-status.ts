@@ -16,9 +16,6 @@ export const resumableStatuses = [
 ] as const;
 export type ResumableStatus = (typeof resumableStatuses)[number];
 
-/** Statuses with a question or slot choice outstanding: reminders and staleness apply here. */
-export const quietWatchedStatuses = ['QUALIFYING', 'BOOKING'] as const;
-
 /** Leaving to a human, opting out and an admin reset are possible from (almost) anywhere. */
 const always = ['NEEDS_HUMAN', 'OPTED_OUT', 'QUALIFYING'] as const;
 

@@ -6,4 +6,4 @@ export { detectIntent, type Intent } from './intent.ts';
 export { isNoneAnswer } from './none-answer.ts';
 export { parseSlotChoice } from './slot-choice.ts';
 export { isGreetingOrEnquiry } from './greeting.ts';
-export { looksLikeBundle, type BundleContext } from './bundle.ts';
+export { looksLikeBundle } from './bundle.ts';
