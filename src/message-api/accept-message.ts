@@ -1,9 +1,10 @@
 // POST /{api,app,web}/messages after the route checked the body and the channel's access: who wrote
-// (identity, guests), which session (open or continue), the idempotency claim and the inbound session
-// message in one transaction, then the envelope onto the lead's ordered stream and a wait on the reply
-// path for the actor's commit. The answer is built from what the actor committed (200), or 202 past the
-// reply timeout; a repeat of the request id is answered from the claim (409). The wait is not tied to the
-// client's connection: a client that went away still gets its claim finished and its replies stored.
+// (identity, guests), which session (open or continue: one statement), the idempotency claim and the
+// inbound session message (one statement), then the envelope onto the lead's ordered stream and a wait on
+// the reply path for the actor's commit. The answer is built from what the actor committed (200), or 202
+// past the reply timeout; a repeat of the request id is answered from the claim (409). The wait is not
+// tied to the client's connection: a client that went away still gets its claim finished and its replies
+// stored.
 import { randomBytes } from 'node:crypto';
 import type { Bus } from '../bus/bus.ts';
 import type { CommitNotice } from '../domain/commit-notice.ts';
@@ -11,7 +12,6 @@ import { GatewayError } from '../gateway/errors.ts';
 import { publishAccepted } from '../gateway/publish.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Db } from '../persistence/database.ts';
-import { appendSessionMessage } from '../sessions/session-messages.ts';
 import { continueOrOpenSession, type SessionChannel } from '../sessions/session-store.ts';
 import { announceSessionMessage } from '../sessions/session-stream.ts';
 import type { Studio } from '../studio/studio-schema.ts';
@@ -141,48 +141,43 @@ export async function acceptMessage(
   const now = deps.clock();
   const traceId = body.traceId ?? input.traceId;
 
-  const claimed = await deps.db.transaction().execute(async (tx) => {
-    const { sessionId } = await continueOrOpenSession(tx, {
-      studioId: studio.id,
-      leadId,
-      channel,
-      now,
-      timeoutMs: studio.sessionTimeout,
-    });
-    const envelope = messageEnvelope({
-      messageId,
-      leadId,
-      studioId: studio.id,
-      channel,
-      from,
-      text: body.text,
-      ...(body.user?.language === undefined ? {} : { language: body.user.language }),
-      image: image && { mediaId: image.id, mimeType: image.mime_type, sha256: image.sha256 },
-      sessionId,
-      requestId: body.requestId,
-      now,
-      traceId,
-      replyTo: deps.waiters.topic,
-    });
-    const key = { studioId: studio.id, sessionId, requestId: body.requestId };
-    const won = await claimRequest(tx, key, { messageId, leadId, envelope, now, guestDeviceId });
-    if (!won) return { won, sessionId, key, envelope };
-    const inbound = await appendSessionMessage(tx, {
-      sessionId,
-      leadId,
-      messageId,
-      direction: 'in',
-      body:
-        image === undefined
-          ? { kind: 'text', text: envelope.transcript?.text ?? '' }
-          : { kind: 'image', mediaId: image.id, text: envelope.transcript?.text ?? '' },
-      at: now,
-    });
-    return { won, sessionId, key, envelope, inbound };
+  // Two statements, each committing alone: the session (continued or opened), then the claim with the
+  // inbound message. A session opened by a request that then fails is empty and harmless (the next
+  // message continues it); the claim and its message are one statement.
+  const { sessionId } = await continueOrOpenSession(deps.db, {
+    studioId: studio.id,
+    leadId,
+    channel,
+    now,
+    timeoutMs: studio.sessionTimeout,
   });
-  const { sessionId } = claimed;
+  const envelope = messageEnvelope({
+    messageId,
+    leadId,
+    studioId: studio.id,
+    channel,
+    from,
+    text: body.text,
+    ...(body.user?.language === undefined ? {} : { language: body.user.language }),
+    image: image && { mediaId: image.id, mimeType: image.mime_type, sha256: image.sha256 },
+    sessionId,
+    requestId: body.requestId,
+    now,
+    traceId,
+    replyTo: deps.waiters.topic,
+  });
+  const key = { studioId: studio.id, sessionId, requestId: body.requestId };
+  const text = envelope.transcript?.text ?? '';
+  const claimed = await claimRequest(deps.db, key, {
+    messageId,
+    leadId,
+    envelope,
+    now,
+    guestDeviceId,
+    inbound: image === undefined ? { kind: 'text', text } : { kind: 'image', mediaId: image.id, text },
+  });
   if (!claimed.won) {
-    const claim = await existingClaim(deps.db, claimed.key);
+    const claim = await existingClaim(deps.db, key);
     if (claim === undefined) {
       throw new GatewayError('DUPLICATE_REQUEST', { details: { retryAfterMs: IN_FLIGHT_RETRY_MS } });
     }
@@ -192,8 +187,8 @@ export async function acceptMessage(
 
   // Wall time, not the injected clock: the reply timeout is how long this request may wait.
   const deadline = Date.now() + deps.replyTimeoutMs;
-  const notice = deps.waiters.expect(claimed.envelope.id, deps.replyTimeoutMs);
-  await publishAccepted(deps, 'message_api', [claimed.envelope]);
+  const notice = deps.waiters.expect(envelope.id, deps.replyTimeoutMs);
+  await publishAccepted(deps, 'message_api', [envelope]);
   const accepted: Accepted = { leadId, sessionId, messageId, guestDeviceId };
   if (!settled(await notice)) return { status: 202, body: acceptedAnswer(accepted, traceId) };
   // What the commit wrote, read once; again only after the orchestrator's answers (they add replies).

@@ -21,36 +21,35 @@ export function newSessionId(): string {
   return `ss_${randomBytes(16).toString('hex')}`;
 }
 
+/**
+ * One statement (it commits on its own when `db` is not a transaction): the head's upsert, and the new
+ * session's row when the head now names the candidate. The head row's lock orders two concurrent first
+ * messages: the second sees the first's session, its row already there.
+ */
 export async function continueOrOpenSession(
-  tx: Tx,
+  db: Db | Tx,
   input: { studioId: string; leadId: string; channel: SessionChannel; now: Date; timeoutMs: number },
 ): Promise<{ sessionId: string; opened: boolean }> {
   const candidate = newSessionId();
   const now = input.now.toISOString();
   const cutoff = new Date(input.now.getTime() - input.timeoutMs).toISOString();
   const head = await sql<{ session_id: string }>`
-    insert into message_session_heads as h (lead_id, channel, session_id, last_message_at)
-    values (${input.leadId}, ${input.channel}, ${candidate}, ${now}::timestamptz)
-    on conflict (lead_id, channel) do update set
-      session_id = case when h.last_message_at < ${cutoff}::timestamptz
-                        then excluded.session_id else h.session_id end,
-      last_message_at = greatest(h.last_message_at, excluded.last_message_at)
-    returning session_id`.execute(tx);
+    with h as (
+      insert into message_session_heads as h (lead_id, channel, session_id, last_message_at)
+      values (${input.leadId}, ${input.channel}, ${candidate}, ${now}::timestamptz)
+      on conflict (lead_id, channel) do update set
+        session_id = case when h.last_message_at < ${cutoff}::timestamptz
+                          then excluded.session_id else h.session_id end,
+        last_message_at = greatest(h.last_message_at, excluded.last_message_at)
+      returning session_id
+    ), opened as (
+      insert into message_sessions (id, studio_id, lead_id, channel, started_at)
+      select session_id, ${input.studioId}, ${input.leadId}, ${input.channel}, ${now}::timestamptz
+      from h where session_id = ${candidate}
+    )
+    select session_id from h`.execute(db);
   const sessionId = head.rows[0]?.session_id ?? candidate;
-  const opened = sessionId === candidate;
-  if (opened) {
-    await tx
-      .insertInto('message_sessions')
-      .values({
-        id: sessionId,
-        studio_id: input.studioId,
-        lead_id: input.leadId,
-        channel: input.channel,
-        started_at: input.now,
-      })
-      .execute();
-  }
-  return { sessionId, opened };
+  return { sessionId, opened: sessionId === candidate };
 }
 
 export async function findSession(db: Db, sessionId: string): Promise<Session | undefined> {
