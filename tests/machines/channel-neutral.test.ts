@@ -114,7 +114,7 @@ describe('channel-neutral lead machine', () => {
   it('an SMS "2" is read as the second choice last offered (the SMS policy translates it first)', () => {
     const d = new LeadDriver();
     for (const body of ['hi', 'A fox', 'forearm', '10x15cm']) d.text(body);
-    const offered = d.context.offeredChoices ?? [];
+    const offered = d.context.offeredChoices;
     expect(offered.length).toBeGreaterThan(1);
     const envelope = (channel: 'sms' | 'whatsapp'): Envelope => ({
       id: 'x',

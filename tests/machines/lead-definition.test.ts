@@ -30,8 +30,8 @@ function envelope(event: Record<string, unknown>): Envelope {
 describe('createLeadDefinition', () => {
   it('describes the lead actor type', () => {
     expect(definition.actorType).toBe('lead');
-    expect(definition.machineVersion).toBe(3);
-    expect(Object.keys(definition.snapshotMigrations)).toEqual(['1', '2']);
+    expect(definition.machineVersion).toBe(4);
+    expect(Object.keys(definition.snapshotMigrations)).toEqual(['1', '2', '3']);
   });
 
   it('derives input from the first envelope: studio, phone (from), profile name, channel', () => {

@@ -42,6 +42,10 @@ function hydrated(fixtures: typeof v1 | typeof v2, name: FixtureName, hoursAfter
   expect(events.map((e) => e.type)).toEqual(
     fixtures.machineVersion === definition.machineVersion ? [] : ['runtime.snapshot_migrated'],
   );
+  // Every field of today's context is there (no optional fields since version 4).
+  expect(Object.keys(snapshot.context as object).sort()).toEqual(
+    Object.keys(new LeadDriver().context).sort(),
+  );
   const driver = new LeadDriver();
   driver.snapshot = snapshot as SnapshotFrom<LeadMachine>;
   driver.now = STARTED + hoursAfterStart * HOUR;

@@ -59,7 +59,7 @@ export function requestOffers(turn: Turn, lead = '', template: TemplateKind = 'r
 }
 
 function isLoadingOffers(turn: Turn): boolean {
-  return (turn.context.slots.loading ?? null) !== null;
+  return turn.context.slots.loading !== null;
 }
 
 /** Slot starts known taken: the new ones added, the past ones dropped (the snapshot stays small). */
@@ -73,7 +73,7 @@ function rememberTaken(turn: Turn, takenSlots: readonly string[]): void {
 
 /** The waiting offers go out, unless the lead picked from the offers they already had meanwhile. */
 function sendWaitingOffers(turn: Turn): void {
-  const loading = turn.context.slots.loading ?? null;
+  const loading = turn.context.slots.loading;
   if (loading === null) return;
   turn.update({ slots: { ...turn.context.slots, loading: null } });
   if (turn.context.slots.chosen === null) offerSlots(turn, loading.lead, loading.template);

@@ -17,7 +17,7 @@ export const CHECKING_PAYMENT_TEXT = "One moment, I'm checking your deposit paym
  * Stripe has been asked about the current session; no answer yet.
  */
 export function isCheckingSession(context: LeadContext): boolean {
-  const checking = context.deposit.checkingSession ?? null;
+  const checking = context.deposit.checkingSession;
   return checking !== null && checking === context.deposit.sessionId;
 }
 
@@ -69,7 +69,7 @@ export function checkingPayment(turn: Turn): void {
 /** Leaving AWAITING_DEPOSIT: no expiry is watched and no check is waited for (a paid answer still counts). */
 export function stopDepositExpiry(turn: Turn): void {
   turn.cancel('deposit_expiry');
-  if ((turn.context.deposit.checkingSession ?? null) !== null)
+  if (turn.context.deposit.checkingSession !== null)
     turn.update({ deposit: { ...turn.context.deposit, checkingSession: null } });
 }
 

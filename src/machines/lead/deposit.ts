@@ -69,7 +69,7 @@ export function requestDeposit(turn: Turn): void {
   const expiresAt = checkoutExpiresAt(turn.at, studio.deposit.expiresAfter);
   // A new checkout supersedes any earlier one: its link and expiry no longer count.
   turn.cancel('deposit_expiry');
-  turn.update({ deposit: { sessionId: null, url: null, expiresAt } });
+  turn.update({ deposit: { sessionId: null, url: null, expiresAt, checkingSession: null } });
   turn.emit({
     type: 'effect.deposit.create_checkout',
     studioId: studio.id,
@@ -94,7 +94,14 @@ export function depositMessages(turn: Turn): OutboundMessage[] {
 /** The checkout's session, link and expiry: its time runs from here whether or not the lead is around. */
 export function keepCheckout(turn: Turn, event: LeadMachineEvent): void {
   assertEvent(event, 'deposit.checkout_created');
-  turn.update({ deposit: { sessionId: event.sessionId, url: event.url, expiresAt: event.expiresAt } });
+  turn.update({
+    deposit: {
+      sessionId: event.sessionId,
+      url: event.url,
+      expiresAt: event.expiresAt,
+      checkingSession: null,
+    },
+  });
 }
 
 export function checkoutCreated(turn: Turn, event: LeadMachineEvent): void {

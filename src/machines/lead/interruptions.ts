@@ -92,7 +92,7 @@ const WELCOME_BACK = "Welcome back, you're subscribed again.\n\n";
 
 /** START with an open link and no approval made meanwhile: the deposit is where the lead left it. */
 function backToOpenDeposit(context: LeadContext): boolean {
-  return context.resumeTo === 'AWAITING_DEPOSIT' && (context.decidedWhileOptedOut ?? null) !== 'approve';
+  return context.resumeTo === 'AWAITING_DEPOSIT' && context.decidedWhileOptedOut !== 'approve';
 }
 
 /**
@@ -122,7 +122,7 @@ export function optInChecksPayment(context: LeadContext, at: string): boolean {
  * that STOP cut short is over: START asks to hear from the bot again, so it answers.
  */
 export function optIn(turn: Turn): void {
-  const decision = turn.context.decidedWhileOptedOut ?? null;
+  const decision = turn.context.decidedWhileOptedOut;
   const status = optInStatus(turn.context);
   const checkPayment = optInChecksPayment(turn.context, turn.at);
   turn.update({ pending: [], resume: false, decidedWhileOptedOut: null });
@@ -201,7 +201,7 @@ export function restart(turn: Turn): void {
     repairs: 0,
     pending: [],
     resume: false,
-    deposit: { sessionId: null, url: null, expiresAt: null },
+    deposit: { sessionId: null, url: null, expiresAt: null, checkingSession: null },
     slots: { ...turn.context.slots, offered: [], chosen: null, booked: null },
   });
   askQuestion(turn, "No problem, let's start again.\n\n");

@@ -10,8 +10,8 @@ import type { TemplateKind } from './turn.ts';
 
 /**
  * One shape for every answer: photos (`mediaIds`), a description (the caption or the text), or `none: true`
- * (no photos, no description) for "none". Snapshots persisted before this shape may still hold the string
- * `"none"`: readers go through `isNoReferences`.
+ * (no photos, no description) for "none". Snapshots and `leads.answers` rows persisted before this shape may
+ * still hold the string `"none"` (a rebuild reads the row): readers go through `isNoReferences`.
  */
 export interface ReferenceImages {
   mediaIds: string[];
@@ -60,19 +60,18 @@ export interface LeadContext {
   name: string | null;
   /**
    * The lead's language (BCP 47 or a Meta code) when a message brought one (the message API's
-   * `user.language`): templates go in it when the studio has them in it. Optional so snapshots persisted
-   * before it existed still load (absent = unknown).
+   * `user.language`): templates go in it when the studio has them in it (null = unknown).
    */
-  language?: string | null;
+  language: string | null;
   /** The channel of the lead's latest inbound message: replies go out on it. */
   channel: Channel | null;
   /** Where replies go on that channel (the channel's policy read it from the latest inbound message). */
   replyTo: ReplyAddress | null;
   /**
    * The choices of the latest message with choices the lead was sent: a channel without buttons (SMS) reads
-   * a numbered reply against them. Optional so snapshots persisted before it existed still load.
+   * a numbered reply against them.
    */
-  offeredChoices?: { id: string; title: string }[];
+  offeredChoices: { id: string; title: string }[];
   answers: Answers;
   /** Index into the studio's questions; equal to their count once all are answered. */
   step: number;
@@ -97,19 +96,18 @@ export interface LeadContext {
   /**
    * An artist decision to apply on START, kept while the lead was opted out (nothing may be sent then): one
    * made meanwhile, or an earlier approval whose checkout failed for good meanwhile ('approve': START
-   * requests a new checkout). Optional so snapshots persisted before it existed still load (absent = none).
+   * requests a new checkout).
    */
-  decidedWhileOptedOut?: 'approve' | 'reject' | null;
+  decidedWhileOptedOut: 'approve' | 'reject' | null;
   deposit: {
     sessionId: string | null;
     url: string | null;
     expiresAt: string | null;
     /**
      * The session Stripe is being asked about (`effect.deposit.check_session`): the expiry is due and waits
-     * for the answer. Optional so snapshots persisted before it existed still load (absent = no check).
-     * Only ever set in AWAITING_DEPOSIT: leaving it clears the field.
+     * for the answer. Only ever set in AWAITING_DEPOSIT: leaving it clears the field.
      */
-    checkingSession?: string | null;
+    checkingSession: string | null;
   };
   slots: {
     /** The offers the lead was last sent (a number or button reply picks from these). */
@@ -119,10 +117,9 @@ export interface LeadContext {
     chosen: Slot | null;
     booked: Slot | null;
     /**
-     * Offers are waiting for the taken slots to load. Optional so snapshots persisted before it existed
-     * still load (absent = not loading). Only ever set in BOOKING: leaving BOOKING clears it.
+     * Offers are waiting for the taken slots to load. Only ever set in BOOKING: leaving BOOKING clears it.
      */
-    loading?: LoadingOffers | null;
+    loading: LoadingOffers | null;
   };
 }
 
@@ -140,8 +137,10 @@ export function initialLeadContext(input: LeadInput): LeadContext {
     studioId: input.studioId,
     phone: input.phone,
     name: input.name ?? null,
+    language: null,
     channel,
     replyTo: input.phone !== null && channel !== null ? { to: input.phone } : null,
+    offeredChoices: [],
     answers: {},
     step: 0,
     repairs: 0,
@@ -153,7 +152,8 @@ export function initialLeadContext(input: LeadInput): LeadContext {
     resumeTo: 'QUALIFYING',
     timers: {},
     reminded: false,
-    deposit: { sessionId: null, url: null, expiresAt: null },
+    decidedWhileOptedOut: null,
+    deposit: { sessionId: null, url: null, expiresAt: null, checkingSession: null },
     slots: { offered: [], taken: [], chosen: null, booked: null, loading: null },
   };
 }

@@ -21,9 +21,11 @@ import { isResumableStatus, leadStatuses, stateValueOf, statusOf, type LeadStatu
 
 /**
  * 2: the context gained `channel` and `replyTo` (the channel-neutral core). 3: the resumable statuses sit
- * in the `resumable` state, whose history is where handovers, staleness and opt-outs return.
+ * in the `resumable` state, whose history is where handovers, staleness and opt-outs return. 4: the
+ * context has no optional fields (language, offeredChoices, decidedWhileOptedOut, deposit.checkingSession,
+ * slots.loading are always present).
  */
-export const LEAD_MACHINE_VERSION = 3;
+export const LEAD_MACHINE_VERSION = 4;
 
 function stringField(value: unknown, key: string): string | null {
   if (typeof value !== 'object' || value === null) return null;
@@ -97,7 +99,7 @@ export function leadEventFor(
   const translate = policy.translateInbound;
   if (translate === undefined) return event;
   const content = translate(message.content, {
-    offeredChoices: snapshot.context.offeredChoices ?? [],
+    offeredChoices: snapshot.context.offeredChoices,
     optedOut: snapshot.value === 'OPTED_OUT',
   });
   return content === message.content ? event : { ...event, content };

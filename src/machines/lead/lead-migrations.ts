@@ -61,7 +61,35 @@ const resumableHistory: SnapshotMigration = (persisted) => {
   };
 };
 
+/** A field's value, or `fallback` when the snapshot has none (undefined, not null). */
+function orDefault(record: Record<string, unknown>, key: string, fallback: unknown): unknown {
+  return record[key] === undefined ? fallback : record[key];
+}
+
+/**
+ * 3 → 4, no optional fields: the ones added after version 1 without a migration (absent meant none) are
+ * filled, `language`, `offeredChoices`, `decidedWhileOptedOut`, `deposit.checkingSession`, `slots.loading`.
+ */
+const filledDefaults: SnapshotMigration = (persisted) => {
+  const snapshot = objectOf(persisted, 'snapshot');
+  const context = objectOf(snapshot.context, 'context');
+  const deposit = objectOf(context.deposit, 'context.deposit');
+  const slots = objectOf(context.slots, 'context.slots');
+  return {
+    ...snapshot,
+    context: {
+      ...context,
+      language: orDefault(context, 'language', null),
+      offeredChoices: orDefault(context, 'offeredChoices', []),
+      decidedWhileOptedOut: orDefault(context, 'decidedWhileOptedOut', null),
+      deposit: { ...deposit, checkingSession: orDefault(deposit, 'checkingSession', null) },
+      slots: { ...slots, loading: orDefault(slots, 'loading', null) },
+    },
+  };
+};
+
 export const leadSnapshotMigrations: Readonly<Record<number, SnapshotMigration>> = {
   1: channelNeutral,
   2: resumableHistory,
+  3: filledDefaults,
 };
