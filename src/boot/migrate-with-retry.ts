@@ -2,6 +2,8 @@
 // and the app together; a refused connection for a few seconds is normal there). An operator reads these
 // lines: each retry is one line naming where the address came from (DATABASE_URL) and why it failed, never
 // a stack trace, and giving up is a ConfigError (one line, exit 1) saying the same.
+// A loop rather than cockatiel's retry: the deadline is wall-clock, a wrong address must stop at once and
+// each attempt's line is the output; with cockatiel the same three branches would move into its callbacks.
 import type { Kysely } from 'kysely';
 import { ConfigError } from '../config/env.ts';
 import { redactUrl } from '../config/values.ts';

@@ -2,6 +2,9 @@
 // (5 s) and waiting for the response (10 s; then at most 10 s of silence while the body streams).
 // Failures come back classified (src/effects/effect-errors.ts): timeouts and connection resets are
 // retryable. A body larger than `maxBytes` is cut off, not buffered.
+// Kept over undici for now: Node 22's global agents keep connections alive, the two timeouts and the size
+// cut-off are the whole module, and its failures are classified by Node's error codes; undici's pool may be
+// cheaper per request (docs/performance.md lists it as a next cost): swap it when a profile says so.
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import { permanent, retryable } from './effect-errors.ts';
