@@ -23,8 +23,8 @@ import type { MediaStore } from './media/media-store.ts';
 import { claimDueRows, outboxBacklog, type ClaimedRow } from './outbox-claim.ts';
 import { keepLeased } from './outbox-lease.ts';
 import { createDoneRecorder, recordAttempt } from './outbox-record.ts';
-import { createPollLoop } from './poll-loop.ts';
 import { createRateLimiter } from './rate-limiter.ts';
+import { createRelayPump } from './relay-pump.ts';
 import { resolveRelayOptions, type RelayOptions } from './relay-options.ts';
 
 export interface OutboxRelayDeps {
@@ -293,23 +293,34 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
   let backlogCountedAt = Number.NEGATIVE_INFINITY;
   const BACKLOG_REFRESH_MS = 1_000;
 
-  async function runOnce(): Promise<number> {
-    const claimed = await claimDueRows(deps.db, clock(), options.concurrency, options.leaseMs);
-    await Promise.all(
-      claimed.map((c) =>
-        execute(c).catch((error: unknown) => {
-          // Recording itself failed (database down): the lease expires and the row is retried.
-          log.error({ outboxId: c.row.id, err: error }, 'could not record effect outcome');
-        }),
-      ),
-    );
+  async function claim(n: number): Promise<ClaimedRow[]> {
+    const claimed = await claimDueRows(deps.db, clock(), n, options.leaseMs);
     const now = clock().getTime();
     if (now - backlogCountedAt >= BACKLOG_REFRESH_MS) {
       backlogCountedAt = now;
       deps.metrics.outboxBacklog.set(await outboxBacklog(deps.db));
     }
+    return claimed;
+  }
+
+  // Recording itself failed (database down): the lease expires and the row is retried.
+  const executeLogged = (c: ClaimedRow) =>
+    execute(c).catch((error: unknown) => {
+      log.error({ outboxId: c.row.id, err: error }, 'could not record effect outcome');
+    });
+
+  async function runOnce(): Promise<number> {
+    const claimed = await claim(options.concurrency);
+    await Promise.all(claimed.map(executeLogged));
     return claimed.length;
   }
 
-  return { runOnce, ...createPollLoop(runOnce, options.pollIntervalMs, log) };
+  const pump = createRelayPump({
+    claim,
+    execute: executeLogged,
+    concurrency: options.concurrency,
+    intervalMs: options.pollIntervalMs,
+    log,
+  });
+  return { runOnce, ...pump };
 }
