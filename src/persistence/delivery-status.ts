@@ -6,7 +6,7 @@
 // Writers: the channel adapters after a send (recordSends, recordSendFailed; the relay batches recordSends
 // per turn, src/effects/transcript-sent.ts) and the actor host's commit, for statuses the lead's machine
 // received from status webhooks (applyDeliveryStatuses, recordDeliveryErrors; src/actors/commit-writes.ts).
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db, Tx } from './database.ts';
 import { storableJson } from './storable.ts';
 
@@ -31,17 +31,29 @@ export interface SendRecord {
 /**
  * The provider's id and first status of each sent message, on the outbound transcript row written with its
  * outbox id; once: a row that has a status already keeps it. One statement for all of them.
+ *
+ * Every join of a batch (unnest) to transcript here also names the keys as `= any(array)`: the indexes on
+ * outbox_id and provider_message_id are partial (not null), and only a restriction on the table itself, not
+ * the join, lets the planner use them. Without it, and with statistics a burst outgrew (or autovacuum off),
+ * each statement read the whole transcript: 174 ms per batch at 200,000 rows, growing with the table
+ * (docs/performance.md, "Statements that grew with the tables").
  */
 export async function recordSends(db: Db, sends: readonly SendRecord[]): Promise<void> {
   if (sends.length === 0) return;
-  await sql`
+  await recordSendsStatement(sends).execute(db);
+}
+
+/** recordSends' statement (exported for the test that reads its plan). */
+export function recordSendsStatement(sends: readonly SendRecord[]): RawBuilder<unknown> {
+  return sql`
     update transcript as t
        set provider_message_id = v.provider_message_id, delivery_status = v.delivery_status
       from unnest(${sends.map((s) => s.outboxId)}::uuid[],
                   ${sends.map((s) => s.providerMessageId)}::text[],
                   ${sends.map((s) => s.status)}::text[])
            as v(outbox_id, provider_message_id, delivery_status)
-     where t.outbox_id = v.outbox_id and t.delivery_status is null`.execute(db);
+     where t.outbox_id = v.outbox_id and t.outbox_id = any(${sends.map((s) => s.outboxId)}::uuid[])
+       and t.delivery_status is null`;
 }
 
 /** A send that failed for good: `failed` (final) on the transcript row of its outbox id. */
@@ -66,7 +78,8 @@ export async function applyDeliveryStatuses(tx: Tx, rows: readonly StatusRecord[
     update transcript t set delivery_status = d.status
     from unnest(${rows.map((r) => r.leadId)}::text[], ${rows.map((r) => r.providerMessageId)}::text[],
       ${rows.map((r) => r.status)}::text[]) as d(lead_id, provider_message_id, status)
-    where t.lead_id = d.lead_id and t.provider_message_id = d.provider_message_id and t.direction = 'out'
+    where t.lead_id = d.lead_id and t.provider_message_id = d.provider_message_id
+      and t.provider_message_id = any(${rows.map((r) => r.providerMessageId)}::text[]) and t.direction = 'out'
       and coalesce(t.delivery_status, '') <> 'failed'
       and array_position(${ORDER}::text[], d.status)
         > coalesce(array_position(${ORDER}::text[], t.delivery_status), 0)`.execute(tx);
@@ -85,7 +98,7 @@ export async function recordDeliveryErrors(tx: Tx, rows: readonly DeliveryErrorR
     update transcript t set data = coalesce(t.data, '{}'::jsonb) || jsonb_build_object('deliveryError', d.error)
     from unnest(${rows.map((r) => r.leadId)}::text[], ${rows.map((r) => r.providerMessageId)}::text[],
       ${rows.map((r) => storableJson(r.error))}::jsonb[]) as d(lead_id, provider_message_id, error)
-    where t.lead_id = d.lead_id and t.provider_message_id = d.provider_message_id and t.direction = 'out'`.execute(
-    tx,
-  );
+    where t.lead_id = d.lead_id and t.provider_message_id = d.provider_message_id
+      and t.provider_message_id = any(${rows.map((r) => r.providerMessageId)}::text[])
+      and t.direction = 'out'`.execute(tx);
 }

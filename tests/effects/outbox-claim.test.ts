@@ -7,40 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimDueRows, claimStatement } from '../../src/effects/outbox-claim.ts';
 import type { Db } from '../../src/persistence/database.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  Alias?: string;
-  'Actual Loops'?: number;
-  Plans?: PlanNode[];
-}
-
-function nodes(plan: PlanNode): PlanNode[] {
-  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
-}
-
-class Rollback extends Error {}
-
-/** The claim's plan as executed (EXPLAIN ANALYZE), its writes rolled back. */
-async function executedPlan(db: Db, now: Date, limit: number): Promise<PlanNode> {
-  const compiled = claimStatement(now, limit, new Date(now.getTime() + 60_000)).compile(db);
-  let plan: PlanNode | undefined;
-  await db
-    .transaction()
-    .execute(async (tx) => {
-      const result = await tx.executeQuery<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
-        CompiledQuery.raw(`explain (analyze, format json) ${compiled.sql}`, [...compiled.parameters]),
-      );
-      plan = result.rows[0]?.['QUERY PLAN'][0].Plan;
-      throw new Rollback();
-    })
-    .catch((error: unknown) => {
-      if (!(error instanceof Rollback)) throw error;
-    });
-  if (!plan) throw new Error('no plan');
-  return plan;
-}
+import { executedPlan, planNodes } from '../helpers/executed-plan.ts';
 
 async function insertRows(db: Db, leads: number, perLead: number): Promise<void> {
   await db.executeQuery(
@@ -83,10 +50,11 @@ describe('outbox claim', () => {
     // 4,000 leads with two rows each, inserted in one burst: 8,000 unfinished rows.
     await insertRows(t.db, 4_000, 2);
     const limit = 16;
-    const plan = await executedPlan(t.db, new Date(), limit);
+    const now = new Date();
+    const plan = await executedPlan(t.db, claimStatement(now, limit, new Date(now.getTime() + 60_000)));
     // Every probe of a lead's other rows (alias p) runs once per candidate: at most the window, where a
     // check over the whole unfinished set would run once per unfinished row.
-    const probes = nodes(plan).filter((n) => n.Alias === 'p');
+    const probes = planNodes(plan).filter((n) => n.Alias === 'p');
     expect(probes.length).toBeGreaterThan(0);
     for (const probe of probes) expect(probe['Actual Loops'] ?? 0).toBeLessThanOrEqual(limit * 8);
     const claimed = await claimDueRows(t.db, new Date(), limit, 60_000);
