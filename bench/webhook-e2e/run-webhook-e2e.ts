@@ -69,7 +69,12 @@ async function committedCount(db: Db, system: SystemName, path: BenchPathName): 
   return Number(result.rows[0]?.n ?? 0);
 }
 
-/** Samples the commit count until it reaches `target`; resolves with the seconds from `start`. */
+/**
+ * Samples the commit count until it reaches `target`; resolves with the seconds from `start`. The count is a
+ * scan of processed_messages, so it is sampled at a twentieth of the time elapsed (100 ms to 2 s): a fixed
+ * 100 ms made the harness's own count a large share of PostgreSQL's work once the table held 100,000s of
+ * rows (at 1,000,000 one count outlasted the interval), which slowed the system it was measuring.
+ */
 function watchCommits(
   db: Db,
   system: SystemName,
@@ -81,7 +86,8 @@ function watchCommits(
     const deadline = performance.now() + 600_000;
     while (performance.now() < deadline) {
       if ((await committedCount(db, system, path)) >= target) return (performance.now() - start) / 1000;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      const elapsedMs = performance.now() - start;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, Math.max(100, elapsedMs / 20))));
     }
     return Number.NaN;
   })();
