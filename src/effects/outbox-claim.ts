@@ -47,6 +47,8 @@ export function claimStatement(now: Date, limit: number, lease: Date): RawBuilde
       order by next_attempt_at, seq
       limit ${window}
     ), claim as (
+      -- due's conditions again on the row itself: a row another relay claimed or finished meanwhile is
+      -- re-read once locked, and skipped.
       select o.id, o.status as prior from due d join outbox o on o.id = d.id
       where o.status in ('pending', 'running') and (o.locked_until is null or o.locked_until < ${now})
         and d.seq = (select p.seq from outbox p

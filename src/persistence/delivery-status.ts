@@ -45,14 +45,15 @@ export async function recordSends(db: Db, sends: readonly SendRecord[]): Promise
 
 /** recordSends' statement (exported for the test that reads its plan). */
 export function recordSendsStatement(sends: readonly SendRecord[]): RawBuilder<unknown> {
+  const outboxIds = sends.map((s) => s.outboxId);
   return sql`
     update transcript as t
        set provider_message_id = v.provider_message_id, delivery_status = v.delivery_status
-      from unnest(${sends.map((s) => s.outboxId)}::uuid[],
+      from unnest(${outboxIds}::uuid[],
                   ${sends.map((s) => s.providerMessageId)}::text[],
                   ${sends.map((s) => s.status)}::text[])
            as v(outbox_id, provider_message_id, delivery_status)
-     where t.outbox_id = v.outbox_id and t.outbox_id = any(${sends.map((s) => s.outboxId)}::uuid[])
+     where t.outbox_id = v.outbox_id and t.outbox_id = any(${outboxIds}::uuid[])
        and t.delivery_status is null`;
 }
 
@@ -74,12 +75,13 @@ export interface StatusRecord {
 /** Reported statuses of a lead's outbound messages (by provider id), each kept only if it ranks higher. */
 export async function applyDeliveryStatuses(tx: Tx, rows: readonly StatusRecord[]): Promise<void> {
   if (rows.length === 0) return;
+  const providerIds = rows.map((r) => r.providerMessageId);
   await sql`
     update transcript t set delivery_status = d.status
-    from unnest(${rows.map((r) => r.leadId)}::text[], ${rows.map((r) => r.providerMessageId)}::text[],
+    from unnest(${rows.map((r) => r.leadId)}::text[], ${providerIds}::text[],
       ${rows.map((r) => r.status)}::text[]) as d(lead_id, provider_message_id, status)
     where t.lead_id = d.lead_id and t.provider_message_id = d.provider_message_id
-      and t.provider_message_id = any(${rows.map((r) => r.providerMessageId)}::text[]) and t.direction = 'out'
+      and t.provider_message_id = any(${providerIds}::text[]) and t.direction = 'out'
       and coalesce(t.delivery_status, '') <> 'failed'
       and array_position(${ORDER}::text[], d.status)
         > coalesce(array_position(${ORDER}::text[], t.delivery_status), 0)`.execute(tx);
@@ -94,11 +96,12 @@ export interface DeliveryErrorRecord {
 /** The code of a failed delivery, for whoever reads the transcript (GET /admin/leads/:id/messages). */
 export async function recordDeliveryErrors(tx: Tx, rows: readonly DeliveryErrorRecord[]): Promise<void> {
   if (rows.length === 0) return;
+  const providerIds = rows.map((r) => r.providerMessageId);
   await sql`
     update transcript t set data = coalesce(t.data, '{}'::jsonb) || jsonb_build_object('deliveryError', d.error)
-    from unnest(${rows.map((r) => r.leadId)}::text[], ${rows.map((r) => r.providerMessageId)}::text[],
+    from unnest(${rows.map((r) => r.leadId)}::text[], ${providerIds}::text[],
       ${rows.map((r) => storableJson(r.error))}::jsonb[]) as d(lead_id, provider_message_id, error)
     where t.lead_id = d.lead_id and t.provider_message_id = d.provider_message_id
-      and t.provider_message_id = any(${rows.map((r) => r.providerMessageId)}::text[])
+      and t.provider_message_id = any(${providerIds}::text[])
       and t.direction = 'out'`.execute(tx);
 }
